@@ -1,0 +1,7 @@
+//! Kafkascope: a deterministic model of an Apache Kafka cluster (`sim`, pure Rust, no web crate)
+//! and the page that animates it (`ui`, Yew, wasm32 only).
+
+pub mod sim;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,3 @@
+//! The page (Yew). Filled in by the foundation work.
+
+pub fn start() {}
