@@ -33,8 +33,12 @@ fn dispatch(args: &[String]) -> Result<String, String> {
             std::io::stdin()
                 .read_to_string(&mut input)
                 .map_err(|e| format!("cannot read stdin: {e}"))?;
-            let _ = (rest, input);
-            Err("assign: not implemented yet".to_string())
+            if !rest.is_empty() {
+                return Err(format!(
+                    "assign takes no arguments (the request comes on stdin)\n{USAGE}"
+                ));
+            }
+            super::assignor::assign_json(&input)
         }
         other => Err(format!("unknown command '{other}'\n{USAGE}")),
     }

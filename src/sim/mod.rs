@@ -4,9 +4,11 @@
 //! seed, and every collection iterated is ordered (`BTreeMap`, `Vec`), so the same seed and the
 //! same commands give the same run natively and in the page.
 
+pub mod assignor;
 pub mod cli;
 pub mod describe;
 pub mod error;
+pub mod hash;
 pub mod placement;
 pub mod rng;
 
