@@ -28,6 +28,17 @@ fn dispatch(args: &[String]) -> Result<String, String> {
     };
     match command.as_str() {
         "-h" | "--help" | "help" => Ok(USAGE.to_string()),
+        "run" => {
+            let [file] = rest else {
+                return Err(format!("run takes one script file\n{USAGE}"));
+            };
+            let text =
+                std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+            let sim = super::script::run(&text).map_err(|e| format!("{file}: {e}"))?;
+            Ok(sim.report_json())
+        }
+        "partition" => super::hash::partition_cli(rest),
+        "offsets-partition" => super::hash::offsets_partition_cli(rest),
         "assign" => {
             let mut input = String::new();
             std::io::stdin()

@@ -35,7 +35,8 @@ impl Simulation {
 
     /// Every partition of every topic, topics by name, partitions by number.
     pub fn describe_partitions(&self) -> Vec<PartitionDescription> {
-        self.topics
+        self.metadata
+            .topics
             .values()
             .flat_map(|t| {
                 t.partitions

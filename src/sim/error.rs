@@ -32,6 +32,10 @@ pub enum KafkaError {
     CoordinatorNotAvailable,
     NotCoordinator,
     NoOffsetForPartition,
+    InvalidUpdateVersion,
+    IneligibleReplica,
+    FencedLeaderEpoch,
+    NotController,
 }
 
 impl KafkaError {
@@ -62,6 +66,10 @@ impl KafkaError {
             DuplicateSequenceNumber => 46,
             InvalidProducerEpoch => 47,
             OffsetNotAvailable => 78,
+            FencedLeaderEpoch => 74,
+            NotController => 41,
+            InvalidUpdateVersion => 108,
+            IneligibleReplica => 107,
             DeliveryTimeout | NoOffsetForPartition => -1,
         }
     }
@@ -95,6 +103,10 @@ impl KafkaError {
             CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
             NotCoordinator => "NOT_COORDINATOR",
             NoOffsetForPartition => "NO_OFFSET_FOR_PARTITION",
+            InvalidUpdateVersion => "INVALID_UPDATE_VERSION",
+            IneligibleReplica => "INELIGIBLE_REPLICA",
+            FencedLeaderEpoch => "FENCED_LEADER_EPOCH",
+            NotController => "NOT_CONTROLLER",
         }
     }
 

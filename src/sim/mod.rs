@@ -3,23 +3,51 @@
 //! Pure Rust with no web crate and no wall clock: time is `now_ms`, randomness comes from the
 //! seed, and every collection iterated is ordered (`BTreeMap`, `Vec`), so the same seed and the
 //! same commands give the same run natively and in the page.
+//!
+//! Handlers never act on other nodes directly: they write effects (messages to send, timers,
+//! trace lines) into an `Out` buffer that the loop then applies, so every interaction between
+//! nodes crosses the simulated network.
 
 pub mod assignor;
+pub mod broker;
 pub mod cli;
+pub mod command;
+pub mod config;
+pub mod controller;
 pub mod describe;
 pub mod error;
 pub mod hash;
+pub mod invariants;
+pub mod leader_epoch;
+pub mod log;
+pub mod metadata;
+pub mod network;
 pub mod placement;
+pub mod producer;
+pub mod producer_state;
+pub mod replica;
+pub mod report;
 pub mod rng;
+pub mod script;
+pub mod trace;
 
-use std::collections::BTreeMap;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::fmt;
 
 use serde::Serialize;
 
+pub use broker::{Broker, BrokerState};
+pub use command::Command;
+pub use config::{BrokerConfig, ClusterConfig, ControllerMode};
+pub use controller::Controller;
 pub use describe::{BrokerDescription, PartitionDescription};
 pub use error::{CommandError, KafkaError};
-use placement::UsableBroker;
+pub use metadata::{ClusterMetadata, PartitionRegistration, TopicConfig, TopicMetadata};
+pub use network::{Message, MessageKind, Network, NodeId, Payload};
+pub use producer::Producer;
 use rng::{JavaRandom, SplitMix64};
+pub use trace::{TraceEvent, TraceKind};
 
 /// Kafka's `broker.id` / `node.id`.
 pub type BrokerId = i32;
@@ -27,106 +55,222 @@ pub type BrokerId = i32;
 /// Limits that keep a run (and the page) bounded.
 pub const MAX_BROKERS: usize = 100;
 pub const MAX_PARTITIONS_PER_TOPIC: i32 = 1000;
+pub const MAX_TOPICS: usize = 100;
+pub const MAX_PRODUCERS: usize = 100;
+/// The longest single `advance` (one simulated day).
+pub const MAX_ADVANCE_MS: u64 = 86_400_000;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ControllerMode {
-    /// A controller quorum elects an active controller (Kafka 3.3+ default, the only mode in 4.x).
-    Kraft,
-    /// A ZooKeeper ensemble elects a controller broker (Kafka up to 3.9).
-    Zookeeper,
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct TopicPartition {
+    pub topic: String,
+    pub partition: i32,
 }
 
-/// How a cluster starts.
-#[derive(Clone, Debug)]
-pub struct ClusterConfig {
-    pub seed: u64,
-    pub brokers: usize,
-    pub mode: ControllerMode,
-}
-
-impl Default for ClusterConfig {
-    fn default() -> Self {
+impl TopicPartition {
+    pub fn new(topic: impl Into<String>, partition: i32) -> Self {
         Self {
-            seed: 1,
-            brokers: 3,
-            mode: ControllerMode::Kraft,
+            topic: topic.into(),
+            partition,
         }
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BrokerState {
-    Running,
-    /// Stopped after a controlled shutdown.
-    Stopped,
-    /// Killed (kill -9): no controlled shutdown, the controller notices by session timeout.
-    Crashed,
+impl fmt::Display for TopicPartition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.topic, self.partition)
+    }
 }
 
-#[derive(Clone, Debug)]
-pub struct Broker {
-    pub id: BrokerId,
-    pub state: BrokerState,
-}
-
-/// One partition as the controller has it registered (KRaft `PartitionRegistration`).
+/// Timers: a node asks to be woken later. Broker timers carry the broker's incarnation so a
+/// timer set before a crash does nothing after the restart.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PartitionRegistration {
-    pub replicas: Vec<BrokerId>,
-    pub isr: Vec<BrokerId>,
-    /// `None` is Kafka's leader -1: the partition is offline.
-    pub leader: Option<BrokerId>,
-    pub leader_epoch: i32,
-    pub partition_epoch: i32,
+pub enum Timer {
+    BrokerHeartbeat {
+        broker: BrokerId,
+        incarnation: u32,
+    },
+    IsrExpiration {
+        broker: BrokerId,
+        incarnation: u32,
+    },
+    FetcherRetry {
+        broker: BrokerId,
+        incarnation: u32,
+        leader: BrokerId,
+    },
+    FetchRequestTimeout {
+        broker: BrokerId,
+        incarnation: u32,
+        leader: BrokerId,
+        request_id: u64,
+    },
+    FetchWaitExpiry {
+        broker: BrokerId,
+        incarnation: u32,
+        request_id: u64,
+    },
+    DelayedProduceExpiry {
+        broker: BrokerId,
+        incarnation: u32,
+        tp: TopicPartition,
+        request_id: u64,
+    },
+    RetentionCheck {
+        broker: BrokerId,
+        incarnation: u32,
+    },
+    ControlledShutdownTimeout {
+        broker: BrokerId,
+        incarnation: u32,
+    },
+    /// The active controller checks broker sessions (KRaft heartbeats, ZK sessions).
+    SessionCheck,
+    /// A KRaft voter has not heard from the quorum leader: start an election for `epoch`.
+    QuorumElection {
+        voter: i32,
+        epoch: i32,
+    },
+    /// A producer's scheduled `send()` calls (`produce ... rate=`).
+    ProducerSend {
+        producer: u32,
+        schedule: u64,
+    },
+    /// Wake a producer's sender thread (linger expiry, retry backoff).
+    ProducerWake {
+        producer: u32,
+    },
+    ProducerRequestTimeout {
+        producer: u32,
+        request_id: u64,
+    },
+    ProducerMetadataTimeout {
+        producer: u32,
+        request_id: u64,
+    },
 }
 
 #[derive(Clone, Debug)]
-pub struct TopicMetadata {
-    pub name: String,
-    pub partitions: Vec<PartitionRegistration>,
+pub enum Event {
+    Deliver(u64),
+    Timer(Timer),
+}
+
+#[derive(Clone, Debug)]
+struct Scheduled {
+    at_ms: u64,
+    seq: u64,
+    event: Event,
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at_ms, self.seq) == (other.at_ms, other.seq)
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scheduled {
+    // Reversed: BinaryHeap is a max-heap and the earliest (time, seq) must come out first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        (other.at_ms, other.seq).cmp(&(self.at_ms, self.seq))
+    }
+}
+
+/// Effects a handler asks for; applied by the loop after the handler returns.
+#[derive(Default)]
+pub struct Out {
+    pub sends: Vec<(NodeId, NodeId, Payload)>,
+    pub timers: Vec<(u64, Timer)>,
+    pub trace: Vec<(NodeId, TraceKind, String)>,
+}
+
+impl Out {
+    pub fn send(&mut self, from: NodeId, to: NodeId, payload: Payload) {
+        self.sends.push((from, to, payload));
+    }
+    pub fn timer(&mut self, delay_ms: u64, timer: Timer) {
+        self.timers.push((delay_ms, timer));
+    }
+    pub fn trace(&mut self, node: NodeId, kind: TraceKind, text: String) {
+        self.trace.push((node, kind, text));
+    }
 }
 
 #[derive(Clone, Debug)]
 pub struct Simulation {
     pub(crate) config: ClusterConfig,
     pub(crate) now_ms: u64,
-    #[allow(dead_code)]
     pub(crate) rng: SplitMix64,
     /// The controller's `java.util.Random` (replica placement).
     pub(crate) controller_random: JavaRandom,
-    pub(crate) brokers: BTreeMap<BrokerId, Broker>,
-    pub(crate) topics: BTreeMap<String, TopicMetadata>,
+    queue: BinaryHeap<Scheduled>,
+    next_seq: u64,
+    pub network: Network,
+    pub brokers: BTreeMap<BrokerId, Broker>,
+    pub controller: Controller,
+    /// The committed cluster metadata (the KRaft metadata log / ZooKeeper's znodes).
+    pub metadata: ClusterMetadata,
+    pub producers: Vec<Producer>,
+    pub trace: trace::Trace,
+    pub(crate) next_record_id: u64,
+    pub(crate) next_request_id: u64,
+    pub(crate) next_producer_id: i64,
+    pub invariants: invariants::InvariantLog,
 }
 
 impl Simulation {
     pub fn new(config: ClusterConfig) -> Result<Self, CommandError> {
-        if config.brokers == 0 || config.brokers > MAX_BROKERS {
-            return Err(CommandError::invalid(format!(
-                "a cluster needs between 1 and {MAX_BROKERS} brokers, not {}",
-                config.brokers
-            )));
-        }
-        let brokers = (1..=config.brokers as BrokerId)
-            .map(|id| {
-                (
-                    id,
-                    Broker {
-                        id,
-                        state: BrokerState::Running,
-                    },
-                )
-            })
-            .collect();
-        Ok(Self {
+        config.validate()?;
+        let mut sim = Self {
             rng: SplitMix64::new(config.seed),
             controller_random: JavaRandom::new(config.seed as i64),
-            config,
+            queue: BinaryHeap::new(),
+            next_seq: 0,
+            network: Network::new(config.latency_ms),
+            brokers: BTreeMap::new(),
+            controller: Controller::new(&config),
+            metadata: ClusterMetadata::default(),
+            producers: Vec::new(),
+            trace: trace::Trace::default(),
+            next_record_id: 0,
+            next_request_id: 0,
+            next_producer_id: 1000,
+            invariants: invariants::InvariantLog::default(),
             now_ms: 0,
-            brokers,
-            topics: BTreeMap::new(),
-        })
+            config,
+        };
+        sim.bootstrap();
+        Ok(sim)
+    }
+
+    /// A cluster that has formed: the controller elected, every broker registered and unfenced.
+    fn bootstrap(&mut self) {
+        for id in 1..=self.config.brokers as BrokerId {
+            self.brokers.insert(id, Broker::new(id));
+            self.metadata.brokers.insert(
+                id,
+                metadata::BrokerRegistration {
+                    fenced: false,
+                    in_controlled_shutdown: false,
+                    last_heard_ms: 0,
+                },
+            );
+        }
+        let mut out = Out::default();
+        self.controller.bootstrap(&self.config, &mut out);
+        let heartbeat_target = self.controller.heartbeat_target();
+        let controller = self.controller.active_node();
+        for id in 1..=self.config.brokers as BrokerId {
+            let b = self.brokers.get_mut(&id).expect("just added");
+            b.heartbeat_target = heartbeat_target;
+            b.controller = controller;
+            b.start_timers(&self.config.broker, &mut self.rng, &mut out);
+        }
+        self.flush(out);
     }
 
     pub fn now_ms(&self) -> u64 {
@@ -137,100 +281,231 @@ impl Simulation {
         &self.config
     }
 
-    /// `kafka-topics.sh --create`: places replicas as the active controller would.
-    pub fn create_topic(
-        &mut self,
-        name: &str,
-        partitions: i32,
-        replication_factor: i32,
-    ) -> Result<(), CommandError> {
-        validate_topic_name(name)?;
-        if self.topics.contains_key(name) {
-            return Err(CommandError::kafka(
-                KafkaError::TopicAlreadyExists,
-                format!("Topic '{name}' already exists."),
-            ));
+    /// Whether a node's process is up (messages to a dead process get a connection reset).
+    pub fn node_alive(&self, node: NodeId) -> bool {
+        match node {
+            NodeId::Broker(id) => self
+                .brokers
+                .get(&id)
+                .is_some_and(|b| b.state == BrokerState::Running),
+            NodeId::Controller(id) => self.controller.voter_alive(id),
+            NodeId::ZooKeeper => true,
+            NodeId::Producer(i) => (i as usize) < self.producers.len(),
+            NodeId::Consumer(_) => false,
         }
-        if partitions > MAX_PARTITIONS_PER_TOPIC {
-            return Err(CommandError::kafka(
-                KafkaError::InvalidPartitions,
-                format!("Kafkascope keeps at most {MAX_PARTITIONS_PER_TOPIC} partitions per topic, not {partitions}."),
-            ));
-        }
-        // Place with a copy of the random source: a refused command must leave no trace.
-        let mut random = self.controller_random.clone();
-        let assignment = match self.config.mode {
-            ControllerMode::Kraft => {
-                let usable: Vec<UsableBroker> = self
-                    .brokers
-                    .values()
-                    .map(|b| UsableBroker {
-                        id: b.id,
-                        fenced: b.state != BrokerState::Running,
-                    })
-                    .collect();
-                placement::place_striped(&mut random, &usable, partitions, replication_factor)?
-            }
-            ControllerMode::Zookeeper => {
-                let live: Vec<BrokerId> = self
-                    .brokers
-                    .values()
-                    .filter(|b| b.state == BrokerState::Running)
-                    .map(|b| b.id)
-                    .collect();
-                placement::place_rack_unaware(&mut random, &live, partitions, replication_factor)?
-            }
-        };
-        self.controller_random = random;
-        let partitions = assignment
-            .into_iter()
-            .map(|replicas| {
-                let isr: Vec<BrokerId> = replicas
-                    .iter()
-                    .copied()
-                    .filter(|id| self.brokers[id].state == BrokerState::Running)
-                    .collect();
-                PartitionRegistration {
-                    leader: isr.first().copied(),
-                    isr,
-                    replicas,
-                    leader_epoch: 0,
-                    partition_epoch: 0,
-                }
-            })
-            .collect();
-        self.topics.insert(
-            name.to_string(),
-            TopicMetadata {
-                name: name.to_string(),
-                partitions,
-            },
-        );
-        Ok(())
     }
-}
 
-/// Kafka's `Topic.validate`: 1-249 characters of `[a-zA-Z0-9._-]`, not "." or "..".
-pub fn validate_topic_name(name: &str) -> Result<(), CommandError> {
-    let invalid = |why: String| Err(CommandError::kafka(KafkaError::InvalidConfig, why));
-    if name.is_empty() {
-        return invalid("Topic name is illegal, it can't be empty".into());
+    fn schedule(&mut self, at_ms: u64, event: Event) {
+        self.next_seq += 1;
+        self.queue.push(Scheduled {
+            at_ms,
+            seq: self.next_seq,
+            event,
+        });
     }
-    if name == "." || name == ".." {
-        return invalid("Topic name cannot be \".\" or \"..\"".into());
+
+    pub(crate) fn flush(&mut self, out: Out) {
+        for (node, kind, text) in out.trace {
+            self.trace.push(self.now_ms, node, kind, text);
+        }
+        for (from, to, payload) in out.sends {
+            self.send(from, to, payload);
+        }
+        for (delay, timer) in out.timers {
+            self.schedule(self.now_ms + delay, Event::Timer(timer));
+        }
     }
-    if name.len() > 249 {
-        return invalid(format!(
-            "Topic name is illegal, it can't be longer than 249 characters, topic name: {name}"
-        ));
+
+    fn send(&mut self, from: NodeId, to: NodeId, payload: Payload) {
+        let kind = payload.kind();
+        let dropped = self.network.should_drop(from, to, kind);
+        let latency = self.network.latency(from, to);
+        self.network.next_id += 1;
+        let id = self.network.next_id;
+        let msg = Message {
+            id,
+            from,
+            to,
+            sent_at_ms: self.now_ms,
+            deliver_at_ms: self.now_ms + latency,
+            dropped,
+            payload,
+        };
+        self.network.in_flight.insert(id, msg);
+        self.schedule(self.now_ms + latency, Event::Deliver(id));
     }
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
-    {
-        return invalid(format!(
-            "Topic name \"{name}\" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'"
-        ));
+
+    /// The time of the next event, if any.
+    pub fn next_event_ms(&self) -> Option<u64> {
+        self.queue.peek().map(|s| s.at_ms)
     }
-    Ok(())
+
+    /// Processes the next event; false when nothing is scheduled.
+    pub fn step(&mut self) -> bool {
+        let Some(next) = self.queue.pop() else {
+            return false;
+        };
+        self.now_ms = next.at_ms;
+        match next.event {
+            Event::Deliver(id) => {
+                if let Some(msg) = self.network.in_flight.remove(&id) {
+                    self.deliver(msg);
+                }
+            }
+            Event::Timer(timer) => self.fire(timer),
+        }
+        self.check_invariants();
+        true
+    }
+
+    /// Runs every event up to and including `until_ms`, then sets the clock there.
+    pub fn run_until(&mut self, until_ms: u64) {
+        while self.queue.peek().is_some_and(|s| s.at_ms <= until_ms) {
+            self.step();
+        }
+        self.now_ms = self.now_ms.max(until_ms);
+    }
+
+    pub fn advance(&mut self, ms: u64) {
+        self.run_until(self.now_ms + ms);
+    }
+
+    fn deliver(&mut self, msg: Message) {
+        if msg.dropped {
+            return;
+        }
+        if !self.node_alive(msg.to) {
+            // The peer's process is gone: a client or broker sees its connection reset.
+            if let Some(request_id) = msg.payload.request_id() {
+                if self.node_alive(msg.from) {
+                    let kind = msg.payload.kind();
+                    self.send(msg.to, msg.from, Payload::Disconnected { request_id, kind });
+                }
+            }
+            return;
+        }
+        let mut out = Out::default();
+        match msg.to {
+            NodeId::Broker(id) => {
+                if controller::is_controller_request(&msg.payload) {
+                    self.controller_handle(msg, &mut out);
+                } else {
+                    let heartbeat_target = self.controller.heartbeat_target();
+                    let controller = self.controller.active_node();
+                    let broker = self.brokers.get_mut(&id).expect("alive broker exists");
+                    broker.heartbeat_target = heartbeat_target;
+                    broker.controller = controller;
+                    broker.handle(msg, self.now_ms, &self.config.broker, &mut out);
+                    if broker.state != BrokerState::Running {
+                        self.flush(out);
+                        self.after_broker_down(id);
+                        return;
+                    }
+                }
+            }
+            NodeId::Controller(_) | NodeId::ZooKeeper => self.controller_handle(msg, &mut out),
+            NodeId::Producer(i) => {
+                self.with_producer(i, &mut out, |p, ctx, out| p.handle(msg, ctx, out))
+            }
+            NodeId::Consumer(_) => {}
+        }
+        self.flush(out);
+    }
+
+    fn controller_handle(&mut self, msg: Message, out: &mut Out) {
+        let mut ctx = controller::Ctx {
+            now_ms: self.now_ms,
+            config: &self.config,
+            metadata: &mut self.metadata,
+            rng: &mut self.rng,
+        };
+        self.controller.handle(msg, &mut ctx, out);
+    }
+
+    fn fire(&mut self, timer: Timer) {
+        let mut out = Out::default();
+        match &timer {
+            Timer::BrokerHeartbeat {
+                broker,
+                incarnation,
+            }
+            | Timer::IsrExpiration {
+                broker,
+                incarnation,
+            }
+            | Timer::FetcherRetry {
+                broker,
+                incarnation,
+                ..
+            }
+            | Timer::FetchRequestTimeout {
+                broker,
+                incarnation,
+                ..
+            }
+            | Timer::FetchWaitExpiry {
+                broker,
+                incarnation,
+                ..
+            }
+            | Timer::DelayedProduceExpiry {
+                broker,
+                incarnation,
+                ..
+            }
+            | Timer::RetentionCheck {
+                broker,
+                incarnation,
+            }
+            | Timer::ControlledShutdownTimeout {
+                broker,
+                incarnation,
+            } => {
+                let heartbeat_target = self.controller.heartbeat_target();
+                let controller = self.controller.active_node();
+                if let Some(b) = self.brokers.get_mut(broker) {
+                    if b.state == BrokerState::Running && b.incarnation == *incarnation {
+                        b.heartbeat_target = heartbeat_target;
+                        b.controller = controller;
+                        b.fire(timer, self.now_ms, &self.config.broker, &mut out);
+                    }
+                }
+            }
+            Timer::SessionCheck | Timer::QuorumElection { .. } => {
+                let mut ctx = controller::Ctx {
+                    now_ms: self.now_ms,
+                    config: &self.config,
+                    metadata: &mut self.metadata,
+                    rng: &mut self.rng,
+                };
+                self.controller.fire(timer, &mut ctx, &mut out);
+            }
+            Timer::ProducerSend { producer, .. }
+            | Timer::ProducerWake { producer }
+            | Timer::ProducerRequestTimeout { producer, .. }
+            | Timer::ProducerMetadataTimeout { producer, .. } => {
+                let p = *producer;
+                self.with_producer(p, &mut out, |p, ctx, out| p.fire(timer, ctx, out));
+            }
+        }
+        self.flush(out);
+    }
+
+    /// Applies one command. On error nothing changed.
+    pub fn apply(&mut self, command: Command) -> Result<(), CommandError> {
+        command::apply(self, command)
+    }
+
+    /// Applies one line of the scenario language.
+    pub fn apply_line(&mut self, line: &str) -> Result<(), CommandError> {
+        match script::parse_line(line)? {
+            Some(cmd) => self.apply(cmd),
+            None => Ok(()),
+        }
+    }
+
+    /// The number of messages in flight (drawn by the page).
+    pub fn in_flight(&self) -> impl Iterator<Item = &Message> {
+        self.network.in_flight.values()
+    }
 }

@@ -1,0 +1,70 @@
+//! The trace: every notable event with its time and node, as Kafka-style log lines. It drives
+//! the page's event log and timeline, and its hash checks determinism.
+
+use serde::Serialize;
+
+use super::network::NodeId;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TraceKind {
+    Broker,
+    Controller,
+    Election,
+    Isr,
+    Replication,
+    Produce,
+    ProduceError,
+    Retention,
+    Fault,
+    Command,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TraceEvent {
+    pub at_ms: u64,
+    pub node: NodeId,
+    pub kind: TraceKind,
+    pub text: String,
+}
+
+/// Bounded: the oldest lines go first beyond `MAX_TRACE` (the hash still covers all of them).
+pub const MAX_TRACE: usize = 100_000;
+
+#[derive(Clone, Debug)]
+pub struct Trace {
+    pub events: std::collections::VecDeque<TraceEvent>,
+    hash: u64,
+}
+
+impl Default for Trace {
+    fn default() -> Self {
+        Self {
+            events: Default::default(),
+            hash: 0xcbf2_9ce4_8422_2325,
+        }
+    }
+}
+
+impl Trace {
+    pub fn push(&mut self, at_ms: u64, node: NodeId, kind: TraceKind, text: String) {
+        // FNV-1a over time and text: equal runs give equal hashes on every platform.
+        for b in at_ms.to_le_bytes().iter().chain(text.as_bytes()) {
+            self.hash ^= *b as u64;
+            self.hash = self.hash.wrapping_mul(0x100_0000_01b3);
+        }
+        if self.events.len() == MAX_TRACE {
+            self.events.pop_front();
+        }
+        self.events.push_back(TraceEvent {
+            at_ms,
+            node,
+            kind,
+            text,
+        });
+    }
+
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+}
