@@ -1,0 +1,45 @@
+//! `cooperative-sticky` (`clients/.../consumer/CooperativeStickyAssignor.java`, rule A9).
+//!
+//! The same target as `sticky`, minus every partition whose ownership moves: its previous owner
+//! must revoke it first, and it is assigned in the follow-up rebalance. On the constrained path
+//! the sticky builder records those partitions; on the general path they are recomputed as
+//! (partitions newly given to a member) ∩ (partitions some member loses).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::sticky;
+use super::{Ctx, StickyPath, Tp};
+
+pub(super) fn assign(ctx: &Ctx) -> (Vec<Vec<Tp>>, Vec<(Tp, usize)>, StickyPath) {
+    let out = sticky::assign(ctx);
+    let mut assignment = out.assignment;
+    let transferring = match out.transferring {
+        Some(t) => t,
+        None => compute_transferring(ctx, &assignment),
+    };
+    // adjustAssignment: List.remove(Object) keeps the order of the rest.
+    for (tp, &member) in &transferring {
+        if let Some(pos) = assignment[member].iter().position(|x| x == tp) {
+            assignment[member].remove(pos);
+        }
+    }
+    (assignment, transferring.into_iter().collect(), out.path)
+}
+
+/// `computePartitionsTransferringOwnership`.
+fn compute_transferring(ctx: &Ctx, assignment: &[Vec<Tp>]) -> BTreeMap<Tp, usize> {
+    let mut added: BTreeMap<Tp, usize> = BTreeMap::new();
+    let mut revoked: BTreeSet<Tp> = BTreeSet::new();
+    for (m, assigned) in assignment.iter().enumerate() {
+        let owned: BTreeSet<Tp> = ctx.members[m].owned.iter().copied().collect();
+        let assigned_set: BTreeSet<Tp> = assigned.iter().copied().collect();
+        for &tp in assigned {
+            if !owned.contains(&tp) {
+                added.insert(tp, m);
+            }
+        }
+        revoked.extend(owned.difference(&assigned_set).copied());
+    }
+    added.retain(|tp, _| revoked.contains(tp));
+    added
+}

@@ -1,0 +1,122 @@
+//! The bits of Java the assignors' results depend on: `String.compareTo` and the iteration order
+//! of `java.util.HashMap` / `HashSet` (rule A8).
+//!
+//! `HashMap` iteration visits buckets in ascending index, and within a bucket the entries in the
+//! order they were inserted (a resize splits a bucket keeping relative order, a removal keeps the
+//! others in place). The bucket is `spread(hashCode) & (capacity - 1)` with
+//! `spread(h) = h ^ (h >>> 16)`. The capacity starts at 16 on the first insertion and doubles when
+//! the size exceeds 3/4 of it, or when one bucket reaches 9 entries while the capacity is below 64
+//! (`HashMap.putVal` → `treeifyBin` → `resize`). It never shrinks. Buckets that Java turns into
+//! red-black trees (9+ colliding entries at capacity ≥ 64) are not modelled: their order would
+//! depend on the tree shape.
+
+use std::cmp::Ordering;
+
+/// `java.lang.String.compareTo`: lexicographic over UTF-16 code units (differs from Rust's
+/// byte order only between supplementary characters and U+E000..U+FFFF).
+pub fn java_compare(a: &str, b: &str) -> Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// `HashMap.hash`: the hash code with its high half folded into the low half.
+pub(crate) fn spread(hash_code: i32) -> u32 {
+    let h = hash_code as u32;
+    h ^ (h >> 16)
+}
+
+/// The bucket layout of a Java `HashMap`/`HashSet` of keys `K`: insertion, removal, iteration.
+#[derive(Clone, Debug)]
+pub(crate) struct JavaHashTable<K> {
+    capacity: usize,
+    next_seq: u64,
+    /// (key, spread hash, insertion sequence)
+    entries: Vec<(K, u32, u64)>,
+}
+
+impl<K: PartialEq + Clone> JavaHashTable<K> {
+    pub(crate) fn new() -> Self {
+        Self {
+            capacity: 0,
+            next_seq: 0,
+            entries: Vec::new(),
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub(crate) fn contains(&self, key: &K) -> bool {
+        self.entries.iter().any(|(k, _, _)| k == key)
+    }
+
+    /// `put`/`add`: a key already present keeps its place.
+    pub(crate) fn insert(&mut self, key: K, hash_code: i32) {
+        if self.contains(&key) {
+            return;
+        }
+        self.insert_new(key, hash_code);
+    }
+
+    /// `put`/`add` of a key the caller knows is absent.
+    pub(crate) fn insert_new(&mut self, key: K, hash_code: i32) {
+        if self.capacity == 0 {
+            self.capacity = 16;
+        }
+        let h = spread(hash_code);
+        // treeifyBin resizes instead of treeifying while the table is below 64 buckets.
+        let crowded_small_table = self.capacity < 64 && {
+            let mask = (self.capacity - 1) as u32;
+            let bin_len = self
+                .entries
+                .iter()
+                .filter(|(_, eh, _)| eh & mask == h & mask)
+                .count();
+            bin_len + 1 >= 9
+        };
+        self.entries.push((key, h, self.next_seq));
+        self.next_seq += 1;
+        if crowded_small_table {
+            self.capacity *= 2;
+        }
+        if self.entries.len() > self.capacity / 4 * 3 {
+            self.capacity *= 2;
+        }
+    }
+
+    pub(crate) fn remove(&mut self, key: &K) {
+        self.entries.retain(|(k, _, _)| k != key);
+    }
+
+    fn bucket(&self, h: u32) -> u32 {
+        h & (self.capacity.max(1) as u32 - 1)
+    }
+
+    /// The keys in Java iteration order.
+    pub(crate) fn iteration_order(&self) -> Vec<K> {
+        let mut order: Vec<&(K, u32, u64)> = self.entries.iter().collect();
+        order.sort_by_key(|(_, h, seq)| (self.bucket(*h), *seq));
+        order.into_iter().map(|(k, _, _)| k.clone()).collect()
+    }
+
+    /// `iterator().next()`.
+    pub(crate) fn first(&self) -> Option<K> {
+        self.entries
+            .iter()
+            .min_by_key(|(_, h, seq)| (self.bucket(*h), *seq))
+            .map(|(k, _, _)| k.clone())
+    }
+}
+
+/// The order in which a Java `HashMap<String, _>` built by inserting `keys` in the given order
+/// (into a fresh `new HashMap<>()`) iterates them: indices into `keys`. Duplicates are ignored.
+pub fn hash_map_order(keys: &[&str]) -> Vec<usize> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut table = JavaHashTable::new();
+    for (i, key) in keys.iter().enumerate() {
+        if seen.insert(*key) {
+            table.insert_new(i, crate::sim::hash::java_string_hash_code(key));
+        }
+    }
+    table.iteration_order()
+}
