@@ -15,11 +15,19 @@ fn murmur2_matches_kafka_utils_test() {
         (b"foobar", -790332482),
         (b"a-little-bit-long-string", -985981536),
         (b"a-little-bit-longer-string", -1486304829),
-        (b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", -58897971),
+        (
+            b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8",
+            -58897971,
+        ),
         (&[b'a', b'b', b'c'], 479470107),
     ];
     for (key, expected) in cases {
-        assert_eq!(murmur2(key), *expected, "murmur2({:?})", String::from_utf8_lossy(key));
+        assert_eq!(
+            murmur2(key),
+            *expected,
+            "murmur2({:?})",
+            String::from_utf8_lossy(key)
+        );
     }
 }
 

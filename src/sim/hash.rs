@@ -77,8 +77,9 @@ pub fn partition_for_key(key: &[u8], num_partitions: i32) -> i32 {
 /// Java's `String.hashCode`: `h = 31·h + c` over UTF-16 code units, wrapping, from 0. Characters
 /// outside the BMP count as two surrogate units, as in Java.
 pub fn java_string_hash_code(s: &str) -> i32 {
-    s.encode_utf16()
-        .fold(0i32, |h, unit| h.wrapping_mul(31).wrapping_add(i32::from(unit)))
+    s.encode_utf16().fold(0i32, |h, unit| {
+        h.wrapping_mul(31).wrapping_add(i32::from(unit))
+    })
 }
 
 /// Kafka's `Utils.abs` (rule G4): `Math.abs` except that `i32::MIN` maps to 0 (where `Math.abs`
