@@ -19,7 +19,7 @@ fn murmur2_matches_kafka_utils_test() {
             b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8",
             -58897971,
         ),
-        (&[b'a', b'b', b'c'], 479470107),
+        (b"abc", 479470107),
     ];
     for (key, expected) in cases {
         assert_eq!(
