@@ -120,3 +120,49 @@ pub fn hash_map_order(keys: &[&str]) -> Vec<usize> {
     }
     table.iteration_order()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::JavaHashTable;
+    use crate::sim::hash::java_string_hash_code;
+
+    /// Runs "+p"/"-p" operations on a `HashSet` of `topic-p` partitions.
+    fn run(script: &str) -> JavaHashTable<i32> {
+        let topic_hash = java_string_hash_code("topic");
+        let mut set = JavaHashTable::new();
+        for op in script.split(' ') {
+            let p: i32 = op[1..].parse().unwrap();
+            if op.starts_with('+') {
+                let hash = 31i32.wrapping_add(p).wrapping_mul(31).wrapping_add(topic_hash);
+                set.insert(p, hash);
+            } else {
+                set.remove(&p);
+            }
+        }
+        set
+    }
+
+    #[test]
+    fn hash_set_of_topic_partitions_iterates_like_java() {
+        // Expected orders printed by Java 17 for a HashSet<TopicPartition> after each script.
+        let cases: &[(&str, &[i32])] = &[
+            ("+5 +3 +40 +17 +1 +33", &[17, 1, 33, 3, 5, 40]),
+            (
+                // nine partitions in one bucket of 16: treeifyBin doubles the table instead
+                "+0 +16 +32 +48 +64 +80 +96 +112 +128 +1 +2",
+                &[0, 32, 64, 96, 128, 16, 48, 80, 112, 2, 1],
+            ),
+            (
+                // growth past 12 entries, then removals and more insertions
+                "+0 +1 +2 +3 +4 +5 +6 +7 +8 +9 +10 +11 +12 +13 -0 -5 +100 +21",
+                &[21, 10, 9, 12, 11, 13, 2, 1, 4, 100, 3, 6, 8, 7],
+            ),
+            ("+7 +23 -7 +39 +7 +999 +55", &[999, 23, 39, 7, 55]),
+        ];
+        for (script, expected) in cases {
+            let set = run(script);
+            assert_eq!(set.iteration_order(), expected.to_vec(), "{script}");
+            assert_eq!(set.first(), expected.first().copied(), "{script}");
+        }
+    }
+}
