@@ -1,3 +1,31 @@
-//! The page (Yew). Filled in by the foundation work.
+//! The page (Yew, wasm32 only): function components reading one app state from a context.
+//!
+//! - [`state`]: the app state ([`state::AppState`], a `Reducible`) and its actions.
+//! - [`cluster`]: the scenario on the first screen, built by the core.
+//! - [`i18n`]: every visible text, English and Korean.
+//! - [`panic`]: the panic hook and its error banner.
+//! - [`components`]: one concept per file.
 
-pub fn start() {}
+pub mod app;
+pub mod cluster;
+pub mod components;
+pub mod i18n;
+pub mod panic;
+pub mod state;
+
+pub use app::App;
+
+/// The element `index.html` shows until the wasm has started.
+const LOADING_ID: &str = "loading";
+
+/// The page's entry point: installs the panic hook, then mounts [`App`] into `<body>`.
+pub fn start() {
+    panic::install();
+    if let Some(loading) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(LOADING_ID))
+    {
+        loading.remove();
+    }
+    yew::Renderer::<App>::new().render();
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The release bundle's size: wasm + js + css in dist/, raw and gzip -9, against a gzip budget.
+# Builds dist/ first when it is missing (or with --build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+BUDGET_GZIP_BYTES=${BUDGET_GZIP_BYTES:-250000}   # 250 KB
+
+if [ "${1:-}" = "--build" ] || ! ls dist/*.wasm >/dev/null 2>&1; then
+  release_build
+fi
+
+total_raw=0
+total_gz=0
+printf '%-44s %10s %10s\n' "file (dist/)" "raw B" "gzip B"
+for f in dist/*.wasm dist/*.js dist/*.css; do
+  [ -e "$f" ] || continue
+  raw=$(wc -c <"$f")
+  gz=$(gzip -9 -c "$f" | wc -c)
+  total_raw=$((total_raw + raw))
+  total_gz=$((total_gz + gz))
+  printf '%-44s %10d %10d\n' "$(basename "$f")" "$raw" "$gz"
+done
+printf '%-44s %10d %10d\n' "total" "$total_raw" "$total_gz"
+awk -v raw="$total_raw" -v gz="$total_gz" -v budget="$BUDGET_GZIP_BYTES" 'BEGIN {
+  printf "total: %.1f KB raw, %.1f KB gzip (budget %.0f KB gzip)\n", raw / 1000, gz / 1000, budget / 1000
+}'
+if [ "$total_gz" -gt "$BUDGET_GZIP_BYTES" ]; then
+  echo "size: over budget by $((total_gz - BUDGET_GZIP_BYTES)) bytes gzip" >&2
+  exit 1
+fi
+echo "size: within budget"

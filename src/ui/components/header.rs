@@ -1,0 +1,24 @@
+//! The page header: name, tagline, language switch.
+
+use yew::prelude::*;
+
+use super::{use_app, LanguageToggle};
+
+#[function_component]
+pub fn Header() -> Html {
+    let t = use_app().lang.texts();
+    html! {
+        <header class="site-header">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">
+                    <span></span><span></span><span></span>
+                </span>
+                <div>
+                    <h1 class="title">{ t.app_name }</h1>
+                    <p class="tagline">{ t.tagline }</p>
+                </div>
+            </div>
+            <LanguageToggle />
+        </header>
+    }
+}

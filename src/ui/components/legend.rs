@@ -1,0 +1,17 @@
+//! What the chips' marks mean.
+
+use yew::prelude::*;
+
+use super::use_app;
+
+#[function_component]
+pub fn Legend() -> Html {
+    let t = use_app().lang.texts();
+    html! {
+        <div class="legend" role="note" aria-label={t.legend_heading}>
+            <span class="legend-item"><span class="swatch leader" aria-hidden="true">{ "★" }</span>{ t.legend_leader }</span>
+            <span class="legend-item"><span class="swatch follower" aria-hidden="true"></span>{ t.legend_follower }</span>
+            <span class="legend-item"><span class="swatch out-of-isr" aria-hidden="true"></span>{ t.legend_out_of_isr }</span>
+        </div>
+    }
+}
