@@ -133,7 +133,10 @@ mod tests {
         for op in script.split(' ') {
             let p: i32 = op[1..].parse().unwrap();
             if op.starts_with('+') {
-                let hash = 31i32.wrapping_add(p).wrapping_mul(31).wrapping_add(topic_hash);
+                let hash = 31i32
+                    .wrapping_add(p)
+                    .wrapping_mul(31)
+                    .wrapping_add(topic_hash);
                 set.insert(p, hash);
             } else {
                 set.remove(&p);

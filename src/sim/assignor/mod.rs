@@ -394,18 +394,20 @@ impl Ctx {
         let members = input
             .iter()
             .map(|m| {
-                let mut raw_topics: Vec<String> = Vec::new();
-                for t in &m.topics {
-                    if !raw_topics.contains(t) {
-                        raw_topics.push(t.clone());
-                    }
-                }
+                let mut seen_topics = BTreeSet::new();
+                let raw_topics: Vec<String> = m
+                    .topics
+                    .iter()
+                    .filter(|t| seen_topics.insert(t.as_str()))
+                    .cloned()
+                    .collect();
                 let topics = raw_topics
                     .iter()
                     .filter_map(|t| index.get(t.as_str()).copied())
                     .collect();
                 // Kafka drops claims on topics that no longer take part (A5). A partition number
                 // beyond the topic's count cannot be owned in a real cluster; it is dropped too.
+                let mut seen_owned = BTreeSet::new();
                 let mut owned: Vec<Tp> = Vec::new();
                 for tp in &m.owned_partitions {
                     if let Some(&topic) = index.get(tp.topic.as_str()) {
@@ -415,7 +417,7 @@ impl Ctx {
                         };
                         if tp.partition >= 0
                             && tp.partition < partition_counts[topic as usize]
-                            && !owned.contains(&candidate)
+                            && seen_owned.insert(candidate)
                         {
                             owned.push(candidate);
                         }

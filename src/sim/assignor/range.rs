@@ -5,22 +5,25 @@
 //! visited in the iteration order of the `HashMap` `partitionsPerTopic` that
 //! `AbstractPartitionAssignor.assign` builds, which fixes the order of each member's list.
 
+use std::collections::BTreeMap;
+
 use super::{hash_map_order, Ctx, Tp};
 
 pub(super) fn assign(ctx: &Ctx) -> Vec<Vec<Tp>> {
     let mut assignment: Vec<Vec<Tp>> = vec![Vec::new(); ctx.members.len()];
+    // consumersPerTopic: subscriptions in HashMap order, then sorted by MemberInfo.
+    let mut consumers_per_topic: Vec<Vec<usize>> = vec![Vec::new(); ctx.topics.len()];
+    for &m in &ctx.hash_order {
+        for &topic in &ctx.members[m].topics {
+            consumers_per_topic[topic as usize].push(m);
+        }
+    }
     for topic in topic_visit_order(ctx) {
-        // consumersPerTopic: subscriptions in HashMap order, then sorted by MemberInfo.
-        let mut consumers: Vec<usize> = ctx
-            .hash_order
-            .iter()
-            .copied()
-            .filter(|&m| ctx.members[m].topics.contains(&topic))
-            .collect();
+        let consumers = &mut consumers_per_topic[topic as usize];
         if consumers.is_empty() {
             continue;
         }
-        ctx.member_info_order(&mut consumers);
+        ctx.member_info_order(consumers);
         let partitions = ctx.partition_counts[topic as usize];
         let per_consumer = partitions / consumers.len() as i32;
         let with_extra = partitions % consumers.len() as i32;
@@ -40,19 +43,20 @@ pub(super) fn assign(ctx: &Ctx) -> Vec<Vec<Tp>> {
 /// subscriptions (in their `HashMap` order); the topics with metadata are then put into a fresh
 /// `HashMap` in that set's iteration order.
 fn topic_visit_order(ctx: &Ctx) -> Vec<u32> {
+    let index: BTreeMap<&str, u32> = ctx
+        .topics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i as u32))
+        .collect();
     let subscribed: Vec<&str> = ctx.all_subscribed.iter().map(String::as_str).collect();
     let existing: Vec<&str> = hash_map_order(&subscribed)
         .into_iter()
         .map(|i| subscribed[i])
-        .filter(|t| ctx.topics.iter().any(|x| x == t))
+        .filter(|t| index.contains_key(t))
         .collect();
     hash_map_order(&existing)
         .into_iter()
-        .filter_map(|i| {
-            ctx.topics
-                .iter()
-                .position(|x| x == existing[i])
-                .map(|p| p as u32)
-        })
+        .map(|i| index[existing[i]])
         .collect()
 }
