@@ -8,6 +8,7 @@ TRUNK_VERSION=0.21.14          # 0.22 needs a newer rustc than this machine's
 BINARYEN_VERSION=132.0.0       # Debian's binaryen (108) rejects rustc 1.95's wasm
 
 need_browser=${KAFKASCOPE_NEED_BROWSER:-1}
+started=$SECONDS
 log() { printf '[setup] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -33,10 +34,21 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}";
   npm install -g "binaryen@$BINARYEN_VERSION"
 fi
 
-if [ "$need_browser" = 1 ] && ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null; }; then
-  log "installing chromium and chromium-driver from Debian"
+# The browser tests, the end-to-end check and the screenshots need Chromium and its driver, and a
+# Korean font so that the Korean texts do not show as empty boxes.
+apt_packages=()
+if [ "$need_browser" = 1 ]; then
+  if ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null; }; then
+    apt_packages+=(chromium chromium-driver)
+  fi
+  if ! { command -v fc-list >/dev/null && fc-list :lang=ko | grep -q .; }; then
+    apt_packages+=(fonts-nanum)
+  fi
+fi
+if [ "${#apt_packages[@]}" -gt 0 ]; then
+  log "installing ${apt_packages[*]} from Debian"
   as_root apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${apt_packages[@]}"
 fi
 
-log "toolchain ready: $(wasm-bindgen --version), $(trunk --version), wasm-opt $(wasm-opt --version | awk '{print $3}')"
+log "toolchain ready: $(wasm-bindgen --version), $(trunk --version), wasm-opt $(wasm-opt --version | awk '{print $3}') ($((SECONDS - started)) s)"
