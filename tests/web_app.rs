@@ -258,6 +258,26 @@ async fn the_language_button_switches_every_text() {
 }
 
 #[wasm_bindgen_test]
+async fn the_broker_control_has_accessible_labels() {
+    let root = mount().await;
+    let lang = Lang::from_tag(&gloo::utils::window().navigator().language().unwrap());
+    let t = lang.texts();
+    let label = |selector: &str| attr(&one(&root, selector), "aria-label");
+    assert_eq!(label("[data-action=\"remove-broker\"]"), t.remove_broker);
+    assert_eq!(label("[data-action=\"add-broker\"]"), t.add_broker);
+    let input = label("input[data-control=\"broker-count\"]");
+    assert_eq!(
+        input,
+        fill(t.broker_count_hint, &[("min", &1), ("max", &12)])
+    );
+    let lang_button = label("[data-action=\"switch-language\"]");
+    assert!(
+        lang_button.contains(lang.other().texts().language_name),
+        "{lang_button}"
+    );
+}
+
+#[wasm_bindgen_test]
 fn language_tags_and_templates() {
     assert_eq!(Lang::from_tag("ko-KR"), Lang::Ko);
     assert_eq!(Lang::from_tag("ko"), Lang::Ko);

@@ -94,8 +94,6 @@ pub struct Texts {
     pub leader_epoch: &'static str,
     pub in_isr: &'static str,
     pub out_of_isr: &'static str,
-    /// `{replica}`, `{broker}`
-    pub replica_aria: &'static str,
 
     pub legend_heading: &'static str,
     pub legend_leader: &'static str,
@@ -153,7 +151,6 @@ pub static EN: Texts = Texts {
     leader_epoch: "epoch {epoch}",
     in_isr: "in ISR",
     out_of_isr: "out of ISR",
-    replica_aria: "Replica of {replica} on broker {broker}",
 
     legend_heading: "Legend",
     legend_leader: "Leader replica: serves reads and writes for its partition",
@@ -209,7 +206,6 @@ pub static KO: Texts = Texts {
     leader_epoch: "에포크 {epoch}",
     in_isr: "ISR 소속",
     out_of_isr: "ISR 이탈",
-    replica_aria: "브로커 {broker}에 있는 {replica} 복제본",
 
     legend_heading: "범례",
     legend_leader: "리더 복제본: 파티션의 읽기와 쓰기를 처리합니다",

@@ -44,7 +44,7 @@ pub fn BrokerCard(props: &BrokerCardProps) -> Html {
                 <ul class="replica-list">
                     { for hosted.into_iter().map(|p| html! {
                         <ReplicaChip key={format!("{}-{}", p.topic, p.partition)}
-                            topic={p.topic.clone()} partition={p.partition} broker={id}
+                            topic={p.topic.clone()} partition={p.partition}
                             leader={p.leader == Some(id)} leader_epoch={p.leader_epoch}
                             in_isr={p.isr.contains(&id)} lang={props.lang} />
                     }) }

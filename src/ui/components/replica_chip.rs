@@ -8,7 +8,6 @@ use crate::ui::i18n::{fill, Lang};
 pub struct ReplicaChipProps {
     pub topic: AttrValue,
     pub partition: i32,
-    pub broker: i32,
     pub leader: bool,
     pub leader_epoch: i32,
     pub in_isr: bool,
@@ -29,15 +28,10 @@ pub fn ReplicaChip(props: &ReplicaChipProps) -> Html {
         if props.leader { "leader" } else { "follower" },
         if props.in_isr { "in-isr" } else { "out-of-isr" },
     );
-    let aria = fill(
-        t.replica_aria,
-        &[("replica", &name), ("broker", &props.broker)],
-    );
 
     html! {
         <li {class} data-replica={name.clone()}
-            data-leader={props.leader.to_string()} data-isr={props.in_isr.to_string()}
-            aria-label={aria}>
+            data-leader={props.leader.to_string()} data-isr={props.in_isr.to_string()}>
             <span class="replica-name">{ name }</span>
             <span class="replica-role">
                 if props.leader {
