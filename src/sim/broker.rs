@@ -179,18 +179,16 @@ impl Broker {
             }
             Payload::BrokerHeartbeatResponse {
                 should_shutdown, ..
-            } => {
-                if should_shutdown && self.shutting_down {
-                    out.trace(
-                        self.node(),
-                        TraceKind::Broker,
-                        format!(
-                            "[BrokerServer id={}] Controlled shutdown complete; shutting down",
-                            self.id
-                        ),
-                    );
-                    self.go_down(BrokerState::Stopped);
-                }
+            } if should_shutdown && self.shutting_down => {
+                out.trace(
+                    self.node(),
+                    TraceKind::Broker,
+                    format!(
+                        "[BrokerServer id={}] Controlled shutdown complete; shutting down",
+                        self.id
+                    ),
+                );
+                self.go_down(BrokerState::Stopped);
             }
             Payload::Metadata { request_id } => {
                 let leaders = self

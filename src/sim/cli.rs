@@ -3,10 +3,12 @@
 use std::io::Read;
 
 const USAGE: &str = "usage:
-  kafka-sim run FILE                                 run a scenario script, print the JSON report
+  kafka-sim run [--trace] FILE                       run a scenario script, print the JSON report
+                                                     (--trace: the Kafka-style log lines on stderr)
   kafka-sim partition --key KEY --partitions N       the partition Kafka's default partitioner picks
   kafka-sim offsets-partition --group GROUP          the __consumer_offsets partition of a group
-  kafka-sim assign < input.json                      one run of a consumer assignor";
+  kafka-sim assign < input.json                      one run of a consumer assignor
+  kafka-sim bench [--records N]                      end-to-end speed: RF 3, acks=all, records/s";
 
 /// Runs one invocation; returns the process exit code (0 ok, 2 usage or script error).
 pub fn run(args: &[String]) -> i32 {
@@ -29,15 +31,23 @@ fn dispatch(args: &[String]) -> Result<String, String> {
     match command.as_str() {
         "-h" | "--help" | "help" => Ok(USAGE.to_string()),
         "run" => {
-            let [file] = rest else {
-                return Err(format!("run takes one script file\n{USAGE}"));
+            let (file, trace) = match rest {
+                [file] => (file, false),
+                [flag, file] if flag == "--trace" => (file, true),
+                _ => return Err(format!("run takes one script file\n{USAGE}")),
             };
             let text =
                 std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
             let sim = super::script::run(&text).map_err(|e| format!("{file}: {e}"))?;
+            if trace {
+                for t in &sim.trace.events {
+                    eprintln!("{:>9} ms  {:<14} {}", t.at_ms, t.node.to_string(), t.text);
+                }
+            }
             Ok(sim.report_json())
         }
         "partition" => super::hash::partition_cli(rest),
+        "bench" => bench(rest),
         "offsets-partition" => super::hash::offsets_partition_cli(rest),
         "assign" => {
             let mut input = String::new();
@@ -53,4 +63,37 @@ fn dispatch(args: &[String]) -> Result<String, String> {
         }
         other => Err(format!("unknown command '{other}'\n{USAGE}")),
     }
+}
+
+/// `kafka-sim bench`: a produce-heavy script (3 brokers, RF 3, acks=all, min.insync.replicas=2,
+/// idempotent producer) timed end to end on the host clock; prints records/s.
+fn bench(args: &[String]) -> Result<String, String> {
+    let records: u64 = match args {
+        [] => 1_000_000,
+        [flag, n] if flag == "--records" => n
+            .parse()
+            .map_err(|_| format!("--records takes a number, not '{n}'"))?,
+        _ => return Err(format!("usage: kafka-sim bench [--records N]\n{USAGE}")),
+    };
+    if records == 0 || records > 10_000_000 {
+        return Err("--records must be between 1 and 10000000".into());
+    }
+    let script = format!(
+        "seed 1\ncluster brokers=3\ntopic create bench partitions=6 replication-factor=3 min.insync.replicas=2\n\
+         producer create p acks=all\nproduce p bench count={records}\nadvance 10m\n"
+    );
+    let start = std::time::Instant::now();
+    let sim = super::script::run(&script).map_err(|e| e.to_string())?;
+    let elapsed = start.elapsed().as_secs_f64();
+    let acked: usize = sim.producers.iter().map(|p| p.acked.len()).sum();
+    if acked as u64 != records {
+        return Err(format!(
+            "only {acked} of {records} records were acknowledged"
+        ));
+    }
+    Ok(format!(
+        "{{\"records\": {records}, \"acknowledged\": {acked}, \"seconds\": {elapsed:.3}, \"records_per_second\": {:.0}, \"simulated_ms\": {}}}",
+        records as f64 / elapsed,
+        sim.now_ms()
+    ))
 }

@@ -204,9 +204,9 @@ impl Controller {
                     }
                 }
             }
-            Payload::ZkCreateController { broker } => {
+            Payload::ZkCreateController { broker }
                 // ZooKeeper: the first create of the ephemeral /controller znode wins.
-                if self.active.is_none() && self.zk_sessions.contains_key(&broker) {
+                if self.active.is_none() && self.zk_sessions.contains_key(&broker) => {
                     self.active = Some(broker);
                     self.epoch += 1;
                     for &b in self.zk_sessions.keys() {
@@ -220,9 +220,8 @@ impl Controller {
                         );
                     }
                 }
-            }
-            Payload::ZkControllerElected { controller, epoch } => {
-                if msg.to == NodeId::Broker(controller) && self.active == Some(controller) {
+            Payload::ZkControllerElected { controller, epoch }
+                if msg.to == NodeId::Broker(controller) && self.active == Some(controller) => {
                     out.trace(
                         msg.to,
                         TraceKind::Controller,
@@ -241,7 +240,6 @@ impl Controller {
                     self.elect_offline(ctx, out);
                     self.broadcast_all(ctx, out);
                 }
-            }
             Payload::Vote { epoch } => {
                 let NodeId::Controller(me) = msg.to else {
                     return;
@@ -392,15 +390,17 @@ impl Controller {
                 format!("[RaftManager id={id}] active controller {id} is gone"),
             );
         }
-        if self.active.is_none() {
-            self.schedule_elections(ctx, out);
-        } else if alive {
-            let epoch = self.epoch;
-            let leader = self.active.expect("checked");
-            if let Some(v) = self.voters.iter_mut().find(|v| v.id == id) {
-                v.epoch = epoch;
-                v.voted_for = Some(leader);
+        match self.active {
+            None => self.schedule_elections(ctx, out),
+            Some(leader) if alive => {
+                // A returning voter learns the current leader (it fetches from it).
+                let epoch = self.epoch;
+                if let Some(v) = self.voters.iter_mut().find(|v| v.id == id) {
+                    v.epoch = epoch;
+                    v.voted_for = Some(leader);
+                }
             }
+            Some(_) => {}
         }
     }
 
@@ -586,6 +586,9 @@ impl Controller {
             }
         }
         self.reelect_without(broker, ctx, out);
+        if !was_fenced {
+            self.broadcast_changes(Vec::new(), true, ctx, out);
+        }
     }
 
     fn controlled_shutdown(&mut self, broker: BrokerId, ctx: &mut Ctx, out: &mut Out) {
@@ -648,8 +651,9 @@ impl Controller {
                 format!("Broker {broker} registered and unfenced"),
             );
         }
-        // The returning broker gets the whole image first.
+        // The returning broker gets the whole image first; everyone learns it is unfenced.
         self.send_full_image(NodeId::Broker(broker), ctx, out);
+        self.broadcast_changes(Vec::new(), true, ctx, out);
         self.elect_offline(ctx, out);
     }
 
@@ -795,7 +799,19 @@ impl Controller {
 
     /// Propagates changed partitions to every broker (metadata records / LeaderAndIsr).
     pub fn broadcast(&mut self, changed: Vec<TopicPartition>, ctx: &mut Ctx, out: &mut Out) {
-        if changed.is_empty() {
+        self.broadcast_changes(changed, false, ctx, out)
+    }
+
+    /// Like `broadcast`, but also sent when only the set of fenced brokers changed (brokers
+    /// must learn it: leaders add a follower to the ISR only once it is unfenced).
+    fn broadcast_changes(
+        &mut self,
+        changed: Vec<TopicPartition>,
+        fencing_changed: bool,
+        ctx: &mut Ctx,
+        out: &mut Out,
+    ) {
+        if changed.is_empty() && !fencing_changed {
             return;
         }
         let Some(me) = self.active_node() else { return };

@@ -6,6 +6,7 @@
 //! - `leader-hw-monotonic`: a leader's high watermark never goes down within its epoch.
 //! - `leader-in-isr`: a leader is a member of the ISR it holds.
 //! - `hw-within-isr`: the leader's HW is not above the LEO of any live ISR member.
+//!
 //! End of run (see `report`): `acknowledged-record-lost` for acks=all with
 //! min.insync.replicas >= 2 and unclean election off, and `committed-logs-diverge`.
 

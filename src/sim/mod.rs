@@ -322,6 +322,7 @@ impl Simulation {
         let latency = self.network.latency(from, to);
         self.network.next_id += 1;
         let id = self.network.next_id;
+        let refused = !self.node_alive(to);
         let msg = Message {
             id,
             from,
@@ -329,6 +330,7 @@ impl Simulation {
             sent_at_ms: self.now_ms,
             deliver_at_ms: self.now_ms + latency,
             dropped,
+            refused,
             payload,
         };
         self.network.in_flight.insert(id, msg);
@@ -379,7 +381,15 @@ impl Simulation {
             if let Some(request_id) = msg.payload.request_id() {
                 if self.node_alive(msg.from) {
                     let kind = msg.payload.kind();
-                    self.send(msg.to, msg.from, Payload::Disconnected { request_id, kind });
+                    self.send(
+                        msg.to,
+                        msg.from,
+                        Payload::Disconnected {
+                            request_id,
+                            kind,
+                            refused: msg.refused,
+                        },
+                    );
                 }
             }
             return;

@@ -153,6 +153,9 @@ pub enum Payload {
     Disconnected {
         request_id: u64,
         kind: MessageKind,
+        /// The peer was already gone when the request left: the connection was refused and
+        /// the request never reached a broker (the client does not count it as an attempt).
+        refused: bool,
     },
 }
 
@@ -274,6 +277,8 @@ pub struct Message {
     pub deliver_at_ms: u64,
     /// Lost to a fault: still drawn in flight, never delivered.
     pub dropped: bool,
+    /// The receiver's process was down when this was sent.
+    pub refused: bool,
     pub payload: Payload,
 }
 

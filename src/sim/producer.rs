@@ -210,6 +210,9 @@ pub struct FailedRecord {
     pub key: Option<String>,
     pub value: String,
     pub error: String,
+    /// The last retriable error before a delivery timeout (e.g. NOT_ENOUGH_REPLICAS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -221,6 +224,7 @@ struct Batch {
     base_sequence: Option<i32>,
     attempts: u32,
     retry_at_ms: u64,
+    last_error: Option<KafkaError>,
 }
 
 #[derive(Clone, Debug)]
@@ -279,6 +283,8 @@ pub struct Producer {
     pub acked: Vec<AckedRecord>,
     pub failed: Vec<FailedRecord>,
     pub closed: bool,
+    /// Epochs the producer moved to after failed batches (traced by the sender).
+    epoch_bumps: Vec<i16>,
 }
 
 impl Producer {
@@ -319,6 +325,7 @@ impl Producer {
             acked: Vec::new(),
             failed: Vec::new(),
             closed: false,
+            epoch_bumps: Vec::new(),
         }
     }
 
@@ -463,6 +470,7 @@ impl Producer {
                 key: record.key.as_deref().map(str::to_string),
                 value: record.value.to_string(),
                 error: KafkaError::UnknownTopicOrPartition.name().to_string(),
+                cause: None,
             });
             return;
         }
@@ -485,6 +493,7 @@ impl Producer {
                 base_sequence: None,
                 attempts: 0,
                 retry_at_ms: 0,
+                last_error: None,
             });
         }
         if send.key.is_none()
@@ -540,10 +549,7 @@ impl Producer {
         let mut need_metadata = false;
         let tps: Vec<TopicPartition> = self.accumulator.keys().cloned().collect();
         for tp in tps {
-            loop {
-                let Some(queue) = self.accumulator.get_mut(&tp) else {
-                    break;
-                };
+            while let Some(queue) = self.accumulator.get_mut(&tp) {
                 let Some(front) = queue.front() else { break };
                 if now.saturating_sub(front.created_ms) >= self.config.delivery_timeout_ms {
                     let b = queue.pop_front().expect("front exists");
@@ -566,11 +572,12 @@ impl Producer {
                     || queue.len() > 1
                     || now >= front.created_ms + self.config.linger_ms
                     || front.attempts > 0;
-                let wake = if front.attempts > 0 {
-                    front.retry_at_ms
+                let linger_end = if front.attempts > 0 {
+                    0
                 } else {
                     front.created_ms + self.config.linger_ms
                 };
+                let wake = front.retry_at_ms.max(linger_end);
                 if !ready || now < front.retry_at_ms {
                     next_wake = Some(next_wake.map_or(wake, |w: u64| w.min(wake)));
                     break;
@@ -635,6 +642,16 @@ impl Producer {
             }
         }
         self.accumulator.retain(|_, q| !q.is_empty());
+        for epoch in std::mem::take(&mut self.epoch_bumps) {
+            out.trace(
+                self.node(),
+                TraceKind::Produce,
+                format!(
+                    "[Producer clientId={}] ProducerId set to {} with epoch {epoch}",
+                    self.name, self.producer_id
+                ),
+            );
+        }
         if need_metadata || !self.has_metadata {
             self.request_metadata(ctx, out);
         }
@@ -700,6 +717,7 @@ impl Producer {
                             key: s.key.as_deref().map(str::to_string),
                             value: s.value.as_deref().map(str::to_string).unwrap_or_default(),
                             error: KafkaError::UnknownTopicOrPartition.name().to_string(),
+                            cause: None,
                         });
                     }
                 }
@@ -724,13 +742,38 @@ impl Producer {
                 }
                 self.drain(ctx, out);
             }
-            Payload::Disconnected { request_id, .. } => {
+            Payload::Disconnected {
+                request_id,
+                refused,
+                ..
+            } => {
                 if self.metadata_in_flight == Some(request_id) {
                     self.metadata_in_flight = None;
                     self.request_metadata(ctx, out);
-                } else if let Some(f) = self.in_flight.remove(&request_id) {
+                } else if let Some(mut f) = self.in_flight.remove(&request_id) {
                     self.release(f.broker);
-                    self.on_batch_error(f.batch, KafkaError::NetworkException, ctx, out);
+                    if refused {
+                        // Connection refused: the batch was never sent; wait for fresh metadata
+                        // (reconnect.backoff.ms) without spending a retry.
+                        out.trace(
+                            self.node(),
+                            TraceKind::ProduceError,
+                            format!("[Producer clientId={}] Connection to node {} could not be established. Node may not be available.", self.name, f.broker),
+                        );
+                        let tp = f.batch.tp.clone();
+                        self.leaders.insert(tp.clone(), None);
+                        f.batch.retry_at_ms = ctx.now_ms + 50;
+                        let q = self.accumulator.entry(tp).or_default();
+                        let pos = q
+                            .iter()
+                            .position(|b| {
+                                b.base_sequence.is_none() || b.base_sequence > f.batch.base_sequence
+                            })
+                            .unwrap_or(q.len());
+                        q.insert(pos, f.batch);
+                    } else {
+                        self.on_batch_error(f.batch, KafkaError::NetworkException, ctx, out);
+                    }
                     self.drain(ctx, out);
                 }
             }
@@ -763,11 +806,11 @@ impl Producer {
                     self.drain(ctx, out);
                 }
             }
-            Timer::ProducerMetadataTimeout { request_id, .. } => {
-                if self.metadata_in_flight == Some(request_id) {
-                    self.metadata_in_flight = None;
-                    self.request_metadata(ctx, out);
-                }
+            Timer::ProducerMetadataTimeout { request_id, .. }
+                if self.metadata_in_flight == Some(request_id) =>
+            {
+                self.metadata_in_flight = None;
+                self.request_metadata(ctx, out);
             }
             _ => {}
         }
@@ -800,6 +843,7 @@ impl Producer {
             ctx.now_ms.saturating_sub(batch.created_ms) >= self.config.delivery_timeout_ms;
         if retriable && batch.attempts < self.config.retries && !expired {
             batch.attempts += 1;
+            batch.last_error = Some(e);
             batch.retry_at_ms = ctx.now_ms + self.config.retry_backoff_ms;
             out.trace(
                 self.node(),
@@ -845,11 +889,28 @@ impl Producer {
     }
 
     fn fail_batch(&mut self, batch: Batch, e: KafkaError) {
+        if self.producer_id >= 0 && batch.base_sequence.is_some() {
+            // KIP-360: a batch that failed with a sequence number leaves the broker's view of
+            // sequences unknown: the idempotent producer bumps its epoch and restarts at 0.
+            self.producer_epoch += 1;
+            self.next_sequence.clear();
+            for q in self.accumulator.values_mut() {
+                for b in q.iter_mut() {
+                    b.base_sequence = None;
+                }
+            }
+            self.epoch_bumps.push(self.producer_epoch);
+        }
+        let cause = batch
+            .last_error
+            .filter(|&c| c != e)
+            .map(|c| c.name().to_string());
         for r in batch.records {
             self.failed.push(FailedRecord {
                 key: r.key.as_deref().map(str::to_string),
                 value: r.value.to_string(),
                 error: e.name().to_string(),
+                cause: cause.clone(),
             });
         }
     }

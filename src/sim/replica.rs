@@ -188,7 +188,8 @@ mod tests {
     #[test]
     fn hw_table() {
         // (leader LEO, committed ISR size, min ISR, remotes) -> candidate
-        let cases: &[(i64, usize, usize, &[(i64, bool)], Option<i64>)] = &[
+        type Case = (i64, usize, usize, &'static [(i64, bool)], Option<i64>);
+        let cases: &[Case] = &[
             (10, 3, 1, &[(10, true), (7, true)], Some(7)),
             // a follower outside the ISR that does not count does not hold the HW back
             (10, 2, 1, &[(10, true), (2, false)], Some(10)),

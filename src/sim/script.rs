@@ -52,7 +52,10 @@ fn err(message: impl Into<String>) -> CommandError {
     CommandError::invalid(message)
 }
 
-fn split_pairs(words: &[&str]) -> Result<(Vec<String>, Vec<(String, String)>), CommandError> {
+/// `name=value` settings as written.
+pub type Pairs = Vec<(String, String)>;
+
+fn split_pairs(words: &[&str]) -> Result<(Vec<String>, Pairs), CommandError> {
     let mut positional = Vec::new();
     let mut pairs = Vec::new();
     for w in words {
