@@ -153,7 +153,7 @@ fn acks_all_loses_nothing_in_the_same_failure() {
     assert!(sim.producers[0]
         .acked
         .iter()
-        .any(|a| a.value == "acked-then-lost"));
+        .any(|a| &*a.value == "acked-then-lost"));
     assert!(committed_values(&sim, "t", 0).contains(&"acked-then-lost".to_string()));
 }
 
@@ -246,7 +246,7 @@ fn same_key_same_partition_in_order() {
     let values = committed_values(&sim, "t", expected);
     let in_log: Vec<&String> = values
         .iter()
-        .filter(|v| mine.iter().any(|a| &a.value == *v))
+        .filter(|v| mine.iter().any(|a| *a.value == ***v))
         .collect();
     let sent: Vec<String> = (0..20).map(|i| format!("p-{i}")).collect();
     assert_eq!(

@@ -195,12 +195,12 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct AckedRecord {
-    pub topic: String,
+    pub topic: Rc<str>,
     pub partition: i32,
     /// -1 for acks=0 (the client never learns the offset).
     pub offset: i64,
-    pub key: Option<String>,
-    pub value: String,
+    pub key: Option<Rc<str>>,
+    pub value: Rc<str>,
     #[serde(skip)]
     pub record_id: u64,
 }
@@ -619,8 +619,9 @@ impl Producer {
                 );
                 if self.config.acks == 0 {
                     // acks=0: done once written to the socket; offset unknown (-1).
+                    let topic: Rc<str> = Rc::from(tp.topic.as_str());
                     for r in &batch.records {
-                        self.acked.push(acked(&tp, -1, r));
+                        self.acked.push(acked(&topic, tp.partition, -1, r));
                     }
                     continue;
                 }
@@ -734,8 +735,10 @@ impl Producer {
                 self.release(f.broker);
                 match result {
                     Ok(base) => {
+                        let topic: Rc<str> = Rc::from(tp.topic.as_str());
                         for (i, r) in f.batch.records.iter().enumerate() {
-                            self.acked.push(acked(&tp, base + i as i64, r));
+                            self.acked
+                                .push(acked(&topic, tp.partition, base + i as i64, r));
                         }
                     }
                     Err(e) => self.on_batch_error(f.batch, e, ctx, out),
@@ -916,13 +919,13 @@ impl Producer {
     }
 }
 
-fn acked(tp: &TopicPartition, offset: i64, r: &Rc<Record>) -> AckedRecord {
+fn acked(topic: &Rc<str>, partition: i32, offset: i64, r: &Rc<Record>) -> AckedRecord {
     AckedRecord {
-        topic: tp.topic.clone(),
-        partition: tp.partition,
+        topic: topic.clone(),
+        partition,
         offset,
-        key: r.key.as_deref().map(str::to_string),
-        value: r.value.to_string(),
+        key: r.key.clone(),
+        value: r.value.clone(),
         record_id: r.id,
     }
 }

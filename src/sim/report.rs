@@ -100,8 +100,8 @@ impl Simulation {
         let mut lost = Vec::new();
         for p in &self.producers {
             for a in p.acked.iter().filter(|a| a.offset >= 0) {
-                let tp = TopicPartition::new(a.topic.clone(), a.partition);
-                let reg = &self.metadata.topics[&a.topic].partitions[a.partition as usize];
+                let tp = TopicPartition::new(a.topic.to_string(), a.partition);
+                let reg = &self.metadata.topics[&*a.topic].partitions[a.partition as usize];
                 if reg.leader.is_none() {
                     continue; // offline: not lost yet, the ISR's last member may return
                 }
@@ -118,11 +118,11 @@ impl Simulation {
                 if !present {
                     lost.push(LostRecord {
                         producer: p.name.to_string(),
-                        topic: a.topic.clone(),
+                        topic: a.topic.to_string(),
                         partition: a.partition,
                         offset: a.offset,
-                        key: a.key.clone(),
-                        value: a.value.clone(),
+                        key: a.key.as_deref().map(str::to_string),
+                        value: a.value.to_string(),
                     });
                 }
             }
