@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::config::BrokerConfig;
+use super::coordinator::{GroupCoordinator, OFFSETS_TOPIC};
 use super::error::KafkaError;
 use super::log::{LogEntry, ProducerStamp};
 use super::network::{FetchPartition, FetchedPartition, Message, NodeId, Payload, ProduceBatch};
@@ -61,6 +62,8 @@ pub struct Broker {
     pub shutting_down: bool,
     /// Every partition's leader and epoch as this broker's metadata says (answers Metadata).
     pub leader_image: BTreeMap<TopicPartition, (Option<BrokerId>, i32)>,
+    /// The groups this broker coordinates (those whose `__consumer_offsets` partition it leads).
+    pub coordinator: GroupCoordinator,
     next_request_id: u64,
 }
 
@@ -78,6 +81,7 @@ impl Broker {
             controller: None,
             shutting_down: false,
             leader_image: BTreeMap::new(),
+            coordinator: GroupCoordinator::default(),
             next_request_id: 0,
         }
     }
@@ -111,6 +115,13 @@ impl Broker {
             },
         );
         out.timer(
+            1_000 + jitter,
+            Timer::GroupSessionCheck {
+                broker: self.id,
+                incarnation: inc,
+            },
+        );
+        out.timer(
             cfg.log_retention_check_interval_ms + jitter,
             Timer::RetentionCheck {
                 broker: self.id,
@@ -125,6 +136,7 @@ impl Broker {
         self.shutting_down = false;
         self.fetchers.clear();
         self.held_fetches.clear();
+        self.coordinator = GroupCoordinator::default();
         for r in self.replicas.values_mut() {
             r.leading = None;
             r.leader = None;
@@ -207,6 +219,11 @@ impl Broker {
                     },
                 );
             }
+            Payload::Group {
+                request_id,
+                group,
+                body,
+            } => self.on_group(msg.from, request_id, group, body, now, cfg, out),
             Payload::Disconnected { request_id, .. } => {
                 // A fetch to a dead leader: back off and try again (the leader may come back,
                 // or metadata will move us to a new one).
@@ -305,14 +322,21 @@ impl Broker {
                         out.send(
                             self.node(),
                             d.from,
-                            Payload::ProduceResponse {
-                                request_id,
-                                tp,
-                                result: Err(KafkaError::RequestTimedOut),
-                            },
+                            d.reply(&tp, Err(KafkaError::RequestTimedOut)),
                         );
                     }
                 }
+            }
+            Timer::GroupJoinDeadline { group, .. } => self.maybe_complete_join(&group, now, out),
+            Timer::GroupSessionCheck { .. } => {
+                self.check_group_sessions(now, out);
+                out.timer(
+                    1_000,
+                    Timer::GroupSessionCheck {
+                        broker: self.id,
+                        incarnation: self.incarnation,
+                    },
+                );
             }
             Timer::RetentionCheck { .. } => {
                 for r in self.replicas.values_mut() {
@@ -338,6 +362,23 @@ impl Broker {
             }
             _ => {}
         }
+    }
+
+    /// After the leader appended locally (offset commits): move the HW if it can, answer what
+    /// waited for it, wake fetches waiting for data.
+    pub(crate) fn after_local_append(
+        &mut self,
+        tp: &TopicPartition,
+        now: u64,
+        cfg: &BrokerConfig,
+        out: &mut Out,
+    ) {
+        let fenced = self.fenced_view.clone();
+        if let Some(r) = self.replicas.get_mut(tp) {
+            r.maybe_increment_hw(now, cfg.replica_lag_time_max_ms, |b| !fenced.contains(&b));
+        }
+        self.complete_delayed(tp, out);
+        self.wake_held_fetches(tp, now, cfg, out);
     }
 
     // ---- leader side ------------------------------------------------------------------------
@@ -454,6 +495,7 @@ impl Broker {
                         first_offset,
                         required_offset,
                         deadline_ms: now + timeout_ms,
+                        commit: None,
                     });
                     out.timer(
                         timeout_ms,
@@ -494,15 +536,10 @@ impl Broker {
             } else {
                 Ok(d.first_offset)
             };
-            out.send(
-                node,
-                d.from,
-                Payload::ProduceResponse {
-                    request_id: d.request_id,
-                    tp: tp.clone(),
-                    result,
-                },
-            );
+            if let (Ok(_), Some((group, offsets))) = (&result, &d.commit) {
+                self.coordinator.commit_completed(group, offsets);
+            }
+            out.send(node, d.from, d.reply(tp, result));
         }
     }
 
@@ -813,6 +850,8 @@ impl Broker {
         self.fenced_view = fenced.into_iter().collect();
         let node = self.node();
         let mut leaders_to_fetch = BTreeSet::new();
+        let mut loads = Vec::new();
+        let mut unloads = Vec::new();
         for (tp, reg, topic_config) in partitions {
             let known = self.leader_image.get(&tp).map_or(-1, |e| e.1);
             if reg.leader_epoch >= known {
@@ -868,6 +907,15 @@ impl Broker {
                         delayed: Default::default(),
                     });
                     r.rebuild_producer_state();
+                    if tp.topic == OFFSETS_TOPIC {
+                        loads.push((
+                            tp.partition,
+                            r.log
+                                .entries()
+                                .map(|e| e.record.clone())
+                                .collect::<Vec<_>>(),
+                        ));
+                    }
                     out.trace(
                         node,
                         TraceKind::Election,
@@ -893,12 +941,11 @@ impl Broker {
                         out.send(
                             node,
                             d.from,
-                            Payload::ProduceResponse {
-                                request_id: d.request_id,
-                                tp: tp.clone(),
-                                result: Err(KafkaError::NotLeaderOrFollower),
-                            },
+                            d.reply(&tp, Err(KafkaError::NotLeaderOrFollower)),
                         );
+                    }
+                    if tp.topic == OFFSETS_TOPIC {
+                        unloads.push(tp.partition);
                     }
                 }
                 if !same_epoch {
@@ -923,6 +970,12 @@ impl Broker {
         }
         for leader in leaders_to_fetch {
             self.maybe_fetch(leader, cfg, out);
+        }
+        for partition in unloads {
+            self.coordinator.unload(partition);
+        }
+        for (partition, records) in loads {
+            self.coordinator.load(partition, &records, node, out);
         }
     }
 

@@ -36,6 +36,8 @@ pub enum KafkaError {
     IneligibleReplica,
     FencedLeaderEpoch,
     NotController,
+    InvalidSessionTimeout,
+    InconsistentGroupProtocol,
 }
 
 impl KafkaError {
@@ -68,6 +70,8 @@ impl KafkaError {
             OffsetNotAvailable => 78,
             FencedLeaderEpoch => 74,
             NotController => 41,
+            InvalidSessionTimeout => 26,
+            InconsistentGroupProtocol => 23,
             InvalidUpdateVersion => 108,
             IneligibleReplica => 107,
             DeliveryTimeout | NoOffsetForPartition => -1,
@@ -107,6 +111,8 @@ impl KafkaError {
             IneligibleReplica => "INELIGIBLE_REPLICA",
             FencedLeaderEpoch => "FENCED_LEADER_EPOCH",
             NotController => "NOT_CONTROLLER",
+            InvalidSessionTimeout => "INVALID_SESSION_TIMEOUT",
+            InconsistentGroupProtocol => "INCONSISTENT_GROUP_PROTOCOL",
         }
     }
 

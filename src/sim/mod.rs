@@ -14,8 +14,10 @@ pub mod cli;
 pub mod command;
 pub mod config;
 pub mod controller;
+pub mod coordinator;
 pub mod describe;
 pub mod error;
+pub mod group_protocol;
 pub mod hash;
 pub mod invariants;
 pub mod leader_epoch;
@@ -116,6 +118,17 @@ pub enum Timer {
         request_id: u64,
     },
     RetentionCheck {
+        broker: BrokerId,
+        incarnation: u32,
+    },
+    /// The group coordinator's join phase deadline for `group`.
+    GroupJoinDeadline {
+        broker: BrokerId,
+        incarnation: u32,
+        group: String,
+    },
+    /// The group coordinator checks its members' sessions.
+    GroupSessionCheck {
         broker: BrokerId,
         incarnation: u32,
     },
@@ -464,6 +477,15 @@ impl Simulation {
                 ..
             }
             | Timer::RetentionCheck {
+                broker,
+                incarnation,
+            }
+            | Timer::GroupJoinDeadline {
+                broker,
+                incarnation,
+                ..
+            }
+            | Timer::GroupSessionCheck {
                 broker,
                 incarnation,
             }

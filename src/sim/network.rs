@@ -8,6 +8,7 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use super::error::KafkaError;
+use super::group_protocol::{GroupRequest, GroupResponse};
 use super::log::{LogEntry, Record};
 use super::metadata::{PartitionRegistration, TopicConfig};
 use super::{BrokerId, TopicPartition};
@@ -149,6 +150,16 @@ pub enum Payload {
         controller: BrokerId,
         epoch: i32,
     },
+    /// A consumer-group request (to any broker, or to the group coordinator).
+    Group {
+        request_id: u64,
+        group: String,
+        body: GroupRequest,
+    },
+    GroupResponse {
+        request_id: u64,
+        body: GroupResponse,
+    },
     /// The connection broke (the peer's process is gone: RST), answering `kind`.
     Disconnected {
         request_id: u64,
@@ -180,11 +191,20 @@ pub enum MessageKind {
     ZkWatch,
     ZkCreateController,
     ZkControllerElected,
+    FindCoordinator,
+    JoinGroup,
+    SyncGroup,
+    Heartbeat,
+    LeaveGroup,
+    OffsetCommit,
+    OffsetFetch,
+    ListOffsets,
+    GroupResponse,
     Disconnected,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 18] = [
+    pub const ALL: [MessageKind; 27] = [
         MessageKind::Produce,
         MessageKind::ProduceResponse,
         MessageKind::Fetch,
@@ -202,6 +222,15 @@ impl MessageKind {
         MessageKind::ZkWatch,
         MessageKind::ZkCreateController,
         MessageKind::ZkControllerElected,
+        MessageKind::FindCoordinator,
+        MessageKind::JoinGroup,
+        MessageKind::SyncGroup,
+        MessageKind::Heartbeat,
+        MessageKind::LeaveGroup,
+        MessageKind::OffsetCommit,
+        MessageKind::OffsetFetch,
+        MessageKind::ListOffsets,
+        MessageKind::GroupResponse,
         MessageKind::Disconnected,
     ];
 
@@ -224,6 +253,15 @@ impl MessageKind {
             MessageKind::ZkWatch => "zk-watch",
             MessageKind::ZkCreateController => "zk-create-controller",
             MessageKind::ZkControllerElected => "zk-controller-elected",
+            MessageKind::FindCoordinator => "find-coordinator",
+            MessageKind::JoinGroup => "join-group",
+            MessageKind::SyncGroup => "sync-group",
+            MessageKind::Heartbeat => "heartbeat",
+            MessageKind::LeaveGroup => "leave-group",
+            MessageKind::OffsetCommit => "offset-commit",
+            MessageKind::OffsetFetch => "offset-fetch",
+            MessageKind::ListOffsets => "list-offsets",
+            MessageKind::GroupResponse => "group-response",
             MessageKind::Disconnected => "disconnected",
         }
     }
@@ -253,6 +291,8 @@ impl Payload {
             Payload::ZkWatch { .. } => MessageKind::ZkWatch,
             Payload::ZkCreateController { .. } => MessageKind::ZkCreateController,
             Payload::ZkControllerElected { .. } => MessageKind::ZkControllerElected,
+            Payload::Group { body, .. } => body.kind(),
+            Payload::GroupResponse { .. } => MessageKind::GroupResponse,
             Payload::Disconnected { .. } => MessageKind::Disconnected,
         }
     }
@@ -262,7 +302,8 @@ impl Payload {
         match self {
             Payload::Produce { request_id, .. }
             | Payload::Fetch { request_id, .. }
-            | Payload::Metadata { request_id } => Some(*request_id),
+            | Payload::Metadata { request_id }
+            | Payload::Group { request_id, .. } => Some(*request_id),
             _ => None,
         }
     }

@@ -5,9 +5,11 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use super::error::KafkaError;
+use super::group_protocol::GroupResponse;
 use super::log::Log;
 use super::metadata::TopicConfig;
-use super::network::NodeId;
+use super::network::{NodeId, Payload};
 use super::producer_state::{BatchMetadata, ProducerStateTable};
 use super::{BrokerId, TopicPartition};
 
@@ -71,6 +73,30 @@ pub struct DelayedProduce {
     pub first_offset: i64,
     pub required_offset: i64,
     pub deadline_ms: u64,
+    /// Set when this append is a group's offset commit to `__consumer_offsets` (Kafka writes
+    /// commits with acks=all and answers once they are replicated).
+    pub commit: Option<(String, Vec<(TopicPartition, i64)>)>,
+}
+
+impl DelayedProduce {
+    /// The answer to send back: a ProduceResponse, or an OffsetCommit response.
+    pub fn reply(&self, tp: &TopicPartition, result: Result<i64, KafkaError>) -> Payload {
+        match &self.commit {
+            None => Payload::ProduceResponse {
+                request_id: self.request_id,
+                tp: tp.clone(),
+                result,
+            },
+            Some((_, offsets)) => Payload::GroupResponse {
+                request_id: self.request_id,
+                body: GroupResponse::OffsetCommit(match result {
+                    Ok(_) => Ok(offsets.clone()),
+                    Err(KafkaError::NotLeaderOrFollower) => Err(KafkaError::NotCoordinator),
+                    Err(e) => Err(e),
+                }),
+            },
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

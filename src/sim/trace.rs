@@ -18,6 +18,8 @@ pub enum TraceKind {
     Retention,
     Fault,
     Command,
+    Group,
+    Consumer,
 }
 
 #[derive(Clone, Debug, Serialize)]

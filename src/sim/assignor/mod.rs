@@ -26,21 +26,11 @@ use crate::sim::hash::java_string_hash_code;
 pub const MAX_MEMBERS: usize = 10_000;
 pub const MAX_TOTAL_PARTITIONS: i64 = 100_000;
 
-/// Kafka's `TopicPartition`: displayed `topic-partition`, ordered by (topic, partition).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TopicPartition {
-    pub topic: String,
-    pub partition: i32,
-}
+/// Kafka's `TopicPartition` (the simulation's own type): displayed `topic-partition`, ordered by
+/// (topic, partition). The assignors add parsing and Java's hashCode to it.
+pub use crate::sim::TopicPartition;
 
 impl TopicPartition {
-    pub fn new(topic: impl Into<String>, partition: i32) -> Self {
-        Self {
-            topic: topic.into(),
-            partition,
-        }
-    }
-
     /// Parses `topic-N` the way Kafka's tools do: the topic is everything before the last `-`.
     pub fn parse(s: &str) -> Result<Self, String> {
         let Some((topic, partition)) = s.rsplit_once('-') else {
@@ -70,12 +60,6 @@ fn tp_hash_code(topic_hash: i32, partition: i32) -> i32 {
         .wrapping_add(partition)
         .wrapping_mul(31)
         .wrapping_add(topic_hash)
-}
-
-impl fmt::Display for TopicPartition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}", self.topic, self.partition)
-    }
 }
 
 /// What one member sends in its JoinGroup subscription.

@@ -1,0 +1,812 @@
+//! The group coordinator (classic protocol), as it runs on the broker that leads the group's
+//! `__consumer_offsets` partition: group states Empty → PreparingRebalance → CompletingRebalance
+//! → Stable (and Dead), JoinGroup / SyncGroup / Heartbeat / LeaveGroup, session expiry, and
+//! offset commits written as records to `__consumer_offsets` (answered once replicated) and
+//! loaded back from the log when another broker takes the partition over.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use serde::Serialize;
+
+use super::broker::Broker;
+use super::config::BrokerConfig;
+use super::error::KafkaError;
+use super::group_protocol::{GroupRequest, GroupResponse, JoinResult, JoinedMember, Subscription};
+use super::hash::offsets_partition_for;
+use super::log::{LogEntry, ProducerStamp, Record};
+use super::network::{NodeId, Payload};
+use super::replica::DelayedProduce;
+use super::trace::TraceKind;
+use super::{Out, Timer, TopicPartition};
+
+pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
+/// `offsets.topic.num.partitions`.
+pub const OFFSETS_TOPIC_NUM_PARTITIONS: i32 = 50;
+/// `group.initial.rebalance.delay.ms`.
+pub const GROUP_INITIAL_REBALANCE_DELAY_MS: u64 = 3_000;
+/// `offsets.commit.timeout.ms`.
+pub const OFFSETS_COMMIT_TIMEOUT_MS: u64 = 5_000;
+/// `group.min.session.timeout.ms` / `group.max.session.timeout.ms`.
+pub const GROUP_MIN_SESSION_TIMEOUT_MS: u64 = 6_000;
+pub const GROUP_MAX_SESSION_TIMEOUT_MS: u64 = 1_800_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum GroupState {
+    Empty,
+    PreparingRebalance,
+    CompletingRebalance,
+    Stable,
+    Dead,
+}
+
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub from: NodeId,
+    pub client_id: String,
+    pub group_instance_id: Option<String>,
+    pub protocols: Vec<String>,
+    pub subscription: Subscription,
+    pub session_timeout_ms: u64,
+    pub rebalance_timeout_ms: u64,
+    pub last_heartbeat_ms: u64,
+    /// A JoinGroup waiting for the join phase to end.
+    pub awaiting_join: Option<u64>,
+    /// A SyncGroup waiting for the leader's assignment.
+    pub awaiting_sync: Option<u64>,
+    pub assignment: Vec<TopicPartition>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub state: GroupState,
+    pub generation: i32,
+    pub protocol: Option<String>,
+    pub leader: Option<String>,
+    pub members: BTreeMap<String, Member>,
+    /// Committed offsets (the next offset to read), as loaded or written.
+    pub offsets: BTreeMap<TopicPartition, i64>,
+    /// When the current join phase ends at the latest.
+    pub join_deadline_ms: u64,
+    /// The join order of members (the first becomes leader).
+    pub join_order: Vec<String>,
+    /// The first rebalance of an Empty group waits `group.initial.rebalance.delay.ms`.
+    pub in_initial_delay: bool,
+}
+
+impl Group {
+    fn new() -> Self {
+        Self {
+            state: GroupState::Empty,
+            generation: 0,
+            protocol: None,
+            leader: None,
+            members: BTreeMap::new(),
+            offsets: BTreeMap::new(),
+            join_deadline_ms: 0,
+            join_order: Vec::new(),
+            in_initial_delay: false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct GroupCoordinator {
+    pub groups: BTreeMap<String, Group>,
+    next_member: u64,
+}
+
+/// `__consumer_offsets` record key for a commit: `topic:partition:group` (topic names cannot
+/// contain ':', so the group id is everything after the second one).
+fn commit_key(group: &str, tp: &TopicPartition) -> String {
+    format!("{}:{}:{group}", tp.topic, tp.partition)
+}
+
+fn parse_commit_key(key: &str) -> Option<(String, TopicPartition)> {
+    let mut parts = key.splitn(3, ':');
+    let topic = parts.next()?;
+    let partition = parts.next()?.parse().ok()?;
+    let group = parts.next()?;
+    Some((group.to_string(), TopicPartition::new(topic, partition)))
+}
+
+impl GroupCoordinator {
+    /// A commit was replicated: the offsets cache takes it.
+    pub fn commit_completed(&mut self, group: &str, offsets: &[(TopicPartition, i64)]) {
+        let g = self
+            .groups
+            .entry(group.to_string())
+            .or_insert_with(Group::new);
+        for (tp, o) in offsets {
+            g.offsets.insert(tp.clone(), *o);
+        }
+    }
+
+    /// Another broker leads this `__consumer_offsets` partition now: its groups go.
+    pub fn unload(&mut self, partition: i32) {
+        self.groups
+            .retain(|g, _| offsets_partition_for(g, OFFSETS_TOPIC_NUM_PARTITIONS) != partition);
+    }
+
+    /// Becoming leader of a `__consumer_offsets` partition: replay its commits (last one wins).
+    pub fn load(&mut self, partition: i32, records: &[Rc<Record>], node: NodeId, out: &mut Out) {
+        let mut loaded = 0;
+        for r in records {
+            let Some(key) = r.key.as_deref() else {
+                continue;
+            };
+            let Some((group, tp)) = parse_commit_key(key) else {
+                continue;
+            };
+            let Ok(offset) = r.value.parse::<i64>() else {
+                continue;
+            };
+            let g = self.groups.entry(group).or_insert_with(Group::new);
+            g.offsets.insert(tp, offset);
+            loaded += 1;
+        }
+        out.trace(
+            node,
+            TraceKind::Group,
+            format!("[GroupCoordinator] Loaded {loaded} offset commit(s) from {OFFSETS_TOPIC}-{partition}"),
+        );
+    }
+}
+
+impl Broker {
+    /// Whether this broker coordinates `group` now (it leads the group's offsets partition).
+    fn coordinates(&self, group: &str) -> bool {
+        let p = offsets_partition_for(group, OFFSETS_TOPIC_NUM_PARTITIONS);
+        self.replicas
+            .get(&TopicPartition::new(OFFSETS_TOPIC, p))
+            .is_some_and(|r| r.leading.is_some())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn on_group(
+        &mut self,
+        from: NodeId,
+        request_id: u64,
+        group: String,
+        body: GroupRequest,
+        now: u64,
+        cfg: &BrokerConfig,
+        out: &mut Out,
+    ) {
+        let node = NodeId::Broker(self.id);
+        let reply = |out: &mut Out, body: GroupResponse| {
+            out.send(node, from, Payload::GroupResponse { request_id, body })
+        };
+        match body {
+            GroupRequest::FindCoordinator => {
+                let p = offsets_partition_for(&group, OFFSETS_TOPIC_NUM_PARTITIONS);
+                let leader = self
+                    .leader_image
+                    .get(&TopicPartition::new(OFFSETS_TOPIC, p))
+                    .and_then(|(l, _)| *l);
+                reply(
+                    out,
+                    GroupResponse::FindCoordinator(
+                        leader.ok_or(KafkaError::CoordinatorNotAvailable),
+                    ),
+                );
+                return;
+            }
+            GroupRequest::ListOffsets { tp, earliest } => {
+                let result = match self.replicas.get(&tp).filter(|r| r.leading.is_some()) {
+                    None => Err(KafkaError::NotLeaderOrFollower),
+                    Some(r) if earliest => Ok(r.log.log_start_offset()),
+                    // "latest" is the high watermark, not the LEO (read_uncommitted).
+                    Some(r) => Ok(r.high_watermark),
+                };
+                reply(out, GroupResponse::ListOffsets(tp, result));
+                return;
+            }
+            _ => {}
+        }
+        if !self.coordinates(&group) {
+            let err = KafkaError::NotCoordinator;
+            reply(
+                out,
+                match body {
+                    GroupRequest::JoinGroup { .. } => GroupResponse::JoinGroup(Err(err)),
+                    GroupRequest::SyncGroup { .. } => GroupResponse::SyncGroup(Err(err)),
+                    GroupRequest::Heartbeat { .. } => GroupResponse::Heartbeat(Some(err)),
+                    GroupRequest::LeaveGroup { .. } => GroupResponse::LeaveGroup(Some(err)),
+                    GroupRequest::OffsetCommit { .. } => GroupResponse::OffsetCommit(Err(err)),
+                    _ => GroupResponse::OffsetFetch(Err(err)),
+                },
+            );
+            return;
+        }
+        match body {
+            GroupRequest::JoinGroup {
+                member_id,
+                group_instance_id,
+                client_id,
+                session_timeout_ms,
+                rebalance_timeout_ms,
+                protocols,
+                subscription,
+                reason,
+            } => {
+                if !(GROUP_MIN_SESSION_TIMEOUT_MS..=GROUP_MAX_SESSION_TIMEOUT_MS)
+                    .contains(&session_timeout_ms)
+                {
+                    reply(
+                        out,
+                        GroupResponse::JoinGroup(Err(KafkaError::InvalidSessionTimeout)),
+                    );
+                    return;
+                }
+                let g = self
+                    .coordinator
+                    .groups
+                    .entry(group.clone())
+                    .or_insert_with(Group::new);
+                let member_id = if member_id.is_empty() || !g.members.contains_key(&member_id) {
+                    // Static members keep their identity across restarts: replace the old id.
+                    if let Some(inst) = &group_instance_id {
+                        let old: Vec<String> = g
+                            .members
+                            .iter()
+                            .filter(|(_, m)| m.group_instance_id.as_ref() == Some(inst))
+                            .map(|(id, _)| id.clone())
+                            .collect();
+                        for id in old {
+                            g.members.remove(&id);
+                            g.join_order.retain(|x| x != &id);
+                        }
+                    }
+                    if !member_id.is_empty()
+                        && !g.members.contains_key(&member_id)
+                        && group_instance_id.is_none()
+                    {
+                        reply(
+                            out,
+                            GroupResponse::JoinGroup(Err(KafkaError::UnknownMemberId)),
+                        );
+                        return;
+                    }
+                    self.coordinator.next_member += 1;
+                    let prefix = group_instance_id
+                        .clone()
+                        .unwrap_or_else(|| client_id.clone());
+                    // Kafka appends a random UUID; a deterministic counter keeps runs reproducible.
+                    format!(
+                        "{prefix}-{:08x}-{}",
+                        self.id as u64 * 1_000_003 + self.coordinator.next_member,
+                        self.coordinator.next_member
+                    )
+                } else {
+                    member_id
+                };
+                let g = self
+                    .coordinator
+                    .groups
+                    .get_mut(&group)
+                    .expect("just inserted");
+                let member = Member {
+                    from,
+                    client_id,
+                    group_instance_id,
+                    protocols,
+                    subscription,
+                    session_timeout_ms,
+                    rebalance_timeout_ms,
+                    last_heartbeat_ms: now,
+                    awaiting_join: Some(request_id),
+                    awaiting_sync: None,
+                    assignment: g
+                        .members
+                        .get(&member_id)
+                        .map(|m| m.assignment.clone())
+                        .unwrap_or_default(),
+                };
+                if !g.join_order.contains(&member_id) {
+                    g.join_order.push(member_id.clone());
+                }
+                g.members.insert(member_id.clone(), member);
+                let state = g.state;
+                match state {
+                    GroupState::Empty | GroupState::Dead => {
+                        let delay = GROUP_INITIAL_REBALANCE_DELAY_MS.min(rebalance_timeout_ms);
+                        self.prepare_rebalance(&group, &format!("Adding new member {member_id} with group instance id None; client reason: {reason}"), now, delay, out);
+                    }
+                    GroupState::PreparingRebalance => {
+                        // Each newcomer during the initial delay extends it (KIP-134).
+                        if g.in_initial_delay {
+                            g.join_deadline_ms = g.join_deadline_ms.max(
+                                now + GROUP_INITIAL_REBALANCE_DELAY_MS.min(rebalance_timeout_ms),
+                            );
+                            let at = g.join_deadline_ms - now;
+                            out.timer(
+                                at,
+                                Timer::GroupJoinDeadline {
+                                    broker: self.id,
+                                    incarnation: self.incarnation,
+                                    group: group.clone(),
+                                },
+                            );
+                        }
+                        self.maybe_complete_join(&group, now, out)
+                    }
+                    // A join while Completing or Stable (new member, changed metadata, or a
+                    // member that lost its assignment) starts a new rebalance.
+                    GroupState::CompletingRebalance | GroupState::Stable => {
+                        self.prepare_rebalance(&group, &format!("Updating metadata for member {member_id} during {state:?}; client reason: {reason}"), now, 0, out);
+                    }
+                }
+            }
+            GroupRequest::SyncGroup {
+                member_id,
+                generation,
+                assignments,
+            } => {
+                let Some(g) = self.coordinator.groups.get_mut(&group) else {
+                    reply(
+                        out,
+                        GroupResponse::SyncGroup(Err(KafkaError::UnknownMemberId)),
+                    );
+                    return;
+                };
+                let Some(m) = g.members.get_mut(&member_id) else {
+                    reply(
+                        out,
+                        GroupResponse::SyncGroup(Err(KafkaError::UnknownMemberId)),
+                    );
+                    return;
+                };
+                if generation != g.generation {
+                    reply(
+                        out,
+                        GroupResponse::SyncGroup(Err(KafkaError::IllegalGeneration)),
+                    );
+                    return;
+                }
+                match g.state {
+                    GroupState::CompletingRebalance => {
+                        m.awaiting_sync = Some(request_id);
+                        m.last_heartbeat_ms = now;
+                        if g.leader.as_deref() == Some(member_id.as_str()) {
+                            for (id, parts) in assignments {
+                                if let Some(mm) = g.members.get_mut(&id) {
+                                    mm.assignment = parts;
+                                }
+                            }
+                            g.state = GroupState::Stable;
+                            out.trace(
+                                node,
+                                TraceKind::Group,
+                                format!("[GroupCoordinator {}]: Assignment received from leader {member_id} for group {group} for generation {}. The group has {} members, 0 of which are static.", self.id, g.generation, g.members.len()),
+                            );
+                            for m in g.members.values_mut() {
+                                if let Some(rid) = m.awaiting_sync.take() {
+                                    out.send(
+                                        node,
+                                        m.from,
+                                        Payload::GroupResponse {
+                                            request_id: rid,
+                                            body: GroupResponse::SyncGroup(Ok(m
+                                                .assignment
+                                                .clone())),
+                                        },
+                                    );
+                                }
+                            }
+                        }
+                    }
+                    GroupState::Stable => {
+                        m.last_heartbeat_ms = now;
+                        reply(out, GroupResponse::SyncGroup(Ok(m.assignment.clone())));
+                    }
+                    _ => reply(
+                        out,
+                        GroupResponse::SyncGroup(Err(KafkaError::RebalanceInProgress)),
+                    ),
+                }
+            }
+            GroupRequest::Heartbeat {
+                member_id,
+                generation,
+            } => {
+                let err = match self.coordinator.groups.get_mut(&group) {
+                    None => Some(KafkaError::UnknownMemberId),
+                    Some(g) => match g.members.get_mut(&member_id) {
+                        None => Some(KafkaError::UnknownMemberId),
+                        Some(m) => {
+                            m.last_heartbeat_ms = now;
+                            match g.state {
+                                GroupState::PreparingRebalance
+                                | GroupState::CompletingRebalance => {
+                                    Some(KafkaError::RebalanceInProgress)
+                                }
+                                _ if generation != g.generation => {
+                                    Some(KafkaError::IllegalGeneration)
+                                }
+                                _ => None,
+                            }
+                        }
+                    },
+                };
+                reply(out, GroupResponse::Heartbeat(err));
+            }
+            GroupRequest::LeaveGroup { member_id, reason } => {
+                let known = self
+                    .coordinator
+                    .groups
+                    .get(&group)
+                    .is_some_and(|g| g.members.contains_key(&member_id));
+                if known {
+                    self.remove_member(
+                        &group,
+                        &member_id,
+                        &format!(
+                            "Removing member {member_id} on LeaveGroup; client reason: {reason}"
+                        ),
+                        now,
+                        out,
+                    );
+                    reply(out, GroupResponse::LeaveGroup(None));
+                } else {
+                    reply(
+                        out,
+                        GroupResponse::LeaveGroup(Some(KafkaError::UnknownMemberId)),
+                    );
+                }
+            }
+            GroupRequest::OffsetCommit {
+                member_id,
+                generation,
+                offsets,
+            } => {
+                let g = self
+                    .coordinator
+                    .groups
+                    .entry(group.clone())
+                    .or_insert_with(Group::new);
+                let check = if g.members.is_empty() && generation < 0 {
+                    Ok(()) // a simple (non-group) commit
+                } else if !g.members.contains_key(&member_id) {
+                    Err(KafkaError::UnknownMemberId)
+                } else if g.state == GroupState::CompletingRebalance {
+                    Err(KafkaError::RebalanceInProgress)
+                } else if generation != g.generation {
+                    // While PreparingRebalance the generation has not moved yet: commits of the
+                    // generation being left are still accepted.
+                    Err(KafkaError::IllegalGeneration)
+                } else {
+                    Ok(())
+                };
+                if let Err(e) = check {
+                    reply(out, GroupResponse::OffsetCommit(Err(e)));
+                    return;
+                }
+                self.append_commit(from, request_id, &group, offsets, now, cfg, out);
+            }
+            GroupRequest::OffsetFetch { partitions } => {
+                let g = self.coordinator.groups.get(&group);
+                let offsets = partitions
+                    .into_iter()
+                    .map(|tp| {
+                        let o = g.and_then(|g| g.offsets.get(&tp).copied());
+                        (tp, o)
+                    })
+                    .collect();
+                reply(out, GroupResponse::OffsetFetch(Ok(offsets)));
+            }
+            GroupRequest::FindCoordinator | GroupRequest::ListOffsets { .. } => {
+                unreachable!("answered above")
+            }
+        }
+    }
+
+    /// Writes commit records to the group's `__consumer_offsets` partition; answers once the
+    /// HW passes them (acks=all), like a produce.
+    #[allow(clippy::too_many_arguments)]
+    fn append_commit(
+        &mut self,
+        from: NodeId,
+        request_id: u64,
+        group: &str,
+        offsets: Vec<(TopicPartition, i64)>,
+        now: u64,
+        cfg: &BrokerConfig,
+        out: &mut Out,
+    ) {
+        let p = offsets_partition_for(group, OFFSETS_TOPIC_NUM_PARTITIONS);
+        let tp = TopicPartition::new(OFFSETS_TOPIC, p);
+        let incarnation = self.incarnation;
+        let id = self.id;
+        let Some(r) = self.replicas.get_mut(&tp).filter(|r| r.leading.is_some()) else {
+            return;
+        };
+        let first_offset = r.log.leo();
+        let producer: Rc<str> = Rc::from(group);
+        for (otp, o) in &offsets {
+            let record = Rc::new(Record {
+                id: 0,
+                key: Some(Rc::from(commit_key(group, otp).as_str())),
+                value: Rc::from(o.to_string().as_str()),
+                producer: producer.clone(),
+                timestamp_ms: now,
+            });
+            let segment_bytes = r.config.log.segment_bytes;
+            let epoch = r.leader_epoch;
+            r.log.append(
+                LogEntry {
+                    offset: -1,
+                    leader_epoch: epoch,
+                    record,
+                    stamp: ProducerStamp::NONE,
+                },
+                segment_bytes,
+            );
+        }
+        let required_offset = r.log.leo();
+        let leading = r.leading.as_mut().expect("filtered");
+        leading.delayed.push_back(DelayedProduce {
+            from,
+            request_id,
+            first_offset,
+            required_offset,
+            deadline_ms: now + OFFSETS_COMMIT_TIMEOUT_MS,
+            commit: Some((group.to_string(), offsets)),
+        });
+        out.timer(
+            OFFSETS_COMMIT_TIMEOUT_MS,
+            Timer::DelayedProduceExpiry {
+                broker: id,
+                incarnation,
+                tp: tp.clone(),
+                request_id,
+            },
+        );
+        self.after_local_append(&tp, now, cfg, out);
+    }
+
+    fn prepare_rebalance(
+        &mut self,
+        group: &str,
+        reason: &str,
+        now: u64,
+        delay_ms: u64,
+        out: &mut Out,
+    ) {
+        let node = NodeId::Broker(self.id);
+        let Some(g) = self.coordinator.groups.get_mut(group) else {
+            return;
+        };
+        if g.state != GroupState::PreparingRebalance {
+            out.trace(
+                node,
+                TraceKind::Group,
+                format!("[GroupCoordinator {}]: Preparing to rebalance group {group} in state PreparingRebalance with old generation {} (reason: {reason}).", self.id, g.generation),
+            );
+            g.state = GroupState::PreparingRebalance;
+            g.in_initial_delay = delay_ms > 0;
+            // Later rebalances wait for every known member, up to the rebalance timeout.
+            let timeout = g
+                .members
+                .values()
+                .map(|m| m.rebalance_timeout_ms)
+                .max()
+                .unwrap_or(0);
+            g.join_deadline_ms = now + if delay_ms > 0 { delay_ms } else { timeout };
+            // Members in the middle of a sync learn of the new rebalance.
+            for m in g.members.values_mut() {
+                if let Some(rid) = m.awaiting_sync.take() {
+                    out.send(
+                        node,
+                        m.from,
+                        Payload::GroupResponse {
+                            request_id: rid,
+                            body: GroupResponse::SyncGroup(Err(KafkaError::RebalanceInProgress)),
+                        },
+                    );
+                }
+            }
+        }
+        let at = g.join_deadline_ms.saturating_sub(now);
+        out.timer(
+            at,
+            Timer::GroupJoinDeadline {
+                broker: self.id,
+                incarnation: self.incarnation,
+                group: group.to_string(),
+            },
+        );
+        if delay_ms == 0 {
+            self.maybe_complete_join(group, now, out);
+        }
+    }
+
+    /// The join phase ends when every known member has rejoined (not during the initial delay),
+    /// or at the deadline, when members that did not rejoin are removed.
+    pub(crate) fn maybe_complete_join(&mut self, group: &str, now: u64, out: &mut Out) {
+        let node = NodeId::Broker(self.id);
+        let Some(g) = self.coordinator.groups.get_mut(group) else {
+            return;
+        };
+        if g.state != GroupState::PreparingRebalance {
+            return;
+        }
+        let all_joined = g.members.values().all(|m| m.awaiting_join.is_some());
+        // During the initial delay (group.initial.rebalance.delay.ms) the phase waits for the
+        // deadline even when everyone known has joined: more members may be starting.
+        if !(now >= g.join_deadline_ms || (all_joined && !g.in_initial_delay)) {
+            return;
+        }
+        let missing: Vec<String> = g
+            .members
+            .iter()
+            .filter(|(_, m)| m.awaiting_join.is_none())
+            .map(|(id, _)| id.clone())
+            .collect();
+        if !missing.is_empty() {
+            for id in &missing {
+                g.members.remove(id);
+                g.join_order.retain(|x| x != id);
+            }
+            out.trace(node, TraceKind::Group, format!("[GroupCoordinator {}]: Group {group} removed dynamic members who haven't joined: [{}]", self.id, missing.join(", ")));
+        }
+        g.generation += 1;
+        g.in_initial_delay = false;
+        if g.members.is_empty() {
+            g.state = GroupState::Empty;
+            g.leader = None;
+            out.trace(
+                node,
+                TraceKind::Group,
+                format!(
+                    "[GroupCoordinator {}]: Group {group} with generation {} is now empty.",
+                    self.id, g.generation
+                ),
+            );
+            return;
+        }
+        // Protocol: among those every member supports, each member votes for its first.
+        let candidates: Vec<String> = g
+            .members
+            .values()
+            .next()
+            .map(|m| {
+                m.protocols
+                    .iter()
+                    .filter(|p| g.members.values().all(|o| o.protocols.contains(p)))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut votes: BTreeMap<&String, usize> = BTreeMap::new();
+        for m in g.members.values() {
+            if let Some(p) = m.protocols.iter().find(|p| candidates.contains(p)) {
+                *votes.entry(p).or_default() += 1;
+            }
+        }
+        let protocol = candidates
+            .iter()
+            .max_by_key(|p| {
+                (
+                    votes.get(p).copied().unwrap_or(0),
+                    std::cmp::Reverse(candidates.iter().position(|c| c == *p)),
+                )
+            })
+            .cloned();
+        let Some(protocol) = protocol else {
+            for m in g.members.values_mut() {
+                if let Some(rid) = m.awaiting_join.take() {
+                    out.send(
+                        node,
+                        m.from,
+                        Payload::GroupResponse {
+                            request_id: rid,
+                            body: GroupResponse::JoinGroup(Err(
+                                KafkaError::InconsistentGroupProtocol,
+                            )),
+                        },
+                    );
+                }
+            }
+            return;
+        };
+        g.protocol = Some(protocol.clone());
+        if g.leader.as_ref().is_none_or(|l| !g.members.contains_key(l)) {
+            g.leader = g
+                .join_order
+                .iter()
+                .find(|id| g.members.contains_key(*id))
+                .cloned();
+        }
+        let leader = g.leader.clone().expect("a member exists");
+        g.state = GroupState::CompletingRebalance;
+        out.trace(
+            node,
+            TraceKind::Group,
+            format!(
+                "[GroupCoordinator {}]: Stabilized group {group} generation {} with {} members.",
+                self.id,
+                g.generation,
+                g.members.len()
+            ),
+        );
+        let members: Vec<JoinedMember> = g
+            .members
+            .iter()
+            .map(|(id, m)| JoinedMember {
+                member_id: id.clone(),
+                group_instance_id: m.group_instance_id.clone(),
+                subscription: m.subscription.clone(),
+            })
+            .collect();
+        let generation = g.generation;
+        for (id, m) in g.members.iter_mut() {
+            m.last_heartbeat_ms = now;
+            if let Some(rid) = m.awaiting_join.take() {
+                let result = JoinResult {
+                    generation,
+                    protocol: protocol.clone(),
+                    leader: leader.clone(),
+                    member_id: id.clone(),
+                    members: if *id == leader {
+                        members.clone()
+                    } else {
+                        Vec::new()
+                    },
+                };
+                out.send(
+                    node,
+                    m.from,
+                    Payload::GroupResponse {
+                        request_id: rid,
+                        body: GroupResponse::JoinGroup(Ok(result)),
+                    },
+                );
+            }
+        }
+    }
+
+    fn remove_member(&mut self, group: &str, member_id: &str, why: &str, now: u64, out: &mut Out) {
+        let Some(g) = self.coordinator.groups.get_mut(group) else {
+            return;
+        };
+        g.members.remove(member_id);
+        g.join_order.retain(|x| x != member_id);
+        match g.state {
+            GroupState::Stable | GroupState::CompletingRebalance => {
+                self.prepare_rebalance(group, why, now, 0, out)
+            }
+            GroupState::PreparingRebalance => self.maybe_complete_join(group, now, out),
+            _ => {}
+        }
+    }
+
+    /// Session expiry: members not heard from within their session timeout are removed.
+    pub(crate) fn check_group_sessions(&mut self, now: u64, out: &mut Out) {
+        let node = NodeId::Broker(self.id);
+        let expired: Vec<(String, String)> = self
+            .coordinator
+            .groups
+            .iter()
+            .flat_map(|(gid, g)| {
+                g.members
+                    .iter()
+                    .filter(|(_, m)| {
+                        m.awaiting_join.is_none()
+                            && now.saturating_sub(m.last_heartbeat_ms) > m.session_timeout_ms
+                    })
+                    .map(move |(mid, _)| (gid.clone(), mid.clone()))
+            })
+            .collect();
+        for (gid, mid) in expired {
+            out.trace(node, TraceKind::Group, format!("[GroupCoordinator {}]: Member {mid} in group {gid} has failed, removing it from the group.", self.id));
+            self.remove_member(
+                &gid,
+                &mid,
+                &format!("removing member {mid} on heartbeat expiration"),
+                now,
+                out,
+            );
+        }
+    }
+}
