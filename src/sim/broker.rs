@@ -374,11 +374,14 @@ impl Broker {
         out: &mut Out,
     ) {
         let fenced = self.fenced_view.clone();
-        if let Some(r) = self.replicas.get_mut(tp) {
-            r.maybe_increment_hw(now, cfg.replica_lag_time_max_ms, |b| !fenced.contains(&b));
-        }
+        let hw_moved = self.replicas.get_mut(tp).is_some_and(|r| {
+            r.maybe_increment_hw(now, cfg.replica_lag_time_max_ms, |b| !fenced.contains(&b))
+        });
         self.complete_delayed(tp, out);
         self.wake_held_fetches(tp, now, cfg, out);
+        if hw_moved {
+            self.wake_held_consumer_fetches(tp, now, cfg, out);
+        }
     }
 
     // ---- leader side ------------------------------------------------------------------------
@@ -480,7 +483,8 @@ impl Broker {
         let required_offset = first_offset + count as i64;
         let fenced = self.fenced_view.clone();
         let replica = self.replicas.get_mut(&tp).expect("present");
-        replica.maybe_increment_hw(now, cfg.replica_lag_time_max_ms, |b| !fenced.contains(&b));
+        let hw_moved =
+            replica.maybe_increment_hw(now, cfg.replica_lag_time_max_ms, |b| !fenced.contains(&b));
         match acks {
             0 => {}
             1 => respond(out, Ok(first_offset)),
@@ -511,6 +515,9 @@ impl Broker {
         }
         self.complete_delayed(&tp, out);
         self.wake_held_fetches(&tp, now, cfg, out);
+        if hw_moved {
+            self.wake_held_consumer_fetches(&tp, now, cfg, out);
+        }
     }
 
     /// Answers acks=all produces whose offsets the HW has passed (`DelayedProduce.tryComplete`).
@@ -661,6 +668,24 @@ impl Broker {
         let tp = p.tp.clone();
         if r.maybe_increment_hw(now, cfg.replica_lag_time_max_ms, |b| !fenced.contains(&b)) {
             self.complete_delayed(&tp, out);
+            // Consumers read up to the HW: their waiting fetches can be answered now.
+            self.wake_held_consumer_fetches(&tp, now, cfg, out);
+        }
+    }
+
+    fn wake_held_consumer_fetches(
+        &mut self,
+        tp: &TopicPartition,
+        now: u64,
+        cfg: &BrokerConfig,
+        out: &mut Out,
+    ) {
+        let (wake, keep): (Vec<HeldFetch>, Vec<HeldFetch>) = std::mem::take(&mut self.held_fetches)
+            .into_iter()
+            .partition(|h| h.replica.is_none() && h.partitions.iter().any(|p| &p.tp == tp));
+        self.held_fetches = keep;
+        for h in wake {
+            self.answer_fetch(h, now, cfg, out);
         }
     }
 
@@ -729,7 +754,7 @@ impl Broker {
     ) {
         let (wake, keep): (Vec<HeldFetch>, Vec<HeldFetch>) = std::mem::take(&mut self.held_fetches)
             .into_iter()
-            .partition(|h| h.partitions.iter().any(|p| &p.tp == tp));
+            .partition(|h| h.replica.is_some() && h.partitions.iter().any(|p| &p.tp == tp));
         self.held_fetches = keep;
         for h in wake {
             self.answer_fetch(h, now, cfg, out);
@@ -829,8 +854,12 @@ impl Broker {
                 r.partition_epoch = reg.partition_epoch;
             }
         }
-        r.maybe_increment_hw(now, cfg.replica_lag_time_max_ms, |b| !fenced.contains(&b));
+        let hw_moved =
+            r.maybe_increment_hw(now, cfg.replica_lag_time_max_ms, |b| !fenced.contains(&b));
         self.complete_delayed(&tp, out);
+        if hw_moved {
+            self.wake_held_consumer_fetches(&tp, now, cfg, out);
+        }
     }
 
     // ---- metadata ---------------------------------------------------------------------------

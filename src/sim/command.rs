@@ -4,7 +4,9 @@
 
 use super::broker::{Broker, BrokerState};
 use super::config::{ControllerMode, FIRST_CONTROLLER_ID};
+use super::consumer::{Consumer, ConsumerConfig, ConsumerCtx, ConsumerState};
 use super::controller::Ctx;
+use super::coordinator::{OFFSETS_TOPIC, OFFSETS_TOPIC_NUM_PARTITIONS};
 use super::error::{CommandError, KafkaError};
 use super::metadata::{BrokerRegistration, PartitionRegistration, TopicConfig, TopicMetadata};
 use super::network::{DropRule, MessageKind, NodeId};
@@ -12,7 +14,7 @@ use super::placement::{self, UsableBroker};
 use super::producer::{unknown_config, Producer, ProducerConfig, ProducerCtx};
 use super::trace::TraceKind;
 use super::{
-    BrokerId, Out, Simulation, TopicPartition, MAX_ADVANCE_MS, MAX_BROKERS,
+    BrokerId, Out, Simulation, TopicPartition, MAX_ADVANCE_MS, MAX_BROKERS, MAX_CONSUMERS,
     MAX_PARTITIONS_PER_TOPIC, MAX_PRODUCERS, MAX_TOPICS,
 };
 
@@ -69,6 +71,18 @@ pub enum Command {
         count: Option<u32>,
     },
     Advance(u64),
+    /// `consumer create NAME group.id=G topics=a,b [consumer configs]`.
+    ConsumerCreate {
+        name: String,
+        configs: Vec<(String, String)>,
+    },
+    ConsumerClose(String),
+    ConsumerCrash(String),
+    ConsumerRestart(String),
+    /// The application calls commitSync().
+    ConsumerCommit(String),
+    ConsumerPause(String),
+    ConsumerResume(String),
 }
 
 pub const TOPIC_CONFIGS: &[&str] = &[
@@ -445,6 +459,60 @@ impl Simulation {
                 }
             }
             Command::NetworkHeal(None) => {}
+            Command::ConsumerCreate { name, configs } => {
+                if self.consumer_index(name).is_some() || self.producer_index(name).is_some() {
+                    return Err(CommandError::invalid(format!(
+                        "a client named '{name}' already exists"
+                    )));
+                }
+                if self.consumers.len() >= MAX_CONSUMERS {
+                    return Err(CommandError::invalid(format!(
+                        "Kafkascope runs at most {MAX_CONSUMERS} consumers"
+                    )));
+                }
+                validate_client_name(name)?;
+                let (_, topics) = ConsumerConfig::from_pairs(configs)?;
+                for t in &topics {
+                    if !self.metadata.topics.contains_key(t) || t == OFFSETS_TOPIC {
+                        return Err(CommandError::kafka(
+                            KafkaError::UnknownTopicOrPartition,
+                            format!("Topic {t} not present in metadata"),
+                        ));
+                    }
+                }
+                if self.controller.active.is_none()
+                    && !self.metadata.topics.contains_key(OFFSETS_TOPIC)
+                {
+                    return Err(CommandError::kafka(
+                        KafkaError::CoordinatorNotAvailable,
+                        "no active controller to create __consumer_offsets",
+                    ));
+                }
+            }
+            Command::ConsumerClose(name)
+            | Command::ConsumerCrash(name)
+            | Command::ConsumerCommit(name)
+            | Command::ConsumerPause(name)
+            | Command::ConsumerResume(name) => {
+                let i = self
+                    .consumer_index(name)
+                    .ok_or_else(|| CommandError::invalid(format!("no consumer named '{name}'")))?;
+                if self.consumers[i as usize].state != ConsumerState::Running {
+                    return Err(CommandError::invalid(format!(
+                        "consumer '{name}' is not running"
+                    )));
+                }
+            }
+            Command::ConsumerRestart(name) => {
+                let i = self
+                    .consumer_index(name)
+                    .ok_or_else(|| CommandError::invalid(format!("no consumer named '{name}'")))?;
+                if self.consumers[i as usize].state == ConsumerState::Running {
+                    return Err(CommandError::invalid(format!(
+                        "consumer '{name}' is already running"
+                    )));
+                }
+            }
             Command::Advance(ms) => {
                 if *ms > MAX_ADVANCE_MS {
                     return Err(CommandError::invalid(format!(
@@ -684,6 +752,53 @@ pub(crate) fn apply(sim: &mut Simulation, command: Command) -> Result<(), Comman
             );
         }
         Command::Advance(ms) => sim.advance(ms),
+        Command::ConsumerCreate { name, configs } => {
+            let (config, topics) = ConsumerConfig::from_pairs(&configs)?;
+            if !sim.metadata.topics.contains_key(OFFSETS_TOPIC) {
+                // Created on the first FindCoordinator, as the broker does (auto-creation of
+                // the internal topic: offsets.topic.num.partitions, RF up to 3).
+                let rf = (sim.metadata.brokers.values().filter(|b| !b.fenced).count() as i32)
+                    .clamp(1, 3);
+                sim.create_topic_with(
+                    OFFSETS_TOPIC,
+                    OFFSETS_TOPIC_NUM_PARTITIONS,
+                    rf,
+                    super::metadata::TopicConfig::default(),
+                )?;
+            }
+            let index = sim.consumers.len() as u32;
+            let seq = sim
+                .consumers
+                .iter()
+                .filter(|c| c.config.group_id == config.group_id)
+                .count() as u32
+                + 1;
+            let bootstrap: Vec<BrokerId> = sim.brokers.keys().copied().collect();
+            sim.consumers
+                .push(Consumer::new(&name, index, config, topics, bootstrap, seq));
+            let mut out = Out::default();
+            sim.with_consumer(index, &mut out, |c, ctx, out| c.start(ctx, out));
+            sim.flush(out);
+        }
+        Command::ConsumerClose(name) => sim.consumer_do(&name, |c, ctx, out| c.close(ctx, out)),
+        Command::ConsumerCrash(name) => {
+            let i = sim.consumer_index(&name).expect("validated");
+            sim.consumers[i as usize].crash();
+            sim.trace.push(
+                now,
+                NodeId::Consumer(i),
+                TraceKind::Consumer,
+                format!("Consumer {name} crashed (kill -9)"),
+            );
+        }
+        Command::ConsumerRestart(name) => sim.consumer_do(&name, |c, ctx, out| c.restart(ctx, out)),
+        Command::ConsumerCommit(name) => {
+            sim.consumer_do(&name, |c, ctx, out| c.commit_now(ctx, out))
+        }
+        Command::ConsumerPause(name) => sim.consumer_do(&name, |c, _, _| {
+            c.paused = c.assignment.iter().cloned().collect()
+        }),
+        Command::ConsumerResume(name) => sim.consumer_do(&name, |c, _, _| c.paused.clear()),
     }
     Ok(())
 }
@@ -698,6 +813,39 @@ impl Simulation {
             .is_some_and(|b| b.state == BrokerState::Stopped);
         if self.config.mode == ControllerMode::Zookeeper && clean {
             self.with_controller(|c, ctx, out| c.zk_session_closed(id, ctx, out));
+        }
+    }
+
+    pub fn consumer_index(&self, name: &str) -> Option<u32> {
+        self.consumers
+            .iter()
+            .position(|c| &*c.name == name)
+            .map(|i| i as u32)
+    }
+
+    fn consumer_do(
+        &mut self,
+        name: &str,
+        f: impl FnOnce(&mut Consumer, &mut ConsumerCtx, &mut Out),
+    ) {
+        let index = self.consumer_index(name).expect("validated");
+        let mut out = Out::default();
+        self.with_consumer(index, &mut out, f);
+        self.flush(out);
+    }
+
+    pub(crate) fn with_consumer(
+        &mut self,
+        index: u32,
+        out: &mut Out,
+        f: impl FnOnce(&mut Consumer, &mut ConsumerCtx, &mut Out),
+    ) {
+        let mut ctx = ConsumerCtx {
+            now_ms: self.now_ms,
+            next_request_id: &mut self.next_request_id,
+        };
+        if let Some(c) = self.consumers.get_mut(index as usize) {
+            f(c, &mut ctx, out);
         }
     }
 

@@ -13,6 +13,7 @@ pub mod broker;
 pub mod cli;
 pub mod command;
 pub mod config;
+pub mod consumer;
 pub mod controller;
 pub mod coordinator;
 pub mod describe;
@@ -59,6 +60,7 @@ pub const MAX_BROKERS: usize = 100;
 pub const MAX_PARTITIONS_PER_TOPIC: i32 = 1000;
 pub const MAX_TOPICS: usize = 100;
 pub const MAX_PRODUCERS: usize = 100;
+pub const MAX_CONSUMERS: usize = 100;
 /// The longest single `advance` (one simulated day).
 pub const MAX_ADVANCE_MS: u64 = 86_400_000;
 
@@ -160,6 +162,26 @@ pub enum Timer {
         producer: u32,
         request_id: u64,
     },
+    /// The consumer application's next loop iteration (`poll()`).
+    ConsumerPoll {
+        consumer: u32,
+        incarnation: u32,
+    },
+    /// The consumer's worker thread finished a record (`processing=worker`).
+    ConsumerWorker {
+        consumer: u32,
+        incarnation: u32,
+    },
+    /// The consumer's heartbeat thread.
+    ConsumerHeartbeat {
+        consumer: u32,
+        incarnation: u32,
+    },
+    ConsumerRequestTimeout {
+        consumer: u32,
+        incarnation: u32,
+        request_id: u64,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -228,6 +250,7 @@ pub struct Simulation {
     /// The committed cluster metadata (the KRaft metadata log / ZooKeeper's znodes).
     pub metadata: ClusterMetadata,
     pub producers: Vec<Producer>,
+    pub consumers: Vec<consumer::Consumer>,
     pub trace: trace::Trace,
     pub(crate) next_record_id: u64,
     pub(crate) next_request_id: u64,
@@ -248,6 +271,7 @@ impl Simulation {
             controller: Controller::new(&config),
             metadata: ClusterMetadata::default(),
             producers: Vec::new(),
+            consumers: Vec::new(),
             trace: trace::Trace::default(),
             next_record_id: 0,
             next_request_id: 0,
@@ -304,7 +328,10 @@ impl Simulation {
             NodeId::Controller(id) => self.controller.voter_alive(id),
             NodeId::ZooKeeper => true,
             NodeId::Producer(i) => (i as usize) < self.producers.len(),
-            NodeId::Consumer(_) => false,
+            NodeId::Consumer(i) => self
+                .consumers
+                .get(i as usize)
+                .is_some_and(|c| c.state == consumer::ConsumerState::Running),
         }
     }
 
@@ -430,7 +457,9 @@ impl Simulation {
             NodeId::Producer(i) => {
                 self.with_producer(i, &mut out, |p, ctx, out| p.handle(msg, ctx, out))
             }
-            NodeId::Consumer(_) => {}
+            NodeId::Consumer(i) => {
+                self.with_consumer(i, &mut out, |c, ctx, out| c.handle(msg, ctx, out))
+            }
         }
         self.flush(out);
     }
@@ -511,6 +540,13 @@ impl Simulation {
                     rng: &mut self.rng,
                 };
                 self.controller.fire(timer, &mut ctx, &mut out);
+            }
+            Timer::ConsumerPoll { consumer, .. }
+            | Timer::ConsumerWorker { consumer, .. }
+            | Timer::ConsumerHeartbeat { consumer, .. }
+            | Timer::ConsumerRequestTimeout { consumer, .. } => {
+                let c = *consumer;
+                self.with_consumer(c, &mut out, |c, ctx, out| c.fire(timer, ctx, out));
             }
             Timer::ProducerSend { producer, .. }
             | Timer::ProducerWake { producer }

@@ -6,6 +6,9 @@ use serde::Serialize;
 
 use super::broker::BrokerState;
 use super::config::ControllerMode;
+use super::consumer::{ConsumerState, ProcessedRecord};
+use super::coordinator::{Group, GroupState, OFFSETS_TOPIC, OFFSETS_TOPIC_NUM_PARTITIONS};
+use super::hash::offsets_partition_for;
 use super::invariants::Violation;
 use super::producer::{AckedRecord, FailedRecord};
 use super::replica::Replica;
@@ -21,6 +24,8 @@ pub struct Report {
     pub partitions: Vec<PartitionReport>,
     pub producers: Vec<ProducerReport>,
     pub acknowledged_records_lost: Vec<LostRecord>,
+    pub groups: Vec<GroupReport>,
+    pub consumers: Vec<ConsumerReport>,
     pub invariant_violations: Vec<Violation>,
     pub trace_hash: String,
 }
@@ -260,6 +265,8 @@ impl Simulation {
             partitions,
             producers,
             acknowledged_records_lost: self.lost_acknowledged_records(),
+            groups: self.group_reports(),
+            consumers: self.consumer_reports(),
             invariant_violations,
             trace_hash: format!("{:016x}", self.trace.hash()),
         }
@@ -267,5 +274,183 @@ impl Simulation {
 
     pub fn report_json(&self) -> String {
         serde_json::to_string_pretty(&self.report()).expect("the report serializes")
+    }
+}
+
+/// One group as `kafka-consumer-groups.sh --describe` and the coordinator see it.
+#[derive(Serialize)]
+pub struct GroupReport {
+    pub group: String,
+    pub state: Option<GroupState>,
+    pub generation: i32,
+    pub protocol: Option<String>,
+    pub coordinator: Option<BrokerId>,
+    pub offsets_partition: i32,
+    pub members: Vec<MemberReport>,
+    pub partitions: Vec<GroupPartitionReport>,
+    /// Offsets below a committed offset that no consumer of the group processed (lost).
+    pub committed_not_processed: Vec<String>,
+    /// Records processed more than once by the group (at-least-once duplicates).
+    pub processed_more_than_once: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct MemberReport {
+    pub member_id: String,
+    pub client_id: String,
+    pub group_instance_id: Option<String>,
+    pub assignment: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct GroupPartitionReport {
+    pub topic: String,
+    pub partition: i32,
+    /// CURRENT-OFFSET: the committed offset (next to read).
+    pub committed: Option<i64>,
+    /// LOG-END-OFFSET as the tool shows it: the high watermark.
+    pub log_end_offset: i64,
+    pub lag: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub struct ConsumerReport {
+    pub name: String,
+    pub group: String,
+    pub state: ConsumerState,
+    pub member_id: String,
+    pub generation: i32,
+    pub assignment: Vec<String>,
+    pub polled: u64,
+    pub processed: Vec<ProcessedRecord>,
+    pub errors: Vec<String>,
+}
+
+impl Simulation {
+    /// The broker coordinating `group` now and its view of the group.
+    pub fn group_view(&self, group: &str) -> (Option<BrokerId>, Option<&Group>) {
+        let p = offsets_partition_for(group, OFFSETS_TOPIC_NUM_PARTITIONS);
+        let leader = self
+            .metadata
+            .topics
+            .get(OFFSETS_TOPIC)
+            .and_then(|t| t.partitions.get(p as usize))
+            .and_then(|r| r.leader);
+        let g = leader
+            .and_then(|l| self.brokers.get(&l))
+            .and_then(|b| b.coordinator.groups.get(group));
+        (leader, g)
+    }
+
+    pub fn group_reports(&self) -> Vec<GroupReport> {
+        let groups: std::collections::BTreeSet<&str> = self
+            .consumers
+            .iter()
+            .map(|c| c.config.group_id.as_str())
+            .collect();
+        groups
+            .into_iter()
+            .map(|group| {
+                let (coordinator, g) = self.group_view(group);
+                let members = g
+                    .map(|g| {
+                        g.members
+                            .iter()
+                            .map(|(id, m)| MemberReport {
+                                member_id: id.clone(),
+                                client_id: m.client_id.clone(),
+                                group_instance_id: m.group_instance_id.clone(),
+                                assignment: m.assignment.iter().map(|t| t.to_string()).collect(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let consumers: Vec<&crate::sim::consumer::Consumer> = self
+                    .consumers
+                    .iter()
+                    .filter(|c| c.config.group_id == group)
+                    .collect();
+                let topics: std::collections::BTreeSet<&String> =
+                    consumers.iter().flat_map(|c| c.topics.iter()).collect();
+                let mut partitions = Vec::new();
+                let mut lost = Vec::new();
+                let mut dups = Vec::new();
+                for t in topics {
+                    let Some(meta) = self.metadata.topics.get(t) else {
+                        continue;
+                    };
+                    for p in 0..meta.partitions.len() as i32 {
+                        let tp = TopicPartition::new(t.clone(), p);
+                        let committed = g.and_then(|g| g.offsets.get(&tp).copied());
+                        let hw = self
+                            .authoritative_replica(&tp)
+                            .map_or(0, |r| r.high_watermark);
+                        partitions.push(GroupPartitionReport {
+                            topic: t.clone(),
+                            partition: p,
+                            committed,
+                            log_end_offset: hw,
+                            lag: committed.map(|c| (hw - c).max(0)),
+                        });
+                        let mut seen: std::collections::BTreeMap<i64, u32> =
+                            std::collections::BTreeMap::new();
+                        for c in &consumers {
+                            for r in c
+                                .processed
+                                .iter()
+                                .filter(|r| &*r.topic == t.as_str() && r.partition == p)
+                            {
+                                *seen.entry(r.offset).or_default() += 1;
+                            }
+                        }
+                        for (o, n) in &seen {
+                            if *n > 1 {
+                                dups.push(format!("{tp}@{o}"));
+                            }
+                        }
+                        let start = consumers
+                            .iter()
+                            .filter_map(|c| c.start_positions.get(&tp).copied())
+                            .min();
+                        if let (Some(start), Some(committed)) = (start, committed) {
+                            for o in start..committed {
+                                if !seen.contains_key(&o) {
+                                    lost.push(format!("{tp}@{o}"));
+                                }
+                            }
+                        }
+                    }
+                }
+                GroupReport {
+                    group: group.to_string(),
+                    state: g.map(|g| g.state),
+                    generation: g.map_or(0, |g| g.generation),
+                    protocol: g.and_then(|g| g.protocol.clone()),
+                    coordinator,
+                    offsets_partition: offsets_partition_for(group, OFFSETS_TOPIC_NUM_PARTITIONS),
+                    members,
+                    partitions,
+                    committed_not_processed: lost,
+                    processed_more_than_once: dups,
+                }
+            })
+            .collect()
+    }
+
+    pub fn consumer_reports(&self) -> Vec<ConsumerReport> {
+        self.consumers
+            .iter()
+            .map(|c| ConsumerReport {
+                name: c.name.to_string(),
+                group: c.config.group_id.clone(),
+                state: c.state,
+                member_id: c.member_id.clone(),
+                generation: c.generation,
+                assignment: c.assignment.iter().map(|t| t.to_string()).collect(),
+                polled: c.polled,
+                processed: c.processed.clone(),
+                errors: c.errors.clone(),
+            })
+            .collect()
     }
 }

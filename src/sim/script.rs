@@ -9,6 +9,8 @@
 //! produce p1 orders key=user-1 value=hello count=10 rate=100/s partition=0
 //! broker kill 2            # also: broker stop|start|add [id]
 //! controller kill          # KRaft: the active controller (or an id); controller start 3000
+//! consumer create c1 group.id=g topics=orders auto.offset.reset=earliest processing=worker
+//! consumer crash c1        # also: close, restart, commit (commitSync), pause, resume
 //! network isolate 2        # also: heal [node], cut A B, slow A B 500ms, drop KIND [count=N] [from=A] [to=B]
 //! advance 5s               # also: wait 5s, 200ms, 2m
 //! ```
@@ -273,6 +275,27 @@ pub fn parse(line: &str) -> Result<Option<Line>, CommandError> {
                 rate,
             }
         }
+        "consumer" => {
+            let usage = "consumer create NAME group.id=G topics=T1,T2 [configs] | consumer close|crash|restart|commit|pause|resume NAME";
+            match pos.first().map(String::as_str) {
+                Some("create") if pos.len() == 2 => Command::ConsumerCreate {
+                    name: pos[1].clone(),
+                    configs: pairs,
+                },
+                Some(verb @ ("close" | "crash" | "kill" | "restart" | "start" | "commit" | "pause" | "resume")) if pos.len() == 2 && pairs.is_empty() => {
+                    let name = pos[1].clone();
+                    match verb {
+                        "close" => Command::ConsumerClose(name),
+                        "crash" | "kill" => Command::ConsumerCrash(name),
+                        "restart" | "start" => Command::ConsumerRestart(name),
+                        "commit" => Command::ConsumerCommit(name),
+                        "pause" => Command::ConsumerPause(name),
+                        _ => Command::ConsumerResume(name),
+                    }
+                }
+                _ => return Err(err(format!("usage: {usage}"))),
+            }
+        }
         "network" => {
             let usage = "network isolate NODE | heal [NODE] | cut A B | slow A B LATENCY | drop KIND [count=N] [from=A] [to=B] | latency DURATION";
             match pos.first().map(String::as_str) {
@@ -303,7 +326,7 @@ pub fn parse(line: &str) -> Result<Option<Line>, CommandError> {
         }
         other => {
             return Err(err(format!(
-                "unknown command '{other}' (seed, cluster, broker, controller, topic, producer, produce, network, advance)"
+                "unknown command '{other}' (seed, cluster, broker, controller, topic, producer, produce, consumer, network, advance)"
             )))
         }
     };
