@@ -224,6 +224,9 @@ pub struct ProcessedRecord {
     pub at_ms: u64,
 }
 
+/// A shared topic-partition name: records in buffers carry it without a string copy each.
+type Tp = Rc<TopicPartition>;
+
 #[derive(Clone, Debug)]
 enum Pending {
     FindCoordinator,
@@ -260,13 +263,13 @@ pub struct Consumer {
     pub paused: BTreeSet<TopicPartition>,
     /// Where this consumer started reading each partition (committed offset or reset).
     pub start_positions: BTreeMap<TopicPartition, i64>,
-    buffer: VecDeque<(TopicPartition, LogEntry)>,
+    buffer: VecDeque<(Tp, LogEntry)>,
     fetch_in_flight: BTreeMap<BrokerId, u64>,
     leaders: BTreeMap<TopicPartition, Option<BrokerId>>,
     pub partition_counts: BTreeMap<String, i32>,
     pending: BTreeMap<u64, Pending>,
-    in_process: Vec<(TopicPartition, LogEntry)>,
-    worker_queue: VecDeque<(TopicPartition, LogEntry)>,
+    in_process: Vec<(Tp, LogEntry)>,
+    worker_queue: VecDeque<(Tp, LogEntry)>,
     worker_busy: bool,
     bootstrap: Vec<BrokerId>,
     cursor: usize,
@@ -276,6 +279,8 @@ pub struct Consumer {
     /// Bumped on restart: timers of an earlier life are ignored.
     pub incarnation: u32,
     pub processed: Vec<ProcessedRecord>,
+    /// Shared topic names for `processed` (one allocation per topic, not per record).
+    topic_names: BTreeMap<String, Rc<str>>,
     pub polled: u64,
     pub errors: Vec<String>,
 }
@@ -333,6 +338,7 @@ impl Consumer {
             poll_scheduled: false,
             incarnation: 0,
             processed: Vec::new(),
+            topic_names: BTreeMap::new(),
             polled: 0,
             errors: Vec::new(),
             config,
@@ -510,22 +516,29 @@ impl Consumer {
         if self.member_state == MemberState::Stable
             || self.config.rebalance_protocol() == RebalanceProtocol::Cooperative
         {
+            // Records of paused partitions stay buffered; those of revoked ones are dropped.
             let mut keep = VecDeque::new();
-            while let Some((tp, e)) = self.buffer.pop_front() {
-                if taken.len() < self.config.max_poll_records
-                    && self.assignment.contains(&tp)
-                    && !self.paused.contains(&tp)
-                {
-                    self.consumed.insert(tp.clone(), e.offset + 1);
-                    if self.config.enable_auto_offset_store {
-                        self.stored.insert(tp.clone(), e.offset + 1);
-                    }
-                    taken.push((tp, e));
-                } else if self.assignment.contains(&tp) {
-                    keep.push_back((tp, e));
+            while taken.len() < self.config.max_poll_records {
+                let Some((tp, e)) = self.buffer.pop_front() else {
+                    break;
+                };
+                if !self.assignment.contains(&tp) {
+                    continue;
                 }
+                if self.paused.contains(&*tp) {
+                    keep.push_back((tp, e));
+                    continue;
+                }
+                set_offset(&mut self.consumed, &tp, e.offset + 1);
+                if self.config.enable_auto_offset_store {
+                    set_offset(&mut self.stored, &tp, e.offset + 1);
+                }
+                taken.push((tp, e));
             }
-            self.buffer = keep;
+            if !keep.is_empty() {
+                keep.append(&mut self.buffer);
+                self.buffer = keep;
+            }
         }
         self.polled += taken.len() as u64;
         let next = match self.config.processing {
@@ -565,8 +578,16 @@ impl Consumer {
     }
 
     fn mark_processed(&mut self, tp: &TopicPartition, e: &LogEntry, now: u64) {
+        let topic = match self.topic_names.get(&tp.topic) {
+            Some(t) => t.clone(),
+            None => {
+                let t: Rc<str> = Rc::from(tp.topic.as_str());
+                self.topic_names.insert(tp.topic.clone(), t.clone());
+                t
+            }
+        };
         self.processed.push(ProcessedRecord {
-            topic: Rc::from(tp.topic.as_str()),
+            topic,
             partition: tp.partition,
             offset: e.offset,
             key: e.record.key.clone(),
@@ -600,6 +621,10 @@ impl Consumer {
         }
         let mut by_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
         let mut need_metadata = false;
+        let mut buffered_by_tp: BTreeMap<&TopicPartition, usize> = BTreeMap::new();
+        for (t, _) in &self.buffer {
+            *buffered_by_tp.entry(&**t).or_default() += 1;
+        }
         for tp in &self.assignment {
             if self.paused.contains(tp) {
                 continue;
@@ -607,7 +632,7 @@ impl Consumer {
             let Some(&pos) = self.positions.get(tp) else {
                 continue;
             };
-            let buffered = self.buffer.iter().filter(|(t, _)| t == tp).count();
+            let buffered = buffered_by_tp.get(tp).copied().unwrap_or(0);
             if buffered >= self.config.max_poll_records {
                 continue;
             }
@@ -751,7 +776,7 @@ impl Consumer {
             self.consumed.remove(tp);
             self.stored.remove(tp);
         }
-        self.buffer.retain(|(t, _)| !tps.contains(t));
+        self.buffer.retain(|(t, _)| !tps.contains(&**t));
     }
 
     fn reset_membership(&mut self) {
@@ -1128,10 +1153,11 @@ impl Consumer {
             None => {}
         }
         let mut next = pos;
+        let shared: Tp = Rc::new(tp.clone());
         for e in p.records {
             if e.offset == next {
                 next += 1;
-                self.buffer.push_back((tp.clone(), e));
+                self.buffer.push_back((shared.clone(), e));
             }
         }
         self.positions.insert(tp, next);
@@ -1276,4 +1302,14 @@ impl Consumer {
 pub struct ConsumerCtx<'a> {
     pub now_ms: u64,
     pub next_request_id: &'a mut u64,
+}
+
+/// Updates an offset map without cloning the key when it is already there.
+fn set_offset(map: &mut BTreeMap<TopicPartition, i64>, tp: &TopicPartition, offset: i64) {
+    match map.get_mut(tp) {
+        Some(v) => *v = offset,
+        None => {
+            map.insert(tp.clone(), offset);
+        }
+    }
 }
