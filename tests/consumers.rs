@@ -289,3 +289,31 @@ fn cooperative_rebalancing_keeps_consuming_kept_partitions_eager_stops() {
         "cooperative consumed {coop} during the rebalance, eager {eager}"
     );
 }
+
+#[test]
+fn same_script_same_report_with_groups() {
+    let text = format!(
+        "{SETUP}
+        consumer create c1 group.id=g topics=orders auto.offset.reset=earliest partition.assignment.strategy=cooperative-sticky
+        consumer create c2 group.id=g topics=orders auto.offset.reset=earliest partition.assignment.strategy=cooperative-sticky
+        produce p orders count=200 rate=100/s
+        advance 3s
+        consumer crash c2
+        consumer create c3 group.id=g topics=orders auto.offset.reset=earliest partition.assignment.strategy=cooperative-sticky
+        advance 60s"
+    );
+    let a = run(&text);
+    let b = run(&text);
+    assert_eq!(a.report_json(), b.report_json());
+    assert_eq!(a.trace.hash(), b.trace.hash());
+    assert!(
+        a.report().invariant_violations.is_empty(),
+        "{:?}",
+        a.report().invariant_violations
+    );
+    assert!(a
+        .trace
+        .events
+        .iter()
+        .any(|t| t.text.contains("Adding newly assigned partitions:")));
+}

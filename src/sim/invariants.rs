@@ -6,6 +6,8 @@
 //! - `leader-hw-monotonic`: a leader's high watermark never goes down within its epoch.
 //! - `leader-in-isr`: a leader is a member of the ISR it holds.
 //! - `hw-within-isr`: the leader's HW is not above the LEO of any live ISR member.
+//! - `one-owner-per-generation`: no partition is assigned to two live members of one group in
+//!   the same generation.
 //!
 //! End of run (see `report`): `acknowledged-record-lost` for acks=all with
 //! min.insync.replicas >= 2 and unclean election off, and `committed-logs-diverge`.
@@ -15,6 +17,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::broker::BrokerState;
+use super::consumer::{ConsumerState, MemberState};
 use super::{BrokerId, Simulation, TopicPartition};
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -129,6 +132,27 @@ impl Simulation {
                             ));
                         }
                     }
+                }
+            }
+        }
+        // One owner per partition per group generation (among live, Stable members).
+        let mut owners: BTreeMap<(&str, i32, &TopicPartition), &str> = BTreeMap::new();
+        for c in self
+            .consumers
+            .iter()
+            .filter(|c| c.state == ConsumerState::Running && c.member_state == MemberState::Stable)
+        {
+            for tp in &c.assignment {
+                if let Some(other) =
+                    owners.insert((c.config.group_id.as_str(), c.generation, tp), &c.name)
+                {
+                    found.push((
+                        "one-owner-per-generation",
+                        format!(
+                            "{tp} is owned by both {other} and {} in generation {} of group {}",
+                            c.name, c.generation, c.config.group_id
+                        ),
+                    ));
                 }
             }
         }
