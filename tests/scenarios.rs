@@ -380,3 +380,20 @@ fn retention_moves_the_log_start_offset() {
     assert!(r.log.log_start_offset() > 0);
     assert!(r.log.size_bytes() <= 300);
 }
+
+#[test]
+fn every_scenario_file_runs_cleanly() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "kss") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let sim = script::run(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let v = sim.report().invariant_violations;
+            assert!(v.is_empty(), "{}: {v:?}", path.display());
+            count += 1;
+        }
+    }
+    assert!(count >= 3, "the scenario files are found");
+}
