@@ -317,3 +317,36 @@ fn same_script_same_report_with_groups() {
         .iter()
         .any(|t| t.text.contains("Adding newly assigned partitions:")));
 }
+
+#[test]
+fn adding_partitions_or_changing_the_subscription_rebalances_the_group() {
+    let mut sim = run(&format!(
+        "{SETUP}
+        topic create audit partitions=2 replication-factor=3
+        consumer create c1 group.id=g topics=orders metadata.max.age.ms=5s
+        consumer create c2 group.id=g topics=orders metadata.max.age.ms=5s
+        advance 5s"
+    ));
+    let generation = group(&sim, "g").generation;
+    apply(&mut sim, "topic alter orders partitions=6\nadvance 12s");
+    let g = group(&sim, "g");
+    assert!(
+        g.generation > generation,
+        "the leader noticed the new partitions"
+    );
+    let total: usize = ["c1", "c2"].iter().map(|c| assignment(&sim, c).len()).sum();
+    assert_eq!(total, 6);
+    let generation = g.generation;
+    apply(&mut sim, "consumer subscribe c2 topics=orders,audit\nconsumer subscribe c1 topics=orders,audit\nadvance 8s");
+    assert!(group(&sim, "g").generation > generation);
+    let all: Vec<String> = ["c1", "c2"]
+        .iter()
+        .flat_map(|c| assignment(&sim, c))
+        .collect();
+    assert_eq!(all.len(), 8, "{all:?}");
+    assert!(all.iter().any(|t| t.starts_with("audit-")));
+    let e = sim
+        .apply_line("topic alter orders partitions=3")
+        .unwrap_err();
+    assert_eq!(e.to_string(), "INVALID_PARTITIONS: Topic currently has 6 partitions, which is higher than the requested 3.");
+}

@@ -83,6 +83,13 @@ pub enum Command {
     ConsumerCommit(String),
     ConsumerPause(String),
     ConsumerResume(String),
+    /// `consumer subscribe NAME topics=a,b`: a new subscription (the group rebalances).
+    ConsumerSubscribe(String, Vec<String>),
+    /// `kafka-topics.sh --alter --partitions N`: partitions can only be added.
+    TopicAddPartitions {
+        name: String,
+        partitions: i32,
+    },
 }
 
 pub const TOPIC_CONFIGS: &[&str] = &[
@@ -310,6 +317,75 @@ impl Simulation {
         Ok(())
     }
 
+    /// New partitions for an existing topic, placed like a new topic's with the same RF.
+    fn add_partitions(&mut self, name: &str, partitions: i32) -> Result<(), CommandError> {
+        let topic = &self.metadata.topics[name];
+        let current = topic.partitions.len() as i32;
+        let rf = topic.partitions[0].replicas.len() as i32;
+        let mut random = self.controller_random.clone();
+        let assignment = match self.config.mode {
+            ControllerMode::Kraft => {
+                let usable: Vec<UsableBroker> = self
+                    .metadata
+                    .brokers
+                    .iter()
+                    .map(|(&id, r)| UsableBroker {
+                        id,
+                        fenced: r.fenced,
+                    })
+                    .collect();
+                placement::place_striped(&mut random, &usable, partitions - current, rf)?
+            }
+            ControllerMode::Zookeeper => {
+                let live: Vec<BrokerId> = self
+                    .metadata
+                    .brokers
+                    .iter()
+                    .filter(|(_, r)| !r.fenced)
+                    .map(|(&id, _)| id)
+                    .collect();
+                placement::place_rack_unaware(&mut random, &live, partitions - current, rf)?
+            }
+        };
+        self.controller_random = random;
+        let metadata = &self.metadata;
+        let regs: Vec<PartitionRegistration> = assignment
+            .into_iter()
+            .map(|replicas| {
+                let isr: Vec<BrokerId> = replicas
+                    .iter()
+                    .copied()
+                    .filter(|&b| metadata.is_acceptable(b))
+                    .collect();
+                PartitionRegistration {
+                    leader: isr.first().copied(),
+                    isr,
+                    replicas,
+                    leader_epoch: 0,
+                    partition_epoch: 0,
+                }
+            })
+            .collect();
+        self.metadata
+            .topics
+            .get_mut(name)
+            .expect("validated")
+            .partitions
+            .extend(regs);
+        let node = self.controller.active_node().expect("validated");
+        self.trace.push(
+            self.now_ms,
+            node,
+            TraceKind::Command,
+            format!("Increased the partition count of {name} from {current} to {partitions}"),
+        );
+        let changed: Vec<TopicPartition> = (current..partitions)
+            .map(|i| TopicPartition::new(name, i))
+            .collect();
+        self.with_controller(|c, ctx, out| c.broadcast(changed, ctx, out));
+        Ok(())
+    }
+
     fn validate(&self, command: &Command) -> Result<(), CommandError> {
         match command {
             Command::BrokerAdd { id } => {
@@ -501,6 +577,56 @@ impl Simulation {
                     return Err(CommandError::invalid(format!(
                         "consumer '{name}' is not running"
                     )));
+                }
+            }
+            Command::ConsumerSubscribe(name, topics) => {
+                let i = self
+                    .consumer_index(name)
+                    .ok_or_else(|| CommandError::invalid(format!("no consumer named '{name}'")))?;
+                if self.consumers[i as usize].state != ConsumerState::Running {
+                    return Err(CommandError::invalid(format!(
+                        "consumer '{name}' is not running"
+                    )));
+                }
+                if topics.is_empty() {
+                    return Err(CommandError::invalid(
+                        "a consumer subscribes to at least one topic (topics=a,b)",
+                    ));
+                }
+                for t in topics {
+                    if !self.metadata.topics.contains_key(t) || t == OFFSETS_TOPIC {
+                        return Err(CommandError::kafka(
+                            KafkaError::UnknownTopicOrPartition,
+                            format!("Topic {t} not present in metadata"),
+                        ));
+                    }
+                }
+            }
+            Command::TopicAddPartitions { name, partitions } => {
+                let Some(t) = self.metadata.topics.get(name) else {
+                    return Err(CommandError::kafka(
+                        KafkaError::UnknownTopicOrPartition,
+                        format!("Topic '{name}' does not exist."),
+                    ));
+                };
+                let current = t.partitions.len() as i32;
+                if *partitions <= current {
+                    return Err(CommandError::kafka(
+                        KafkaError::InvalidPartitions,
+                        format!("Topic currently has {current} partitions, which is higher than the requested {partitions}."),
+                    ));
+                }
+                if *partitions > MAX_PARTITIONS_PER_TOPIC {
+                    return Err(CommandError::kafka(
+                        KafkaError::InvalidPartitions,
+                        format!("Kafkascope keeps at most {MAX_PARTITIONS_PER_TOPIC} partitions per topic, not {partitions}."),
+                    ));
+                }
+                if self.controller.active.is_none() {
+                    return Err(CommandError::kafka(
+                        KafkaError::RequestTimedOut,
+                        "Timed out waiting for a node assignment: there is no active controller",
+                    ));
                 }
             }
             Command::ConsumerRestart(name) => {
@@ -799,6 +925,12 @@ pub(crate) fn apply(sim: &mut Simulation, command: Command) -> Result<(), Comman
             c.paused = c.assignment.iter().cloned().collect()
         }),
         Command::ConsumerResume(name) => sim.consumer_do(&name, |c, _, _| c.paused.clear()),
+        Command::ConsumerSubscribe(name, topics) => {
+            sim.consumer_do(&name, |c, ctx, out| c.subscribe(topics, ctx, out))
+        }
+        Command::TopicAddPartitions { name, partitions } => {
+            sim.add_partitions(&name, partitions)?
+        }
     }
     Ok(())
 }

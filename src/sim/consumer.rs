@@ -60,6 +60,7 @@ pub struct ConsumerConfig {
     pub fetch_max_wait_ms: u64,
     pub request_timeout_ms: u64,
     pub retry_backoff_ms: u64,
+    pub metadata_max_age_ms: u64,
     pub processing: Processing,
     pub processing_time_ms: u64,
     /// The application calls commitSync() after processing each polled batch.
@@ -83,6 +84,7 @@ impl Default for ConsumerConfig {
             fetch_max_wait_ms: 500,
             request_timeout_ms: 30_000,
             retry_backoff_ms: 100,
+            metadata_max_age_ms: 300_000,
             processing: Processing::PollLoop,
             processing_time_ms: 10,
             commit_after_processing: false,
@@ -106,6 +108,7 @@ pub const CONSUMER_CONFIGS: &[&str] = &[
     "fetch.max.wait.ms",
     "request.timeout.ms",
     "retry.backoff.ms",
+    "metadata.max.age.ms",
     "processing",
     "processing.time.ms",
     "commit.after.processing",
@@ -160,6 +163,7 @@ impl ConsumerConfig {
                 "fetch.max.wait.ms" => c.fetch_max_wait_ms = ms()?,
                 "request.timeout.ms" => c.request_timeout_ms = ms()?.max(1),
                 "retry.backoff.ms" => c.retry_backoff_ms = ms()?,
+                "metadata.max.age.ms" => c.metadata_max_age_ms = ms()?,
                 "processing" => {
                     c.processing = match v.as_str() {
                         "poll-loop" | "in-loop" => Processing::PollLoop,
@@ -283,6 +287,9 @@ pub struct Consumer {
     topic_names: BTreeMap<String, Rc<str>>,
     pub polled: u64,
     pub errors: Vec<String>,
+    /// This member computes the group's assignment (it is the group leader).
+    pub is_leader: bool,
+    last_metadata_ms: u64,
 }
 
 fn list(tps: &[TopicPartition]) -> String {
@@ -341,6 +348,8 @@ impl Consumer {
             topic_names: BTreeMap::new(),
             polled: 0,
             errors: Vec::new(),
+            is_leader: false,
+            last_metadata_ms: 0,
             config,
         }
     }
@@ -414,6 +423,18 @@ impl Consumer {
                 incarnation: self.incarnation,
             },
         );
+    }
+
+    fn subscribed_counts(&self) -> Vec<(String, i32)> {
+        self.topics
+            .iter()
+            .map(|t| {
+                (
+                    t.clone(),
+                    self.partition_counts.get(t).copied().unwrap_or(0),
+                )
+            })
+            .collect()
     }
 
     fn refresh_metadata(&mut self, ctx: &mut ConsumerCtx, out: &mut Out) {
@@ -806,6 +827,7 @@ impl Consumer {
             }
         };
         self.member_id = r.member_id.clone();
+        self.is_leader = r.leader == r.member_id;
         self.generation = r.generation;
         self.protocol = Some(r.protocol.clone());
         self.log(out, format!("Successfully joined group with generation Generation{{generationId={}, memberId='{}', protocol='{}'}}", r.generation, r.member_id, r.protocol));
@@ -957,10 +979,17 @@ impl Consumer {
                 if self.pending.remove(&request_id).is_none() {
                     return;
                 }
+                let before: Vec<(String, i32)> = self.subscribed_counts();
                 for (tp, leader, _) in leaders {
                     let c = self.partition_counts.entry(tp.topic.clone()).or_insert(0);
                     *c = (*c).max(tp.partition + 1);
                     self.leaders.insert(tp, leader);
+                }
+                // The leader notices a partition-count change of a subscribed topic and
+                // triggers a rebalance (ConsumerCoordinator.rejoinNeededOrPending).
+                let after = self.subscribed_counts();
+                if self.is_leader && self.member_state == MemberState::Stable && before != after {
+                    self.rejoin(&format!("cached metadata has changed from {before:?} at the beginning of the rebalance to {after:?}"), ctx, out);
                 }
                 self.ensure_fetches(ctx, out);
             }
@@ -1200,6 +1229,10 @@ impl Consumer {
                         out,
                     );
                 }
+                if now.saturating_sub(self.last_metadata_ms) >= self.config.metadata_max_age_ms {
+                    self.last_metadata_ms = now;
+                    self.refresh_metadata(ctx, out);
+                }
                 out.timer(
                     self.config.heartbeat_interval_ms,
                     Timer::ConsumerHeartbeat {
@@ -1290,6 +1323,15 @@ impl Consumer {
         fresh.start_positions = std::mem::take(&mut self.start_positions);
         *self = fresh;
         self.start(ctx, out);
+    }
+
+    /// `subscribe()` with new topics: the member rejoins with its new subscription.
+    pub fn subscribe(&mut self, topics: Vec<String>, ctx: &mut ConsumerCtx, out: &mut Out) {
+        self.topics = topics;
+        self.refresh_metadata(ctx, out);
+        if self.member_state == MemberState::Stable {
+            self.rejoin("subscription changed", ctx, out);
+        }
     }
 
     /// `commitSync()` of what has been consumed (or stored), from a command.

@@ -210,7 +210,16 @@ pub fn parse(line: &str) -> Result<Option<Line>, CommandError> {
             }
         }
         "topic" => {
-            let usage = "topic create NAME partitions=N replication-factor=N [topic configs]";
+            let usage = "topic create NAME partitions=N replication-factor=N [topic configs] | topic alter NAME partitions=N";
+            if pos.first().map(String::as_str) == Some("alter") && pos.len() == 2 {
+                return match pairs.as_slice() {
+                    [(k, v)] if k == "partitions" => Ok(Some(Line::Command(Command::TopicAddPartitions {
+                        name: pos[1].clone(),
+                        partitions: parse_int("partitions", v)?,
+                    }))),
+                    _ => Err(err(format!("usage: {usage}"))),
+                };
+            }
             if pos.first().map(String::as_str) != Some("create") || pos.len() != 2 {
                 return Err(err(format!("usage: {usage}")));
             }
@@ -276,11 +285,17 @@ pub fn parse(line: &str) -> Result<Option<Line>, CommandError> {
             }
         }
         "consumer" => {
-            let usage = "consumer create NAME group.id=G topics=T1,T2 [configs] | consumer close|crash|restart|commit|pause|resume NAME";
+            let usage = "consumer create NAME group.id=G topics=T1,T2 [configs] | consumer close|crash|restart|commit|pause|resume NAME | consumer subscribe NAME topics=a,b";
             match pos.first().map(String::as_str) {
                 Some("create") if pos.len() == 2 => Command::ConsumerCreate {
                     name: pos[1].clone(),
                     configs: pairs,
+                },
+                Some("subscribe") if pos.len() == 2 => match pairs.as_slice() {
+                    [(k, v)] if k == "topics" || k == "topic" => {
+                        Command::ConsumerSubscribe(pos[1].clone(), v.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect())
+                    }
+                    _ => return Err(err(format!("usage: {usage}"))),
                 },
                 Some(verb @ ("close" | "crash" | "kill" | "restart" | "start" | "commit" | "pause" | "resume")) if pos.len() == 2 && pairs.is_empty() => {
                     let name = pos[1].clone();
