@@ -378,9 +378,9 @@ impl Broker {
             r.maybe_increment_hw(now, cfg.replica_lag_time_max_ms, |b| !fenced.contains(&b))
         });
         self.complete_delayed(tp, out);
-        self.wake_held_fetches(tp, now, cfg, out);
+        self.wake_held_fetches(tp, true, now, cfg, out);
         if hw_moved {
-            self.wake_held_consumer_fetches(tp, now, cfg, out);
+            self.wake_held_fetches(tp, false, now, cfg, out);
         }
     }
 
@@ -514,9 +514,9 @@ impl Broker {
             }
         }
         self.complete_delayed(&tp, out);
-        self.wake_held_fetches(&tp, now, cfg, out);
+        self.wake_held_fetches(&tp, true, now, cfg, out);
         if hw_moved {
-            self.wake_held_consumer_fetches(&tp, now, cfg, out);
+            self.wake_held_fetches(&tp, false, now, cfg, out);
         }
     }
 
@@ -669,23 +669,7 @@ impl Broker {
         if r.maybe_increment_hw(now, cfg.replica_lag_time_max_ms, |b| !fenced.contains(&b)) {
             self.complete_delayed(&tp, out);
             // Consumers read up to the HW: their waiting fetches can be answered now.
-            self.wake_held_consumer_fetches(&tp, now, cfg, out);
-        }
-    }
-
-    fn wake_held_consumer_fetches(
-        &mut self,
-        tp: &TopicPartition,
-        now: u64,
-        cfg: &BrokerConfig,
-        out: &mut Out,
-    ) {
-        let (wake, keep): (Vec<HeldFetch>, Vec<HeldFetch>) = std::mem::take(&mut self.held_fetches)
-            .into_iter()
-            .partition(|h| h.replica.is_none() && h.partitions.iter().any(|p| &p.tp == tp));
-        self.held_fetches = keep;
-        for h in wake {
-            self.answer_fetch(h, now, cfg, out);
+            self.wake_held_fetches(&tp, false, now, cfg, out);
         }
     }
 
@@ -745,16 +729,21 @@ impl Broker {
         fetched
     }
 
+    /// Answers the long-polls waiting on `tp`: followers' when the log grows, consumers' when
+    /// the high watermark moves (they read only up to it).
     fn wake_held_fetches(
         &mut self,
         tp: &TopicPartition,
+        followers: bool,
         now: u64,
         cfg: &BrokerConfig,
         out: &mut Out,
     ) {
         let (wake, keep): (Vec<HeldFetch>, Vec<HeldFetch>) = std::mem::take(&mut self.held_fetches)
             .into_iter()
-            .partition(|h| h.replica.is_some() && h.partitions.iter().any(|p| &p.tp == tp));
+            .partition(|h| {
+                h.replica.is_some() == followers && h.partitions.iter().any(|p| &p.tp == tp)
+            });
         self.held_fetches = keep;
         for h in wake {
             self.answer_fetch(h, now, cfg, out);
@@ -858,7 +847,7 @@ impl Broker {
             r.maybe_increment_hw(now, cfg.replica_lag_time_max_ms, |b| !fenced.contains(&b));
         self.complete_delayed(&tp, out);
         if hw_moved {
-            self.wake_held_consumer_fetches(&tp, now, cfg, out);
+            self.wake_held_fetches(&tp, false, now, cfg, out);
         }
     }
 

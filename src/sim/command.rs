@@ -251,51 +251,7 @@ impl Simulation {
                 "Timed out waiting for a node assignment: there is no active controller",
             ));
         }
-        // Place with a copy of the random source: a refused command must leave no trace.
-        let mut random = self.controller_random.clone();
-        let assignment = match self.config.mode {
-            ControllerMode::Kraft => {
-                let usable: Vec<UsableBroker> = self
-                    .metadata
-                    .brokers
-                    .iter()
-                    .map(|(&id, r)| UsableBroker {
-                        id,
-                        fenced: r.fenced,
-                    })
-                    .collect();
-                placement::place_striped(&mut random, &usable, partitions, replication_factor)?
-            }
-            ControllerMode::Zookeeper => {
-                let live: Vec<BrokerId> = self
-                    .metadata
-                    .brokers
-                    .iter()
-                    .filter(|(_, r)| !r.fenced)
-                    .map(|(&id, _)| id)
-                    .collect();
-                placement::place_rack_unaware(&mut random, &live, partitions, replication_factor)?
-            }
-        };
-        self.controller_random = random;
-        let metadata = &self.metadata;
-        let regs = assignment
-            .into_iter()
-            .map(|replicas| {
-                let isr: Vec<BrokerId> = replicas
-                    .iter()
-                    .copied()
-                    .filter(|&b| metadata.is_acceptable(b))
-                    .collect();
-                PartitionRegistration {
-                    leader: isr.first().copied(),
-                    isr,
-                    replicas,
-                    leader_epoch: 0,
-                    partition_epoch: 0,
-                }
-            })
-            .collect::<Vec<_>>();
+        let regs = self.place_partitions(partitions, replication_factor)?;
         let n = regs.len() as i32;
         self.metadata.topics.insert(
             name.to_string(),
@@ -317,11 +273,15 @@ impl Simulation {
         Ok(())
     }
 
-    /// New partitions for an existing topic, placed like a new topic's with the same RF.
-    fn add_partitions(&mut self, name: &str, partitions: i32) -> Result<(), CommandError> {
-        let topic = &self.metadata.topics[name];
-        let current = topic.partitions.len() as i32;
-        let rf = topic.partitions[0].replicas.len() as i32;
+    /// Places `count` new partitions as the active controller would (KRaft's striped placer or
+    /// ZooKeeper mode's rack-unaware assignment) and registers their first leaders. It draws
+    /// from a copy of the controller's random source, kept only on success: a refused command
+    /// leaves no trace.
+    fn place_partitions(
+        &mut self,
+        count: i32,
+        replication_factor: i32,
+    ) -> Result<Vec<PartitionRegistration>, CommandError> {
         let mut random = self.controller_random.clone();
         let assignment = match self.config.mode {
             ControllerMode::Kraft => {
@@ -334,7 +294,7 @@ impl Simulation {
                         fenced: r.fenced,
                     })
                     .collect();
-                placement::place_striped(&mut random, &usable, partitions - current, rf)?
+                placement::place_striped(&mut random, &usable, count, replication_factor)?
             }
             ControllerMode::Zookeeper => {
                 let live: Vec<BrokerId> = self
@@ -344,12 +304,12 @@ impl Simulation {
                     .filter(|(_, r)| !r.fenced)
                     .map(|(&id, _)| id)
                     .collect();
-                placement::place_rack_unaware(&mut random, &live, partitions - current, rf)?
+                placement::place_rack_unaware(&mut random, &live, count, replication_factor)?
             }
         };
         self.controller_random = random;
         let metadata = &self.metadata;
-        let regs: Vec<PartitionRegistration> = assignment
+        Ok(assignment
             .into_iter()
             .map(|replicas| {
                 let isr: Vec<BrokerId> = replicas
@@ -365,7 +325,15 @@ impl Simulation {
                     partition_epoch: 0,
                 }
             })
-            .collect();
+            .collect())
+    }
+
+    /// New partitions for an existing topic, placed like a new topic's with the same RF.
+    fn add_partitions(&mut self, name: &str, partitions: i32) -> Result<(), CommandError> {
+        let topic = &self.metadata.topics[name];
+        let current = topic.partitions.len() as i32;
+        let rf = topic.partitions[0].replicas.len() as i32;
+        let regs = self.place_partitions(partitions - current, rf)?;
         self.metadata
             .topics
             .get_mut(name)
