@@ -4,7 +4,9 @@
 
 use std::collections::BTreeSet;
 
+use kafkascope::sim::hash::partition_for_key;
 use kafkascope::sim::{ClusterConfig, ControllerMode, PartitionDescription, Simulation};
+use kafkascope::ui::app::AppProps;
 use kafkascope::ui::i18n::{fill, Lang, EN, KO};
 use kafkascope::ui::{panic, App};
 use wasm_bindgen::JsCast;
@@ -15,12 +17,16 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// The first screen as the core builds it, independently of the page's own builder: seed 1,
 /// KRaft, topic `orders` with 3 partitions and replication factor min(3, brokers).
-#[allow(clippy::needless_update)]
 fn core_cluster(brokers: usize) -> Simulation {
+    core_cluster_in(brokers, ControllerMode::Kraft)
+}
+
+#[allow(clippy::needless_update)]
+fn core_cluster_in(brokers: usize, mode: ControllerMode) -> Simulation {
     let mut sim = Simulation::new(ClusterConfig {
         seed: 1,
         brokers,
-        mode: ControllerMode::Kraft,
+        mode,
         ..ClusterConfig::default()
     })
     .expect("a valid cluster");
@@ -29,11 +35,19 @@ fn core_cluster(brokers: usize) -> Simulation {
     sim
 }
 
+/// Mounts the page paused (time moves only when a test moves it) and without reading the URL.
 async fn mount() -> Element {
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            autoplay: false,
+            read_url: false,
+        },
+    )
+    .render();
     yew::scheduler::flush().await;
     root
 }
@@ -105,7 +119,11 @@ fn chips_in_core(partitions: &[PartitionDescription], broker: i32) -> BTreeSet<C
 
 /// The whole drawing and the describe table agree with the core's cluster of `brokers` brokers.
 fn assert_dom_matches_core(root: &Element, brokers: usize) {
-    let sim = core_cluster(brokers);
+    assert_dom_matches(root, &core_cluster(brokers));
+}
+
+fn assert_dom_matches(root: &Element, sim: &Simulation) {
+    let brokers = sim.describe_brokers().len();
     let partitions = sim.describe_partitions();
     assert_eq!(partitions.len(), 3, "the core made 3 partitions");
 
@@ -318,4 +336,413 @@ fn the_panic_banner_is_shown_without_yew() {
         1
     );
     banner.remove();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The live page: time, messages in flight, controls, console, event log.
+
+/// Sets a text field or select and fires the event its component listens to.
+async fn set_field(root: &Element, selector: &str, value: &str, event: &str) {
+    let element = one(root, selector);
+    if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
+        input.set_value(value);
+    } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
+        select.set_value(value);
+    }
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    element
+        .dispatch_event(&Event::new_with_event_init_dict(event, &init).unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+}
+
+/// Types a line into the console and runs it.
+async fn console(root: &Element, line: &str) {
+    let input: HtmlInputElement = one(root, "input[data-control=\"console\"]")
+        .dyn_into()
+        .unwrap();
+    input.set_value(line);
+    click(root, "[data-action=\"console-run\"]").await;
+}
+
+/// The simulated time the clock shows.
+fn clock_ms(root: &Element) -> u64 {
+    attr(&one(root, "[data-clock]"), "data-now-ms")
+        .parse()
+        .unwrap()
+}
+
+fn describe_row(root: &Element, partition: &str) -> Element {
+    one(root, &format!("tr[data-partition=\"{partition}\"]"))
+}
+
+fn tokens(root: &Element, selector: &str) -> Vec<Element> {
+    all(root, &format!("svg g.tokens {selector}"))
+}
+
+#[wasm_bindgen_test]
+async fn killing_the_leaders_broker_moves_leadership_and_raises_the_epoch() {
+    let root = mount().await;
+    let row = describe_row(&root, "orders-0");
+    let old_leader = attr(&row, "data-leader");
+    let chip = |broker: &str| {
+        one(
+            &root,
+            &format!("[data-broker=\"{broker}\"] [data-replica=\"orders-0\"]"),
+        )
+    };
+    let old_epoch: i32 = attr(
+        &one(&chip(&old_leader), "[data-leader-epoch]"),
+        "data-leader-epoch",
+    )
+    .parse()
+    .unwrap();
+
+    // kill -9 from the broker's card.
+    click(
+        &root,
+        &format!("[data-broker=\"{old_leader}\"] [data-action=\"broker-kill\"]"),
+    )
+    .await;
+    let card = one(&root, &format!("article[data-broker=\"{old_leader}\"]"));
+    assert_eq!(attr(&card, "data-state"), "crashed");
+    let node = one(&root, &format!("svg [data-node=\"broker-{old_leader}\"]"));
+    assert!(
+        attr(&node, "class").contains("crashed"),
+        "the diagram shows it down"
+    );
+    // Nothing moved yet: the controller has not noticed (no session timeout yet).
+    assert_eq!(
+        attr(&describe_row(&root, "orders-0"), "data-leader"),
+        old_leader
+    );
+
+    // 15 s later the session has expired (broker.session.timeout.ms = 9 s): a new leader.
+    console(&root, "advance 15s").await;
+    assert!(clock_ms(&root) >= 15_000, "the clock moved");
+    let row = describe_row(&root, "orders-0");
+    let new_leader = attr(&row, "data-leader");
+    assert_ne!(new_leader, old_leader, "leadership moved");
+    assert_ne!(new_leader, "none");
+    assert!(
+        !attr(&row, "data-isr").split(',').any(|b| b == old_leader),
+        "the dead broker left the ISR"
+    );
+    let new_chip = chip(&new_leader);
+    assert_eq!(attr(&new_chip, "data-leader"), "true");
+    let new_epoch: i32 = attr(&one(&new_chip, "[data-leader-epoch]"), "data-leader-epoch")
+        .parse()
+        .unwrap();
+    assert!(new_epoch > old_epoch, "epoch {old_epoch} -> {new_epoch}");
+    assert_eq!(attr(&chip(&old_leader), "data-leader"), "false");
+    let card = one(&root, &format!("article[data-broker=\"{old_leader}\"]"));
+    assert_eq!(attr(&card, "data-fenced"), "true");
+
+    // The event log says so, in Kafka's words.
+    let log = one(&root, ".event-log").text_content().unwrap();
+    assert!(
+        log.contains(&format!(
+            "Elected broker {new_leader} as leader of orders-0"
+        )),
+        "{log}"
+    );
+    // And the console history holds both lines.
+    let history = one(&root, ".history").text_content().unwrap();
+    assert!(
+        history.contains(&format!("broker kill {old_leader}")),
+        "{history}"
+    );
+    assert!(history.contains("advance 15s"), "{history}");
+}
+
+#[wasm_bindgen_test]
+async fn producing_a_keyed_record_grows_its_partitions_log() {
+    let root = mount().await;
+    let key = "user-7";
+    let partition = partition_for_key(key.as_bytes(), 3);
+    set_field(&root, "input[data-control=\"produce-key\"]", key, "input").await;
+    click(&root, "[data-action=\"produce-send\"]").await;
+    let history = one(&root, ".history").text_content().unwrap();
+    assert!(
+        history.contains(&format!("produce p1 orders key={key} value=hello")),
+        "{history}"
+    );
+
+    // Two seconds: metadata, produce, replication by the followers' fetches, the HW.
+    click(&root, "[data-action=\"advance-1s\"]").await;
+    click(&root, "[data-action=\"advance-1s\"]").await;
+    for p in 0..3 {
+        for chip in all(&root, &format!("[data-replica=\"orders-{p}\"]")) {
+            let (leo, hw) = if p == partition {
+                ("1", "1")
+            } else {
+                ("0", "0")
+            };
+            assert_eq!(attr(&chip, "data-leo"), leo, "LEO of orders-{p}");
+            assert_eq!(attr(&chip, "data-hw"), hw, "HW of orders-{p}");
+            let cells = all(&chip, ".log-cell.committed");
+            assert_eq!(
+                cells.len().to_string(),
+                leo,
+                "committed cells of orders-{p}"
+            );
+        }
+    }
+    let stats = one(&root, "[data-producer-stats=\"p1\"]")
+        .text_content()
+        .unwrap();
+    assert!(
+        stats.contains(&fill(
+            EN.producer_stats,
+            &[("acked", &1), ("failed", &0), ("pending", &0)]
+        )) || stats.contains(&fill(
+            KO.producer_stats,
+            &[("acked", &1), ("failed", &0), ("pending", &0)]
+        )),
+        "{stats}"
+    );
+
+    // A second record with the same key lands on the same partition.
+    click(&root, "[data-action=\"produce-send\"]").await;
+    click(&root, "[data-action=\"advance-1s\"]").await;
+    click(&root, "[data-action=\"advance-1s\"]").await;
+    for chip in all(&root, &format!("[data-replica=\"orders-{partition}\"]")) {
+        assert_eq!(attr(&chip, "data-leo"), "2");
+        assert_eq!(attr(&chip, "data-hw"), "2");
+        assert_eq!(all(&chip, ".log-cell").len(), 2);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_invalid_console_line_shows_the_cores_error_and_changes_nothing() {
+    let root = mount().await;
+    click(&root, "[data-action=\"step\"]").await;
+    let before = one(&root, ".main-col").outer_html();
+    let clock = clock_ms(&root);
+
+    console(&root, "brokr kill 2").await;
+    let error = one(&root, "[data-console-error]").text_content().unwrap();
+    assert!(error.contains("unknown command 'brokr'"), "{error}");
+    assert!(error.contains("brokr kill 2"), "{error}");
+    assert_eq!(
+        one(&root, ".main-col").outer_html(),
+        before,
+        "the cluster is unchanged"
+    );
+    assert_eq!(clock_ms(&root), clock);
+
+    // A Kafka error keeps Kafka's name.
+    console(&root, "broker kill 9").await;
+    let error = one(&root, "[data-console-error]").text_content().unwrap();
+    assert!(
+        error.contains("BROKER_NOT_AVAILABLE: Broker 9 does not exist"),
+        "{error}"
+    );
+    assert_eq!(one(&root, ".main-col").outer_html(), before);
+    let refused = all(&root, ".history-line[data-ok=\"false\"]");
+    assert_eq!(refused.len(), 2);
+
+    // A valid line clears the error.
+    console(&root, "advance 1ms").await;
+    assert!(all(&root, "[data-console-error]").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn messages_in_flight_are_drawn_and_leave_when_delivered() {
+    let root = mount().await;
+    // At time 0 the controller's metadata updates to the three brokers are in flight.
+    let updates = tokens(&root, "[data-kind=\"metadata-update\"]");
+    assert_eq!(updates.len(), 3, "one metadata update per broker");
+    assert_eq!(
+        one(&root, "[data-in-flight]").text_content().unwrap(),
+        tokens(&root, "[data-msg]").len().to_string()
+    );
+
+    click(&root, "[data-action=\"produce-send\"]").await;
+    assert!(!tokens(&root, "[data-msg]").is_empty());
+    // Step event by event until the produce request is on the wire.
+    let mut produce = None;
+    for _ in 0..500 {
+        if let Some(token) = tokens(&root, "[data-kind=\"produce\"]").into_iter().next() {
+            produce = Some(token);
+            break;
+        }
+        click(&root, "[data-action=\"step\"]").await;
+    }
+    let produce = produce.expect("a produce request was sent");
+    let id = attr(&produce, "data-msg");
+    let dot = one(&produce, "circle");
+    assert!(attr(&dot, "cx").parse::<f64>().is_ok());
+    assert!(attr(&produce, "class").contains("f-produce"));
+
+    click(&root, "[data-action=\"advance-1s\"]").await;
+    assert!(
+        tokens(&root, &format!("[data-msg=\"{id}\"]")).is_empty(),
+        "the delivered request's token is gone"
+    );
+    assert!(tokens(&root, "[data-kind=\"produce\"]").is_empty());
+    assert!(tokens(&root, "[data-kind=\"produce-response\"]").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn step_and_the_keyboard_move_time() {
+    let root = mount().await;
+    assert_eq!(clock_ms(&root), 0);
+    click(&root, "[data-action=\"step\"]").await;
+    let after_step = clock_ms(&root);
+    assert!(after_step > 0, "the first event is a delivery 2 ms later");
+
+    let key = |k: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(k);
+        init.set_bubbles(true);
+        let event =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        gloo::utils::document().dispatch_event(&event).unwrap();
+    };
+    key("ArrowRight");
+    yew::scheduler::flush().await;
+    assert!(clock_ms(&root) >= after_step);
+    let play = one(&root, "[data-action=\"play\"]");
+    assert_eq!(attr(&play, "aria-pressed"), "false");
+    key(" ");
+    yew::scheduler::flush().await;
+    assert_eq!(attr(&play, "aria-pressed"), "true");
+    key(" ");
+    yew::scheduler::flush().await;
+    assert_eq!(attr(&play, "aria-pressed"), "false");
+}
+
+#[wasm_bindgen_test]
+async fn the_player_plays_in_real_time() {
+    let root = mount().await;
+    // Fast, and play: the animation loop runs the core.
+    set_field(&root, "input[data-control=\"speed\"]", "13", "input").await;
+    assert_eq!(one(&root, ".speed-value").text_content().unwrap(), "×10");
+    click(&root, "[data-action=\"play\"]").await;
+    yew::platform::time::sleep(std::time::Duration::from_millis(300)).await;
+    click(&root, "[data-action=\"play\"]").await;
+    let t = clock_ms(&root);
+    assert!(t > 100, "time ran while playing ({t} ms)");
+    yew::platform::time::sleep(std::time::Duration::from_millis(100)).await;
+    yew::scheduler::flush().await;
+    assert_eq!(clock_ms(&root), t, "and stopped when paused");
+}
+
+#[wasm_bindgen_test]
+async fn zookeeper_mode_recreates_the_cluster() {
+    let root = mount().await;
+    set_field(
+        &root,
+        "select[data-control=\"mode\"]",
+        "zookeeper",
+        "change",
+    )
+    .await;
+    assert_dom_matches(&root, &core_cluster_in(3, ControllerMode::Zookeeper));
+    one(&root, "[data-controllers=\"zookeeper\"]");
+    one(&root, "svg [data-node=\"zookeeper\"]");
+    assert!(all(&root, "svg [data-node^=\"controller-\"]").is_empty());
+    assert_eq!(
+        attr(
+            &one(&root, "[data-controller-broker]"),
+            "data-controller-broker"
+        ),
+        "1"
+    );
+    let history = one(&root, ".history").text_content().unwrap();
+    assert!(
+        history.contains("cluster brokers=3 mode=zookeeper"),
+        "{history}"
+    );
+
+    set_field(&root, "select[data-control=\"mode\"]", "kraft", "change").await;
+    assert_dom_matches_core(&root, 3);
+    assert_eq!(all(&root, "[data-controller]").len(), 3);
+    assert_eq!(
+        all(&root, "[data-controller][data-active=\"true\"]").len(),
+        1
+    );
+}
+
+#[wasm_bindgen_test]
+async fn forms_and_buttons_become_script_lines() {
+    let root = mount().await;
+    // Create a topic.
+    set_field(
+        &root,
+        "input[data-control=\"topic-name\"]",
+        "payments",
+        "input",
+    )
+    .await;
+    set_field(
+        &root,
+        "input[data-control=\"topic-partitions\"]",
+        "2",
+        "input",
+    )
+    .await;
+    set_field(&root, "input[data-control=\"topic-min-isr\"]", "2", "input").await;
+    click(&root, "[data-action=\"topic-create\"]").await;
+    assert_eq!(all(&root, "tr[data-partition^=\"payments-\"]").len(), 2);
+    // A producer with acks=1.
+    set_field(
+        &root,
+        "select[data-control=\"producer-acks\"]",
+        "1",
+        "change",
+    )
+    .await;
+    click(&root, "[data-action=\"producer-create\"]").await;
+    one(&root, "svg [data-node=\"producer-1\"]");
+    // A live broker, isolated then healed.
+    click(&root, "[data-action=\"broker-add\"]").await;
+    assert_eq!(all(&root, "article[data-broker]").len(), 4);
+    click(
+        &root,
+        "[data-broker=\"4\"] [data-action=\"broker-isolate\"]",
+    )
+    .await;
+    assert_eq!(
+        attr(&one(&root, "article[data-broker=\"4\"]"), "data-isolated"),
+        "true"
+    );
+    click(&root, "[data-broker=\"4\"] [data-action=\"broker-heal\"]").await;
+    assert_eq!(
+        attr(&one(&root, "article[data-broker=\"4\"]"), "data-isolated"),
+        "false"
+    );
+    // Kill and restart a controller.
+    click(
+        &root,
+        "[data-controller=\"3001\"] [data-action=\"controller-kill\"]",
+    )
+    .await;
+    assert_eq!(
+        attr(&one(&root, "[data-controller=\"3001\"]"), "data-alive"),
+        "false"
+    );
+    click(
+        &root,
+        "[data-controller=\"3001\"] [data-action=\"controller-start\"]",
+    )
+    .await;
+
+    let lines: Vec<String> = all(&root, ".history-line[data-ok=\"true\"] code")
+        .iter()
+        .map(|c| c.text_content().unwrap())
+        .collect();
+    for want in [
+        "topic create payments partitions=2 replication-factor=3 min.insync.replicas=2",
+        "producer create p2 acks=1",
+        "broker add",
+        "network isolate 4",
+        "network heal 4",
+        "controller kill 3001",
+        "controller start 3001",
+    ] {
+        assert!(lines.iter().any(|l| l == want), "{want} in {lines:?}");
+    }
 }

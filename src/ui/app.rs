@@ -1,20 +1,49 @@
-//! The root component: owns the app state and hands it down through a context.
+//! The root component: owns the app state, hands it down through a context, and runs the
+//! animation loop and the keyboard shortcuts.
 
+use gloo::events::{EventListener, EventListenerOptions};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, KeyboardEvent, UrlSearchParams};
 use yew::prelude::*;
 
-use super::components::{ClusterPanel, DescribeTable, Footer, Header};
+use super::components::{
+    ActionsPanel, ClusterPanel, CommandErrorNotice, ConsolePanel, DescribeTable, EventLog, Footer,
+    Header, Toolbar,
+};
+use super::engine::SPEEDS;
 use super::i18n::Lang;
 use super::panic;
-use super::state::{Action, AppContext, AppState};
+use super::state::{Action, AppContext, AppState, StartOptions};
+use super::ticker::{record_frame, Ticker};
+
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    /// Start with time running (the page); the browser tests start paused and drive time.
+    #[prop_or(true)]
+    pub autoplay: bool,
+    /// Read `?paused`, `?speed=`, `?run=` ... from the page's URL.
+    #[prop_or(true)]
+    pub read_url: bool,
+}
 
 #[function_component]
-pub fn App() -> Html {
-    let state = use_reducer(|| AppState::new(Lang::detect()));
+pub fn App(props: &AppProps) -> Html {
+    let state = {
+        let (autoplay, read_url) = (props.autoplay, props.read_url);
+        use_reducer(move || {
+            let mut options = StartOptions::new(Lang::detect());
+            options.playing = autoplay;
+            if read_url {
+                url_options(&mut options);
+            }
+            AppState::new(options)
+        })
+    };
 
     // Keep the document's language and title, and what a panic banner reports, in step.
     {
         let lang = state.lang;
-        let seed = state.sim.config().seed;
+        let seed = state.view.seed;
         let brokers = state.broker_count();
         use_effect_with((lang, seed, brokers), move |_| {
             panic::remember(lang, seed, brokers);
@@ -30,10 +59,75 @@ pub fn App() -> Html {
     // `?panic` in the URL: crash on purpose once mounted (see `Action::Crash`).
     {
         let dispatcher = state.dispatcher();
+        let read_url = props.read_url;
         use_effect_with((), move |_| {
-            if url_asks_for_panic() {
+            if read_url && url_has("panic") {
                 dispatcher.dispatch(Action::Crash);
             }
+        });
+    }
+
+    // The animation loop: runs while playing. Each frame moves the animation clock by the
+    // frame's wall time times the speed, runs the core up to it, refreshes the snapshot when
+    // an event ran, and paints the messages in flight.
+    {
+        let engine = state.engine.clone();
+        let dispatcher = state.dispatcher();
+        let (playing, speed, quiet) = (state.playing, state.speed_factor(), state.quiet);
+        use_effect_with((playing, state.speed, quiet), move |_| {
+            let ticker = playing.then(|| {
+                let mut last: Option<f64> = None;
+                Ticker::start(move |timestamp| {
+                    let wall_ms = last.map_or(0.0, |l| timestamp - l);
+                    last = Some(timestamp);
+                    if engine.play(wall_ms, speed, quiet) {
+                        dispatcher.dispatch(Action::Refresh);
+                    }
+                    engine.paint();
+                    record_frame(timestamp);
+                })
+            });
+            move || drop(ticker)
+        });
+    }
+
+    // Space plays or pauses, → steps, unless the key is meant for a control.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let document = gloo::utils::document();
+            let listener = EventListener::new_with_options(
+                &document,
+                "keydown",
+                EventListenerOptions::enable_prevent_default(),
+                move |event| {
+                    let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+                        return;
+                    };
+                    if event.ctrl_key() || event.meta_key() || event.alt_key() {
+                        return;
+                    }
+                    if event
+                        .target()
+                        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+                        .is_some_and(|t| wants_keys(&t))
+                    {
+                        return;
+                    }
+                    match event.key().as_str() {
+                        " " | "Spacebar" => {
+                            event.prevent_default();
+                            dispatcher.dispatch(Action::TogglePlay);
+                        }
+                        "ArrowRight" => {
+                            event.prevent_default();
+                            dispatcher.dispatch(Action::Step);
+                        }
+                        _ => {}
+                    }
+                },
+            );
+            move || drop(listener)
         });
     }
 
@@ -41,23 +135,71 @@ pub fn App() -> Html {
         <ContextProvider<AppContext> context={state}>
             <div class="app">
                 <Header />
-                <main class="content">
-                    <ClusterPanel />
-                    <DescribeTable />
-                </main>
+                <Toolbar />
+                <CommandErrorNotice />
+                <div class="workspace">
+                    <main class="main-col">
+                        <ClusterPanel />
+                        <DescribeTable />
+                    </main>
+                    <aside class="side-col">
+                        <ActionsPanel />
+                        <ConsolePanel />
+                        <EventLog />
+                    </aside>
+                </div>
                 <Footer />
             </div>
         </ContextProvider<AppContext>>
     }
 }
 
-fn url_asks_for_panic() -> bool {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .is_some_and(|search| {
-            search
-                .trim_start_matches('?')
-                .split('&')
-                .any(|pair| pair == "panic" || pair.starts_with("panic="))
-        })
+/// Elements that use Space or arrows themselves: text fields, selects, sliders, buttons.
+fn wants_keys(element: &HtmlElement) -> bool {
+    matches!(
+        element.tag_name().to_ascii_lowercase().as_str(),
+        "input" | "textarea" | "select" | "button" | "summary"
+    ) || element.is_content_editable()
+}
+
+fn search_params() -> Option<UrlSearchParams> {
+    let search = web_sys::window()?.location().search().ok()?;
+    UrlSearchParams::new_with_str(&search).ok()
+}
+
+fn url_has(name: &str) -> bool {
+    search_params().is_some_and(|p| p.has(name))
+}
+
+/// `?paused` starts paused; `?speed=0.01` picks the nearest speed; `?quiet=0` turns quiet time
+/// off; `?run=line;line` runs scenario lines at start (`;` or newlines between them).
+fn url_options(options: &mut StartOptions) {
+    let Some(params) = search_params() else {
+        return;
+    };
+    if params.has("paused") {
+        options.playing = false;
+    }
+    if let Some(speed) = params.get("speed").and_then(|s| s.parse::<f64>().ok()) {
+        options.speed = SPEEDS
+            .iter()
+            .enumerate()
+            .min_by(|a, b| {
+                let da = (a.1.ln() - speed.ln()).abs();
+                let db = (b.1.ln() - speed.ln()).abs();
+                da.total_cmp(&db)
+            })
+            .map_or(options.speed, |(i, _)| i);
+    }
+    if params.get("quiet").as_deref() == Some("0") {
+        options.quiet = false;
+    }
+    if let Some(run) = params.get("run") {
+        options.run = run
+            .split([';', '\n'])
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect();
+    }
 }

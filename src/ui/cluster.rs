@@ -1,6 +1,8 @@
-//! The scenario the first screen shows: a fresh cluster with one topic, built by the core.
+//! The cluster the page starts with, written as scenario-language lines and built by the core's
+//! own script runner, so the console history starts with the script that made what is on screen.
 
-use crate::sim::{ClusterConfig, CommandError, ControllerMode, Simulation};
+use crate::sim::script;
+use crate::sim::{CommandError, ControllerMode, Simulation};
 
 pub const DEFAULT_SEED: u64 = 1;
 pub const DEFAULT_BROKERS: usize = 3;
@@ -11,19 +13,34 @@ pub const DEFAULT_TOPIC: &str = "orders";
 pub const DEFAULT_PARTITIONS: i32 = 3;
 /// The default topic's replication factor is min(this, brokers).
 pub const MAX_REPLICATION_FACTOR: i32 = 3;
+/// The producer the page starts with, so that "Send" works at once.
+pub const DEFAULT_PRODUCER: &str = "p1";
 
-/// A KRaft cluster of `brokers` brokers (seed [`DEFAULT_SEED`]) with topic [`DEFAULT_TOPIC`].
-/// The replication factor is a command argument; where the replicas go is the core's decision.
-// The core's config grows (latency, controllers, broker settings): take its defaults for the rest.
-#[allow(clippy::needless_update)]
-pub fn default_cluster(brokers: usize) -> Result<Simulation, CommandError> {
-    let mut sim = Simulation::new(ClusterConfig {
-        seed: DEFAULT_SEED,
-        brokers,
-        mode: ControllerMode::Kraft,
-        ..ClusterConfig::default()
-    })?;
+/// The scenario-language name of a controller mode (`cluster mode=...`).
+pub fn mode_name(mode: ControllerMode) -> &'static str {
+    match mode {
+        ControllerMode::Kraft => "kraft",
+        ControllerMode::Zookeeper => "zookeeper",
+    }
+}
+
+/// The script of a fresh cluster: `brokers` brokers in `mode` (seed [`DEFAULT_SEED`]), topic
+/// [`DEFAULT_TOPIC`] with replication factor min(3, brokers), and producer [`DEFAULT_PRODUCER`]
+/// with Kafka's default settings.
+pub fn setup_script(brokers: usize, mode: ControllerMode) -> Vec<String> {
     let replication_factor = MAX_REPLICATION_FACTOR.min(i32::try_from(brokers).unwrap_or(i32::MAX));
-    sim.create_topic(DEFAULT_TOPIC, DEFAULT_PARTITIONS, replication_factor)?;
-    Ok(sim)
+    vec![
+        format!("seed {DEFAULT_SEED}"),
+        format!("cluster brokers={brokers} mode={}", mode_name(mode)),
+        format!(
+            "topic create {DEFAULT_TOPIC} partitions={DEFAULT_PARTITIONS} replication-factor={replication_factor}"
+        ),
+        format!("producer create {DEFAULT_PRODUCER}"),
+    ]
+}
+
+/// Runs [`setup_script`] in the core.
+pub fn default_cluster(brokers: usize, mode: ControllerMode) -> Result<Simulation, CommandError> {
+    script::run(&setup_script(brokers, mode).join("\n"))
+        .map_err(|e| CommandError::invalid(e.message))
 }

@@ -1,6 +1,9 @@
 //! The page (Yew, wasm32 only): function components reading one app state from a context.
 //!
 //! - [`state`]: the app state ([`state::AppState`], a `Reducible`) and its actions.
+//! - [`engine`]: the running simulation, the animation clock and the painter of messages in
+//!   flight (outside Yew); [`ticker`]: the `requestAnimationFrame` loop.
+//! - [`view`]: the snapshot of the core the components draw, and the diagram's layout.
 //! - [`cluster`]: the scenario on the first screen, built by the core.
 //! - [`i18n`]: every visible text, English and Korean.
 //! - [`panic`]: the panic hook and its error banner.
@@ -9,9 +12,12 @@
 pub mod app;
 pub mod cluster;
 pub mod components;
+pub mod engine;
 pub mod i18n;
 pub mod panic;
 pub mod state;
+pub mod ticker;
+pub mod view;
 
 pub use app::App;
 
@@ -27,5 +33,9 @@ pub fn start() {
     {
         loading.remove();
     }
-    yew::Renderer::<App>::new().render();
+    yew::Renderer::<App>::with_props(app::AppProps {
+        autoplay: true,
+        read_url: true,
+    })
+    .render();
 }

@@ -3,7 +3,7 @@
 //! The banner is built with web-sys straight into `<body>`, not through Yew, because after a panic
 //! Yew's scheduler is gone (wasm32 panics abort).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -18,6 +18,8 @@ thread_local! {
     /// What the banner reports besides the panic message: the page's language and the cluster
     /// on screen, kept current by the app.
     static CONTEXT: Cell<(Lang, u64, usize)> = const { Cell::new((Lang::En, 0, 0)) };
+    /// The scenario lines the core accepted so far (setup included): enough to replay the run.
+    static SCRIPT: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 /// Installs the hook. Yew replaces any hook not set through `yew::set_custom_panic_hook`.
@@ -31,6 +33,11 @@ pub fn install() {
 /// Records the language and the cluster the banner should mention.
 pub fn remember(lang: Lang, seed: u64, brokers: usize) {
     CONTEXT.with(|c| c.set((lang, seed, brokers)));
+}
+
+/// Records the script the banner should offer.
+pub fn remember_script(script: String) {
+    SCRIPT.with(|s| *s.borrow_mut() = script);
 }
 
 /// Inserts the error banner at the top of `<body>` (once; later panics only add nothing).
@@ -80,6 +87,13 @@ fn build_banner(document: &Document, detail: &str) -> Option<Element> {
 
     for child in [&title, &body, &context, &reload, &detail] {
         banner.append_child(child).ok()?;
+    }
+    let script = SCRIPT.with(|s| s.borrow().clone());
+    if !script.is_empty() {
+        let label = text_element(document, "p", "panic-context", t.panic_script)?;
+        let lines = text_element(document, "pre", "panic-detail panic-script", &script)?;
+        banner.append_child(&label).ok()?;
+        banner.append_child(&lines).ok()?;
     }
     Some(banner)
 }

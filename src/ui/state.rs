@@ -1,28 +1,64 @@
-//! The one app state: the core's simulation plus what the page chose (language). Components read
-//! it from the context and dispatch [`Action`]s, which become core commands.
+//! The one app state: the running simulation (in the [`Engine`]), the snapshot the page draws
+//! ([`View`]), the player's settings and the console's history. Components read it from the
+//! context and dispatch [`Action`]s. Every change to the cluster is a scenario-language line
+//! given to the core (`Action::Run`), so every button is also a line of a script.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::cluster::{default_cluster, DEFAULT_BROKERS, MAX_BROKERS, MIN_BROKERS};
+use super::cluster::{default_cluster, setup_script, DEFAULT_BROKERS, MAX_BROKERS, MIN_BROKERS};
+use super::engine::{Engine, DEFAULT_SPEED, SPEEDS};
 use super::i18n::Lang;
-use crate::sim::{BrokerDescription, PartitionDescription, Simulation};
+use super::panic;
+use super::view::View;
+use crate::sim::ControllerMode;
 
+/// Lines the console remembers.
+pub const HISTORY: usize = 200;
+
+/// One line given to the core, and its refusal if it was refused.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryEntry {
+    pub line: Rc<str>,
+    /// The simulated time it was applied at.
+    pub at_ms: u64,
+    pub error: Option<Rc<str>>,
+}
+
+#[derive(Clone)]
 pub struct AppState {
     pub lang: Lang,
-    pub sim: Rc<Simulation>,
-    /// The core's descriptions of `sim`, taken once per change rather than once per render.
-    pub brokers: Rc<[BrokerDescription]>,
-    pub partitions: Rc<[PartitionDescription]>,
+    pub engine: Rc<Engine>,
+    pub view: Rc<View>,
+    pub playing: bool,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+    /// Quiet time runs at 1× at least (see [`Engine::play`]).
+    pub quiet: bool,
+    /// Oldest first.
+    pub history: Rc<Vec<HistoryEntry>>,
     /// The core's refusal of the last command, in its own (Kafka-style) words.
     pub error: Option<Rc<str>>,
+    /// Bumped whenever time moves or the cluster changes, so the diagram repaints.
+    pub revision: u64,
 }
 
 pub enum Action {
     /// Re-create the default cluster with this many brokers (ignored outside the control's range).
     SetBrokers(usize),
+    /// Re-create the default cluster in this controller mode.
+    SetMode(ControllerMode),
     SetLang(Lang),
+    /// One scenario-language line for the core (a button, a form, the console).
+    Run(String),
+    TogglePlay,
+    SetSpeed(usize),
+    SetQuiet(bool),
+    /// Process the next event (pauses).
+    Step,
+    /// The animation loop ran events: take a new snapshot.
+    Refresh,
     /// Panics on purpose: `?panic` in the page's URL dispatches it, so a check can see that a
     /// panic shows the error banner instead of leaving a dead page.
     Crash,
@@ -30,27 +66,141 @@ pub enum Action {
 
 pub type AppContext = UseReducerHandle<AppState>;
 
-impl AppState {
-    pub fn new(lang: Lang) -> Self {
-        let sim = default_cluster(DEFAULT_BROKERS)
-            .expect("the default cluster (3 brokers, topic orders with RF 3) is valid");
-        Self::with_sim(lang, sim, None)
-    }
+/// How the page starts (the URL can change it: see `app.rs`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StartOptions {
+    pub lang: Lang,
+    pub playing: bool,
+    pub speed: usize,
+    pub quiet: bool,
+    /// Lines run after the default cluster is built.
+    pub run: Vec<String>,
+}
 
-    fn with_sim(lang: Lang, sim: Simulation, error: Option<Rc<str>>) -> Self {
+impl StartOptions {
+    pub fn new(lang: Lang) -> Self {
         Self {
             lang,
-            brokers: sim.describe_brokers().into(),
-            partitions: sim.describe_partitions().into(),
-            sim: Rc::new(sim),
-            error,
+            playing: true,
+            speed: DEFAULT_SPEED,
+            quiet: true,
+            run: Vec::new(),
         }
     }
+}
 
-    /// The broker count of the cluster on screen, as the core was configured.
-    pub fn broker_count(&self) -> usize {
-        self.sim.config().brokers
+impl AppState {
+    pub fn new(options: StartOptions) -> Self {
+        let sim = default_cluster(DEFAULT_BROKERS, ControllerMode::Kraft)
+            .expect("the default cluster (3 brokers, topic orders with RF 3) is valid");
+        let view = Rc::new(View::build(&sim, None));
+        let engine = Rc::new(Engine::new(sim));
+        let mut state = Self {
+            lang: options.lang,
+            view,
+            engine,
+            playing: options.playing,
+            speed: options.speed.min(SPEEDS.len() - 1),
+            quiet: options.quiet,
+            history: Rc::new(setup_history(DEFAULT_BROKERS, ControllerMode::Kraft)),
+            error: None,
+            revision: 0,
+        };
+        for line in &options.run {
+            state = state.run(line);
+        }
+        state
     }
+
+    /// The live broker count (the core's, after any `broker add`).
+    pub fn broker_count(&self) -> usize {
+        self.view.broker_count()
+    }
+
+    pub fn mode(&self) -> ControllerMode {
+        self.view.mode
+    }
+
+    pub fn speed_factor(&self) -> f64 {
+        SPEEDS[self.speed]
+    }
+
+    fn refreshed(&self) -> Self {
+        let mut next = self.clone();
+        next.view = Rc::new(View::build(&self.engine.sim(), Some(&self.view)));
+        next.revision += 1;
+        next
+    }
+
+    fn run(&self, line: &str) -> Self {
+        let line = line.trim();
+        let result = self.engine.apply_line(line);
+        let mut next = match &result {
+            Ok(()) => {
+                let mut next = self.refreshed();
+                next.error = None;
+                next
+            }
+            Err(_) => self.clone(),
+        };
+        let error: Option<Rc<str>> = result.err().map(|e| e.to_string().into());
+        let mut history = (*self.history).clone();
+        if history.len() >= HISTORY {
+            history.remove(0);
+        }
+        history.push(HistoryEntry {
+            line: line.into(),
+            at_ms: self.engine.sim().now_ms(),
+            error: error.clone(),
+        });
+        next.history = Rc::new(history);
+        if error.is_some() {
+            next.error = error;
+        }
+        remember_script(&next.history);
+        next
+    }
+
+    fn recreate(&self, brokers: usize, mode: ControllerMode) -> Self {
+        match default_cluster(brokers, mode) {
+            Ok(sim) => {
+                self.engine.replace(sim);
+                let mut next = self.clone();
+                next.view = Rc::new(View::build(&self.engine.sim(), None));
+                next.history = Rc::new(setup_history(brokers, mode));
+                next.error = None;
+                next.revision += 1;
+                remember_script(&next.history);
+                next
+            }
+            Err(e) => {
+                let mut next = self.clone();
+                next.error = Some(e.to_string().into());
+                next
+            }
+        }
+    }
+}
+
+fn setup_history(brokers: usize, mode: ControllerMode) -> Vec<HistoryEntry> {
+    setup_script(brokers, mode)
+        .into_iter()
+        .map(|line| HistoryEntry {
+            line: line.into(),
+            at_ms: 0,
+            error: None,
+        })
+        .collect()
+}
+
+/// What the panic banner offers: the lines the core accepted, in order.
+fn remember_script(history: &[HistoryEntry]) {
+    let script: Vec<&str> = history
+        .iter()
+        .filter(|h| h.error.is_none())
+        .map(|h| &*h.line)
+        .collect();
+    panic::remember_script(script.join("\n"));
 }
 
 impl Reducible for AppState {
@@ -62,25 +212,53 @@ impl Reducible for AppState {
                 if !(MIN_BROKERS..=MAX_BROKERS).contains(&n) || n == self.broker_count() {
                     return self;
                 }
-                match default_cluster(n) {
-                    Ok(sim) => Rc::new(Self::with_sim(self.lang, sim, None)),
-                    Err(e) => Rc::new(Self {
-                        lang: self.lang,
-                        sim: self.sim.clone(),
-                        brokers: self.brokers.clone(),
-                        partitions: self.partitions.clone(),
-                        error: Some(e.to_string().into()),
-                    }),
-                }
+                Rc::new(self.recreate(n, self.mode()))
+            }
+            Action::SetMode(mode) if mode == self.mode() => self,
+            Action::SetMode(mode) => {
+                let brokers = self.broker_count().clamp(MIN_BROKERS, MAX_BROKERS);
+                Rc::new(self.recreate(brokers, mode))
             }
             Action::SetLang(lang) if lang == self.lang => self,
-            Action::SetLang(lang) => Rc::new(Self {
-                lang,
-                sim: self.sim.clone(),
-                brokers: self.brokers.clone(),
-                partitions: self.partitions.clone(),
-                error: self.error.clone(),
-            }),
+            Action::SetLang(lang) => {
+                let mut next = (*self).clone();
+                next.lang = lang;
+                Rc::new(next)
+            }
+            Action::Run(line) if line.trim().is_empty() => self,
+            Action::Run(line) => Rc::new(self.run(&line)),
+            Action::TogglePlay => {
+                let mut next = (*self).clone();
+                next.playing = !self.playing;
+                Rc::new(next)
+            }
+            Action::SetSpeed(i) if i >= SPEEDS.len() || i == self.speed => self,
+            Action::SetSpeed(i) => {
+                let mut next = (*self).clone();
+                next.speed = i;
+                Rc::new(next)
+            }
+            Action::SetQuiet(on) if on == self.quiet => self,
+            Action::SetQuiet(on) => {
+                let mut next = (*self).clone();
+                next.quiet = on;
+                Rc::new(next)
+            }
+            Action::Step => {
+                self.engine.step();
+                let mut next = self.refreshed();
+                next.playing = false;
+                Rc::new(next)
+            }
+            Action::Refresh => {
+                let view = View::build(&self.engine.sim(), Some(&self.view));
+                if view == *self.view {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.view = Rc::new(view);
+                Rc::new(next)
+            }
             Action::Crash => panic!("a panic on purpose (the page was opened with ?panic)"),
         }
     }
@@ -88,6 +266,14 @@ impl Reducible for AppState {
 
 impl PartialEq for AppState {
     fn eq(&self, other: &Self) -> bool {
-        self.lang == other.lang && Rc::ptr_eq(&self.sim, &other.sim) && self.error == other.error
+        self.lang == other.lang
+            && Rc::ptr_eq(&self.engine, &other.engine)
+            && Rc::ptr_eq(&self.view, &other.view)
+            && self.playing == other.playing
+            && self.speed == other.speed
+            && self.quiet == other.quiet
+            && Rc::ptr_eq(&self.history, &other.history)
+            && self.error == other.error
+            && self.revision == other.revision
     }
 }

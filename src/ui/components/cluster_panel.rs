@@ -1,8 +1,12 @@
-//! The cluster section: its controls, what the core built, and the drawing.
+//! The cluster section: how it was made, the network diagram with its legend, the controllers,
+//! and one card per broker.
 
 use yew::prelude::*;
 
-use super::{use_app, BrokerControl, BrokerGrid, ClusterSummary, CommandErrorNotice, Legend};
+use super::{
+    use_app, BrokerControl, BrokerGrid, ClusterSummary, ControllerBar, Legend, MessageLegend,
+    ModeControl, NetworkDiagram,
+};
 
 #[function_component]
 pub fn ClusterPanel() -> Html {
@@ -14,9 +18,17 @@ pub fn ClusterPanel() -> Html {
                     <h2>{ t.cluster_heading }</h2>
                     <ClusterSummary />
                 </div>
-                <BrokerControl />
+                <div class="setup" role="group" aria-label={t.setup_label}>
+                    <span class="control-label setup-label" aria-hidden="true">{ t.setup_label }</span>
+                    <div class="setup-controls">
+                        <ModeControl />
+                        <BrokerControl />
+                    </div>
+                </div>
             </div>
-            <CommandErrorNotice />
+            <NetworkDiagram />
+            <MessageLegend />
+            <ControllerBar />
             <BrokerGrid />
             <Legend />
         </section>

@@ -12,8 +12,8 @@ use crate::ui::i18n::fill;
 pub fn ClusterSummary() -> Html {
     let app = use_app();
     let t = app.lang.texts();
-    let config = app.sim.config();
-    let mode = match config.mode {
+    let view = &app.view;
+    let mode = match view.mode {
         ControllerMode::Kraft => t.mode_kraft,
         ControllerMode::Zookeeper => t.mode_zookeeper,
     };
@@ -21,26 +21,24 @@ pub fn ClusterSummary() -> Html {
         t.cluster_summary,
         &[
             ("mode", &mode),
-            ("seed", &config.seed),
-            ("brokers", &app.brokers.len()),
+            ("seed", &view.seed),
+            ("brokers", &view.brokers.len()),
         ],
     );
-
-    let topic: Vec<_> = app
-        .partitions
+    let rule = view
+        .topics
         .iter()
-        .filter(|p| p.topic == DEFAULT_TOPIC)
-        .collect();
-    let rule = topic.first().map(|first| {
-        fill(
-            t.topic_rule,
-            &[
-                ("topic", &DEFAULT_TOPIC),
-                ("partitions", &topic.len()),
-                ("rf", &first.replicas.len()),
-            ],
-        )
-    });
+        .find(|topic| topic.name == DEFAULT_TOPIC)
+        .map(|topic| {
+            fill(
+                t.topic_rule,
+                &[
+                    ("topic", &DEFAULT_TOPIC),
+                    ("partitions", &topic.partitions),
+                    ("rf", &topic.replication_factor),
+                ],
+            )
+        });
 
     html! {
         <div class="cluster-summary">

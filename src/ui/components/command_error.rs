@@ -1,4 +1,4 @@
-//! The core's refusal of the last command, in its own words.
+//! The core's refusal of the last command, in its own words (any control or the console).
 
 use yew::prelude::*;
 
@@ -11,7 +11,7 @@ pub fn CommandErrorNotice() -> Html {
         return Html::default();
     };
     html! {
-        <div class="command-error" role="status">
+        <div class="command-error" role="status" data-command-error="">
             <strong>{ app.lang.texts().command_refused }</strong>
             { " " }
             <code>{ error.to_string() }</code>

@@ -11,8 +11,11 @@ pub fn DescribeTable() -> Html {
     let app = use_app();
     let t = app.lang.texts();
     // The core lists partitions topic by topic: group the runs.
-    let topics: Vec<&[PartitionDescription]> =
-        app.partitions.chunk_by(|a, b| a.topic == b.topic).collect();
+    let topics: Vec<&[PartitionDescription]> = app
+        .view
+        .partitions
+        .chunk_by(|a, b| a.topic == b.topic)
+        .collect();
 
     html! {
         <section class="panel describe-panel">

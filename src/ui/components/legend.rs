@@ -1,4 +1,4 @@
-//! What the chips' marks mean.
+//! What the replica chips' marks and the log strips mean.
 
 use yew::prelude::*;
 
@@ -12,6 +12,9 @@ pub fn Legend() -> Html {
             <span class="legend-item"><span class="swatch leader" aria-hidden="true">{ "★" }</span>{ t.legend_leader }</span>
             <span class="legend-item"><span class="swatch follower" aria-hidden="true"></span>{ t.legend_follower }</span>
             <span class="legend-item"><span class="swatch out-of-isr" aria-hidden="true"></span>{ t.legend_out_of_isr }</span>
+            <span class="legend-item"><span class="cell-swatch committed" aria-hidden="true"></span>{ t.legend_committed }</span>
+            <span class="legend-item"><span class="cell-swatch uncommitted" aria-hidden="true"></span>{ t.legend_uncommitted }</span>
+            <span class="legend-item"><span class="hw-swatch" aria-hidden="true"></span>{ t.legend_hw }</span>
         </div>
     }
 }

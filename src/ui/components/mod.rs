@@ -1,30 +1,46 @@
 //! The page's components, one concept per file.
 
+mod actions;
 mod broker_card;
 mod broker_control;
 mod broker_grid;
 mod cluster_panel;
 mod cluster_summary;
 mod command_error;
+mod console;
+mod controller_bar;
 mod describe_table;
+mod diagram;
+mod event_log;
 mod footer;
 mod header;
 mod language_toggle;
 mod legend;
+mod message_legend;
+mod mode_control;
 mod replica_chip;
+mod toolbar;
 
+pub use actions::{quote, ActionsPanel};
 pub use broker_card::BrokerCard;
 pub use broker_control::BrokerControl;
 pub use broker_grid::BrokerGrid;
 pub use cluster_panel::ClusterPanel;
 pub use cluster_summary::ClusterSummary;
 pub use command_error::CommandErrorNotice;
+pub use console::ConsolePanel;
+pub use controller_bar::ControllerBar;
 pub use describe_table::DescribeTable;
+pub use diagram::NetworkDiagram;
+pub use event_log::EventLog;
 pub use footer::Footer;
 pub use header::Header;
 pub use language_toggle::LanguageToggle;
 pub use legend::Legend;
+pub use message_legend::{families, MessageLegend};
+pub use mode_control::ModeControl;
 pub use replica_chip::ReplicaChip;
+pub use toolbar::Toolbar;
 
 use yew::prelude::*;
 

@@ -1,50 +1,91 @@
-//! One partition replica on a broker: leader or follower, in the ISR or not.
+//! One partition replica on a broker: leader or follower, in the ISR or not, and its log as a
+//! strip of offset cells with the high watermark drawn between committed and uncommitted ones.
 
 use yew::prelude::*;
 
 use crate::ui::i18n::{fill, Lang};
+use crate::ui::view::ReplicaView;
 
 #[derive(Properties, PartialEq)]
 pub struct ReplicaChipProps {
-    pub topic: AttrValue,
-    pub partition: i32,
-    pub leader: bool,
-    pub leader_epoch: i32,
-    pub in_isr: bool,
+    pub replica: ReplicaView,
+    pub broker: i32,
     pub lang: Lang,
 }
 
 /// Partitions get distinct colours (classes `p0`..`p7` in style.css) so that a partition's
 /// replicas can be followed across brokers.
 const PALETTE: i32 = 8;
+/// Leader epochs colour the log cells (classes `e0`..`e3`): a truncated tail shows its epoch.
+const EPOCHS: i32 = 4;
 
 #[function_component]
 pub fn ReplicaChip(props: &ReplicaChipProps) -> Html {
     let t = props.lang.texts();
-    let name = format!("{}-{}", props.topic, props.partition);
+    let r = &props.replica;
+    let name = r.name();
     let class = classes!(
         "replica",
-        format!("p{}", props.partition.rem_euclid(PALETTE)),
-        if props.leader { "leader" } else { "follower" },
-        if props.in_isr { "in-isr" } else { "out-of-isr" },
+        format!("p{}", r.partition.rem_euclid(PALETTE)),
+        if r.leader { "leader" } else { "follower" },
+        if r.in_isr { "in-isr" } else { "out-of-isr" },
     );
+    let numbers = fill(t.log_numbers, &[("leo", &r.leo), ("hw", &r.hw)]);
+    let log_label = fill(
+        t.log_label,
+        &[("name", &name), ("leo", &r.leo), ("hw", &r.hw)],
+    );
+    let elided = r
+        .cells
+        .first()
+        .is_some_and(|(offset, _)| *offset > r.log_start)
+        || (r.cells.is_empty() && r.leo > r.log_start);
+
+    let hw_before = r.cells.first().is_some_and(|(offset, _)| r.hw <= *offset);
 
     html! {
         <li {class} data-replica={name.clone()}
-            data-leader={props.leader.to_string()} data-isr={props.in_isr.to_string()}>
-            <span class="replica-name">{ name }</span>
-            <span class="replica-role">
-                if props.leader {
-                    <span class="role leader-mark" data-leader-epoch={props.leader_epoch.to_string()}>
-                        <span class="star" aria-hidden="true">{ "★" }</span>
-                        { t.leader }
-                        <span class="epoch">{ fill(t.leader_epoch, &[("epoch", &props.leader_epoch)]) }</span>
-                    </span>
-                } else {
-                    <span class="role">{ t.follower }</span>
-                }
-                <span class="isr-mark">{ if props.in_isr { t.in_isr } else { t.out_of_isr } }</span>
-            </span>
+            data-leader={r.leader.to_string()} data-isr={r.in_isr.to_string()}
+            data-leo={r.leo.to_string()} data-hw={r.hw.to_string()}>
+            <div class="replica-top">
+                <span class="replica-name">{ name }</span>
+                <span class="replica-role">
+                    if r.leader {
+                        <span class="role leader-mark" data-leader-epoch={r.leader_epoch.to_string()}>
+                            <span class="star" aria-hidden="true">{ "★" }</span>
+                            { t.leader }
+                            <span class="epoch">{ fill(t.leader_epoch, &[("epoch", &r.leader_epoch)]) }</span>
+                        </span>
+                    } else {
+                        <span class="role">{ t.follower }</span>
+                    }
+                    <span class="isr-mark">{ if r.in_isr { t.in_isr } else { t.out_of_isr } }</span>
+                </span>
+            </div>
+            <div class="log-row">
+                <ol class={classes!("log-strip", hw_before.then_some("hw-before"))} aria-label={log_label}>
+                    if elided {
+                        <li class="log-more" aria-hidden="true">{ "…" }</li>
+                    }
+                    { for r.cells.iter().map(|&(offset, epoch)| {
+                        let committed = offset < r.hw;
+                        html! {
+                            <li key={offset} class={classes!("log-cell",
+                                    if committed { "committed" } else { "uncommitted" },
+                                    format!("e{}", epoch.rem_euclid(EPOCHS)),
+                                    (offset + 1 == r.hw).then_some("at-hw"))}
+                                data-offset={offset.to_string()} data-epoch={epoch.to_string()}
+                                title={format!("offset {offset} · epoch {epoch}")}>
+                                { offset }
+                            </li>
+                        }
+                    }) }
+                    if r.cells.is_empty() {
+                        <li class="log-empty" aria-hidden="true"></li>
+                    }
+                </ol>
+                <span class="log-numbers">{ numbers }</span>
+            </div>
         </li>
     }
 }

@@ -1,0 +1,387 @@
+//! The running simulation and the two clocks of the page.
+//!
+//! - The **simulation clock** is the core's `now_ms`: it moves only when the core runs events
+//!   (`run_until`, `step`, an `advance` line).
+//! - The **animation clock** (`view_ms`, fractional simulated milliseconds) is what the screen
+//!   shows: wall time times the speed factor. The core is run up to its whole millisecond, and
+//!   each message in flight is drawn at `frac = (view_ms - sent_at) / (deliver_at - sent_at)`.
+//!
+//! Messages are painted here, straight into one SVG group with web-sys, once per animation frame:
+//! one `<g>` per message (its path and its token), created when the message appears, moved while
+//! it flies, removed when the core delivers it. Yew never re-renders for that.
+
+use std::cell::{Cell, Ref, RefCell};
+use std::collections::BTreeMap;
+
+use web_sys::{Document, Element};
+use yew::NodeRef;
+
+use super::view::Layout;
+use crate::sim::{Message, MessageKind, Simulation};
+
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+/// More tokens than this are not drawn (the count still says how many are in flight).
+pub const MAX_TOKENS: usize = 1500;
+
+/// Playback speeds, in simulated milliseconds per wall millisecond. At the slowest a 2 ms
+/// network hop takes 4 s to cross the screen.
+pub const SPEEDS: [f64; 14] = [
+    0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0,
+];
+/// The speeds as the control shows them.
+pub const SPEED_LABELS: [&str; 14] = [
+    "×0.0005", "×0.001", "×0.002", "×0.005", "×0.01", "×0.02", "×0.05", "×0.1", "×0.2", "×0.5",
+    "×1", "×2", "×5", "×10",
+];
+pub const DEFAULT_SPEED: usize = 2;
+
+/// While no message is in flight ("quiet time"), time runs at least this fast (real time), so
+/// that timeouts of seconds pass in seconds even when messages crawl.
+pub const QUIET_RATE: f64 = 1.0;
+
+/// A frame longer than this (a background tab, a debugger pause) counts as this long.
+const MAX_FRAME_MS: f64 = 100.0;
+
+/// A message's family: its colour in the diagram and the legend.
+pub fn family(kind: MessageKind) -> (&'static str, bool) {
+    use MessageKind::*;
+    match kind {
+        Produce => ("produce", false),
+        ProduceResponse => ("produce", true),
+        Fetch => ("fetch", false),
+        FetchResponse => ("fetch", true),
+        Metadata => ("metadata", false),
+        MetadataResponse => ("metadata", true),
+        BrokerHeartbeat => ("heartbeat", false),
+        BrokerHeartbeatResponse => ("heartbeat", true),
+        AlterPartition => ("alter-partition", false),
+        AlterPartitionResponse => ("alter-partition", true),
+        MetadataUpdate => ("metadata-update", false),
+        Vote | BeginQuorumEpoch => ("vote", false),
+        VoteResponse => ("vote", true),
+        ZkWatch | ZkCreateController => ("zookeeper", false),
+        ZkControllerElected => ("zookeeper", true),
+        FindCoordinator | JoinGroup | SyncGroup | Heartbeat | LeaveGroup | OffsetCommit
+        | OffsetFetch | ListOffsets => ("group", false),
+        GroupResponse => ("group", true),
+        Disconnected => ("disconnected", true),
+        // Kinds the core adds later draw in a neutral colour until they get their own.
+        #[allow(unreachable_patterns)]
+        _ => ("other", false),
+    }
+}
+
+struct Token {
+    group: Element,
+    path: Element,
+    dot: Element,
+    /// The paint pass that last saw this message.
+    seen: u64,
+}
+
+pub struct Engine {
+    sim: RefCell<Simulation>,
+    view_ms: Cell<f64>,
+    reduced_motion: Cell<bool>,
+    /// The SVG group the tokens go in, the clock and the in-flight count (rendered by Yew,
+    /// filled here).
+    pub layer: NodeRef,
+    pub clock: NodeRef,
+    pub count: NodeRef,
+    tokens: RefCell<BTreeMap<u64, Token>>,
+    layout: RefCell<Option<Layout>>,
+    pass: Cell<u64>,
+}
+
+impl Engine {
+    pub fn new(sim: Simulation) -> Engine {
+        Engine {
+            view_ms: Cell::new(sim.now_ms() as f64),
+            sim: RefCell::new(sim),
+            reduced_motion: Cell::new(prefers_reduced_motion()),
+            layer: NodeRef::default(),
+            clock: NodeRef::default(),
+            count: NodeRef::default(),
+            tokens: RefCell::new(BTreeMap::new()),
+            layout: RefCell::new(None),
+            pass: Cell::new(0),
+        }
+    }
+
+    pub fn sim(&self) -> Ref<'_, Simulation> {
+        self.sim.borrow()
+    }
+
+    /// Re-creates the cluster: a new simulation, the clock back at its time, no tokens.
+    pub fn replace(&self, sim: Simulation) {
+        self.view_ms.set(sim.now_ms() as f64);
+        *self.sim.borrow_mut() = sim;
+        for (_, token) in std::mem::take(&mut *self.tokens.borrow_mut()) {
+            token.group.remove();
+        }
+        *self.layout.borrow_mut() = None;
+    }
+
+    pub fn reduced_motion(&self) -> bool {
+        self.reduced_motion.get()
+    }
+
+    pub fn set_reduced_motion(&self, on: bool) {
+        self.reduced_motion.set(on);
+    }
+
+    /// Applies one scenario line; on error nothing changed (the core's promise).
+    pub fn apply_line(&self, line: &str) -> Result<(), crate::sim::CommandError> {
+        let result = self.sim.borrow_mut().apply_line(line);
+        self.catch_up();
+        result
+    }
+
+    /// Processes the next event (`Simulation::step`); false when nothing is scheduled.
+    pub fn step(&self) -> bool {
+        let stepped = self.sim.borrow_mut().step();
+        self.catch_up();
+        // Show the simulation's time exactly: tokens sent now sit on their sender.
+        self.view_ms.set(self.sim.borrow().now_ms() as f64);
+        stepped
+    }
+
+    /// The animation clock never shows a time before the core's.
+    fn catch_up(&self) {
+        let now = self.sim.borrow().now_ms() as f64;
+        if self.view_ms.get() < now {
+            self.view_ms.set(now);
+        }
+    }
+
+    /// The animation clock, in simulated milliseconds.
+    pub fn view_ms(&self) -> f64 {
+        self.view_ms.get()
+    }
+
+    /// Moves time forward by `wall_ms` of wall time at `speed` (simulated ms per wall ms).
+    /// With `quiet`, stretches with nothing in flight run at [`QUIET_RATE`] at least, but
+    /// always stop at the next event, so no message is skipped over. Returns whether the core
+    /// processed any event (the page then refreshes its snapshot).
+    pub fn play(&self, wall_ms: f64, speed: f64, quiet: bool) -> bool {
+        let mut sim = self.sim.borrow_mut();
+        let mut t = self.view_ms.get().max(sim.now_ms() as f64);
+        let mut budget = wall_ms.clamp(0.0, MAX_FRAME_MS);
+        let mut processed = false;
+        // Bounded: each turn either ends the frame or runs the core to its next event.
+        for _ in 0..10_000 {
+            if budget <= 0.0 {
+                break;
+            }
+            let idle = quiet && sim.in_flight().next().is_none();
+            let rate = if idle { speed.max(QUIET_RATE) } else { speed };
+            let target = t + budget * rate;
+            if idle {
+                if let Some(next) = sim.next_event_ms().map(|n| n as f64) {
+                    if next <= target {
+                        budget -= (next - t).max(0.0) / rate;
+                        t = next.max(t);
+                        processed |= run_until(&mut sim, t);
+                        continue;
+                    }
+                }
+            }
+            t = target;
+            processed |= run_until(&mut sim, t);
+            break;
+        }
+        self.view_ms.set(t);
+        processed
+    }
+
+    /// Draws the clock, the count and every message in flight at the animation clock.
+    pub fn paint(&self) {
+        let sim = self.sim.borrow();
+        let now = sim.now_ms();
+        let view_ms = self.view_ms.get().max(now as f64);
+        if let Some(clock) = self.clock.cast::<Element>() {
+            clock.set_text_content(Some(&format_clock(view_ms)));
+            let _ = clock.set_attribute("data-now-ms", &now.to_string());
+        }
+        let in_flight = sim.network.in_flight.len();
+        if let Some(count) = self.count.cast::<Element>() {
+            count.set_text_content(Some(&in_flight.to_string()));
+        }
+        let Some(layer) = self.layer.cast::<Element>() else {
+            return;
+        };
+        let Some(document) = layer.owner_document() else {
+            return;
+        };
+
+        let layout = Layout::of(&sim);
+        let relayout = self.layout.borrow().as_ref() != Some(&layout);
+        let pass = self.pass.get() + 1;
+        self.pass.set(pass);
+        let reduced = self.reduced_motion.get();
+        let mut tokens = self.tokens.borrow_mut();
+        for msg in sim.in_flight().take(MAX_TOKENS) {
+            let (Some(from), Some(to)) = (layout.pos(msg.from), layout.pos(msg.to)) else {
+                continue;
+            };
+            let curve = Curve::new(from, to);
+            let token = match tokens.entry(msg.id) {
+                std::collections::btree_map::Entry::Occupied(e) => {
+                    let token = e.into_mut();
+                    if relayout {
+                        let _ = token.path.set_attribute("d", &curve.path());
+                    }
+                    token
+                }
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    match create_token(&document, &layer, msg, &curve) {
+                        Some(token) => e.insert(token),
+                        None => continue,
+                    }
+                }
+            };
+            token.seen = pass;
+            let frac = if reduced {
+                // No motion: the token waits halfway along its path until delivered.
+                0.5
+            } else {
+                let span = msg.deliver_at_ms.saturating_sub(msg.sent_at_ms) as f64;
+                if span <= 0.0 {
+                    1.0
+                } else {
+                    ((view_ms - msg.sent_at_ms as f64) / span).clamp(0.0, 1.0)
+                }
+            };
+            let (x, y) = curve.at(frac);
+            let _ = token.dot.set_attribute("cx", &px(x).to_string());
+            let _ = token.dot.set_attribute("cy", &px(y).to_string());
+        }
+        tokens.retain(|_, token| {
+            let keep = token.seen == pass;
+            if !keep {
+                token.group.remove();
+            }
+            keep
+        });
+        if relayout {
+            *self.layout.borrow_mut() = Some(layout);
+        }
+    }
+}
+
+fn run_until(sim: &mut Simulation, t: f64) -> bool {
+    let until = t.floor().max(0.0) as u64;
+    let runs = sim.next_event_ms().is_some_and(|n| n <= until);
+    sim.run_until(until);
+    runs
+}
+
+/// A coordinate in whole SVG units (about a pixel): integers keep float formatting out of the
+/// bundle.
+pub fn px(v: f64) -> i64 {
+    v.round() as i64
+}
+
+/// `12.345 s`: simulated seconds with milliseconds.
+pub fn format_clock(ms: f64) -> String {
+    let ms = ms.max(0.0).floor() as u64;
+    format!("{}.{:03} s", ms / 1000, ms % 1000)
+}
+
+/// A message's path: a quadratic curve bowed to the left of its direction, so a request and its
+/// response travel on two lanes, and a hop between brokers of one row arcs over the others.
+struct Curve {
+    a: (f64, f64),
+    c: (f64, f64),
+    b: (f64, f64),
+}
+
+impl Curve {
+    fn new(a: (f64, f64), b: (f64, f64)) -> Curve {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        let (nx, ny) = (dy / len, -dx / len);
+        let bulge = (len * 0.16).min(70.0) + 8.0;
+        let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+        Curve {
+            a,
+            c: (mid.0 + nx * bulge, mid.1 + ny * bulge),
+            b,
+        }
+    }
+
+    fn at(&self, t: f64) -> (f64, f64) {
+        let u = 1.0 - t;
+        (
+            u * u * self.a.0 + 2.0 * u * t * self.c.0 + t * t * self.b.0,
+            u * u * self.a.1 + 2.0 * u * t * self.c.1 + t * t * self.b.1,
+        )
+    }
+
+    fn path(&self) -> String {
+        format!(
+            "M{} {}Q{} {} {} {}",
+            px(self.a.0),
+            px(self.a.1),
+            px(self.c.0),
+            px(self.c.1),
+            px(self.b.0),
+            px(self.b.1)
+        )
+    }
+}
+
+fn create_token(
+    document: &Document,
+    layer: &Element,
+    msg: &Message,
+    curve: &Curve,
+) -> Option<Token> {
+    let kind = msg.payload.kind();
+    let (family, response) = family(kind);
+    let group = document.create_element_ns(Some(SVG_NS), "g").ok()?;
+    let mut class = format!("tok f-{family}");
+    if response {
+        class.push_str(" resp");
+    }
+    if msg.dropped {
+        class.push_str(" dropped");
+    }
+    group.set_attribute("class", &class).ok()?;
+    group.set_attribute("data-msg", &msg.id.to_string()).ok()?;
+    group.set_attribute("data-kind", kind.name()).ok()?;
+    let path = document.create_element_ns(Some(SVG_NS), "path").ok()?;
+    path.set_attribute("class", "tok-path").ok()?;
+    path.set_attribute("d", &curve.path()).ok()?;
+    let dot = document.create_element_ns(Some(SVG_NS), "circle").ok()?;
+    dot.set_attribute("class", "tok-dot").ok()?;
+    dot.set_attribute("r", if response { "6" } else { "7" })
+        .ok()?;
+    group.append_child(&path).ok()?;
+    group.append_child(&dot).ok()?;
+    layer.append_child(&group).ok()?;
+    Some(Token {
+        group,
+        path,
+        dot,
+        seen: 0,
+    })
+}
+
+/// `prefers-reduced-motion: reduce`, or `?reduced-motion` in the URL.
+fn prefers_reduced_motion() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let by_url = window
+        .location()
+        .search()
+        .is_ok_and(|s| s.contains("reduced-motion"));
+    by_url
+        || window
+            .match_media("(prefers-reduced-motion: reduce)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches())
+}

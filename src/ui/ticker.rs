@@ -1,0 +1,102 @@
+//! A `requestAnimationFrame` loop: calls back once per frame with the frame's timestamp until
+//! dropped. One persistent closure re-requests itself (the wasm-bindgen rAF pattern).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+type FrameClosure = Closure<dyn FnMut(f64)>;
+
+struct Inner {
+    stopped: Cell<bool>,
+    id: Cell<Option<i32>>,
+    closure: RefCell<Option<FrameClosure>>,
+}
+
+impl Inner {
+    fn request(&self) {
+        if self.stopped.get() {
+            return;
+        }
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        if let Some(closure) = self.closure.borrow().as_ref() {
+            self.id.set(
+                window
+                    .request_animation_frame(closure.as_ref().unchecked_ref())
+                    .ok(),
+            );
+        }
+    }
+}
+
+/// Runs `on_frame(timestamp_ms)` every animation frame while it lives.
+pub struct Ticker {
+    inner: Rc<Inner>,
+}
+
+impl Ticker {
+    pub fn start(mut on_frame: impl FnMut(f64) + 'static) -> Ticker {
+        let inner = Rc::new(Inner {
+            stopped: Cell::new(false),
+            id: Cell::new(None),
+            closure: RefCell::new(None),
+        });
+        let weak = Rc::downgrade(&inner);
+        let closure = FrameClosure::new(move |timestamp: f64| {
+            let Some(inner) = weak.upgrade() else {
+                return;
+            };
+            if inner.stopped.get() {
+                return;
+            }
+            on_frame(timestamp);
+            inner.request();
+        });
+        *inner.closure.borrow_mut() = Some(closure);
+        inner.request();
+        Ticker { inner }
+    }
+}
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        self.inner.stopped.set(true);
+        if let (Some(window), Some(id)) = (web_sys::window(), self.inner.id.take()) {
+            let _ = window.cancel_animation_frame(id);
+        }
+        // Break the closure's cycle; wasm-bindgen defers the free if it is running right now.
+        self.inner.closure.borrow_mut().take();
+    }
+}
+
+/// Frame timestamps for the frame-time harness: with `?bench` in the URL the page appends every
+/// animation frame's timestamp to `window.__kafkascopeFrames`, which a headless browser reads.
+pub fn record_frame(timestamp: f64) {
+    thread_local! {
+        static FRAMES: Option<js_sys::Array> = bench_array();
+    }
+    FRAMES.with(|frames| {
+        if let Some(frames) = frames {
+            frames.push(&timestamp.into());
+        }
+    });
+}
+
+fn bench_array() -> Option<js_sys::Array> {
+    let window = web_sys::window()?;
+    let search = window.location().search().ok()?;
+    if !search
+        .trim_start_matches('?')
+        .split('&')
+        .any(|p| p == "bench" || p.starts_with("bench="))
+    {
+        return None;
+    }
+    let frames = js_sys::Array::new();
+    js_sys::Reflect::set(&window, &"__kafkascopeFrames".into(), &frames).ok()?;
+    Some(frames)
+}

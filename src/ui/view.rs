@@ -1,0 +1,417 @@
+//! What the page draws, read from the core in one pass: a value snapshot of the simulation.
+//!
+//! The animation loop advances the core many times a second; the page rebuilds this snapshot
+//! only when an event was processed, and re-renders only when the snapshot differs from the one
+//! on screen (brokers whose card did not change compare equal and are skipped by Yew). The clock
+//! and the messages in flight are not in it: they move every frame and are painted outside Yew
+//! (see [`super::engine`]).
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use crate::sim::{
+    BrokerId, BrokerState, ControllerMode, NodeId, PartitionDescription, Simulation,
+    TopicPartition, TraceKind,
+};
+
+/// Offsets drawn per replica log strip (the newest ones).
+pub const LOG_CELLS: usize = 10;
+/// Trace lines kept for the event log panel (the newest ones).
+pub const TRACE_LINES: usize = 200;
+
+/// One partition replica as a broker card shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicaView {
+    pub topic: Rc<str>,
+    pub partition: i32,
+    /// The controller's metadata names this broker leader (what `--describe` prints).
+    pub leader: bool,
+    /// The partition's leader epoch in the metadata.
+    pub leader_epoch: i32,
+    pub in_isr: bool,
+    /// The broker's own log: end offset, high watermark, first offset.
+    pub leo: i64,
+    pub hw: i64,
+    pub log_start: i64,
+    /// (offset, leader epoch of the batch) of the newest [`LOG_CELLS`] records.
+    pub cells: Vec<(i64, i32)>,
+}
+
+impl ReplicaView {
+    pub fn name(&self) -> String {
+        format!("{}-{}", self.topic, self.partition)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BrokerView {
+    pub id: BrokerId,
+    pub state: BrokerState,
+    /// Cut off by `network isolate`.
+    pub isolated: bool,
+    /// The controller has fenced it (session expired): it leads nothing and is in no ISR.
+    pub fenced: bool,
+    /// ZooKeeper mode: this broker is the active controller.
+    pub controller: bool,
+    pub replicas: Vec<ReplicaView>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct VoterView {
+    pub id: i32,
+    pub alive: bool,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ControllerView {
+    pub mode: ControllerMode,
+    /// KRaft voters (empty in ZooKeeper mode).
+    pub voters: Vec<VoterView>,
+    /// KRaft: the active voter; ZooKeeper mode: the controller broker.
+    pub active: Option<i32>,
+    pub epoch: i32,
+    pub zookeeper_isolated: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProducerView {
+    pub name: Rc<str>,
+    pub index: u32,
+    pub acks: i16,
+    pub idempotence: bool,
+    pub linger_ms: u64,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub acked: usize,
+    pub failed: usize,
+    pub pending: usize,
+    pub isolated: bool,
+    /// The last failure, as the producer's callback saw it.
+    pub last_error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopicView {
+    pub name: String,
+    pub partitions: usize,
+    pub replication_factor: usize,
+    pub min_insync_replicas: i32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceLine {
+    pub at_ms: u64,
+    pub node: NodeId,
+    pub kind: TraceKind,
+    pub text: String,
+}
+
+/// The newest trace lines, newest first. Equal when the core's trace hash is equal.
+#[derive(Clone, Debug)]
+pub struct TraceView {
+    pub hash: u64,
+    pub total: usize,
+    pub lines: Vec<TraceLine>,
+}
+
+impl PartialEq for TraceView {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.total == other.total
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    pub seed: u64,
+    pub mode: ControllerMode,
+    pub latency_ms: u64,
+    pub brokers: Vec<Rc<BrokerView>>,
+    pub partitions: Rc<[PartitionDescription]>,
+    pub topics: Rc<[TopicView]>,
+    pub controller: Rc<ControllerView>,
+    pub producers: Rc<[ProducerView]>,
+    pub trace: Rc<TraceView>,
+}
+
+impl View {
+    /// Reads `sim`. Parts equal to `previous` keep its `Rc`s, so unchanged components compare
+    /// equal by pointer first.
+    pub fn build(sim: &Simulation, previous: Option<&View>) -> View {
+        let config = sim.config();
+        let partitions: Rc<[PartitionDescription]> = match previous {
+            Some(p) if *p.partitions == *sim.describe_partitions() => p.partitions.clone(),
+            _ => sim.describe_partitions().into(),
+        };
+        let topic_names: BTreeMap<&str, Rc<str>> = sim
+            .metadata
+            .topics
+            .keys()
+            .map(|name| (name.as_str(), Rc::from(name.as_str())))
+            .collect();
+
+        let zk_controller = match sim.controller.mode {
+            ControllerMode::Zookeeper => sim.controller.active,
+            ControllerMode::Kraft => None,
+        };
+        let brokers = sim
+            .brokers
+            .values()
+            .enumerate()
+            .map(|(i, b)| {
+                let replicas = partitions
+                    .iter()
+                    .filter(|p| p.replicas.contains(&b.id))
+                    .map(|p| {
+                        let local = b
+                            .replicas
+                            .get(&TopicPartition::new(p.topic.as_str(), p.partition));
+                        let (leo, hw, log_start, cells) = match local {
+                            Some(r) => {
+                                let skip = r.log.len().saturating_sub(LOG_CELLS);
+                                let cells = r
+                                    .log
+                                    .entries()
+                                    .skip(skip)
+                                    .map(|e| (e.offset, e.leader_epoch))
+                                    .collect();
+                                (
+                                    r.log.leo(),
+                                    r.high_watermark,
+                                    r.log.log_start_offset(),
+                                    cells,
+                                )
+                            }
+                            None => (0, 0, 0, Vec::new()),
+                        };
+                        ReplicaView {
+                            topic: topic_names
+                                .get(p.topic.as_str())
+                                .cloned()
+                                .unwrap_or_else(|| Rc::from(p.topic.as_str())),
+                            partition: p.partition,
+                            leader: p.leader == Some(b.id),
+                            leader_epoch: p.leader_epoch,
+                            in_isr: p.isr.contains(&b.id),
+                            leo,
+                            hw,
+                            log_start,
+                            cells,
+                        }
+                    })
+                    .collect();
+                let view = BrokerView {
+                    id: b.id,
+                    state: b.state,
+                    isolated: sim.network.isolated.contains(&NodeId::Broker(b.id)),
+                    fenced: sim.metadata.brokers.get(&b.id).is_some_and(|r| r.fenced),
+                    controller: zk_controller == Some(b.id),
+                    replicas,
+                };
+                match previous.and_then(|p| p.brokers.get(i)) {
+                    Some(old) if **old == view => old.clone(),
+                    _ => Rc::new(view),
+                }
+            })
+            .collect();
+
+        let controller = ControllerView {
+            mode: sim.controller.mode,
+            voters: sim
+                .controller
+                .voters
+                .iter()
+                .map(|v| VoterView {
+                    id: v.id,
+                    alive: v.alive,
+                    active: sim.controller.active == Some(v.id),
+                })
+                .collect(),
+            active: sim.controller.active,
+            epoch: sim.controller.epoch,
+            zookeeper_isolated: sim.network.isolated.contains(&NodeId::ZooKeeper),
+        };
+        let controller = match previous {
+            Some(p) if *p.controller == controller => p.controller.clone(),
+            _ => Rc::new(controller),
+        };
+
+        let topics: Vec<TopicView> = sim
+            .metadata
+            .topics
+            .values()
+            .map(|t| TopicView {
+                name: t.name.clone(),
+                partitions: t.partitions.len(),
+                replication_factor: t.partitions.first().map_or(0, |p| p.replicas.len()),
+                min_insync_replicas: t.config.min_insync_replicas,
+            })
+            .collect();
+        let topics: Rc<[TopicView]> = match previous {
+            Some(p) if *p.topics == *topics => p.topics.clone(),
+            _ => topics.into(),
+        };
+
+        let producers: Vec<ProducerView> = sim
+            .producers
+            .iter()
+            .map(|p| ProducerView {
+                name: p.name.clone(),
+                index: p.index,
+                acks: p.config.acks,
+                idempotence: p.config.enable_idempotence,
+                linger_ms: p.config.linger_ms,
+                producer_id: p.producer_id,
+                producer_epoch: p.producer_epoch,
+                acked: p.acked.len(),
+                failed: p.failed.len(),
+                pending: p.pending_records(),
+                isolated: sim.network.isolated.contains(&NodeId::Producer(p.index)),
+                last_error: p.failed.last().map(|f| f.error.clone()),
+            })
+            .collect();
+        let producers: Rc<[ProducerView]> = match previous {
+            Some(p) if *p.producers == *producers => p.producers.clone(),
+            _ => producers.into(),
+        };
+
+        let trace_hash = sim.trace.hash();
+        let trace_total = sim.trace.events.len();
+        let trace = match previous {
+            Some(p) if p.trace.hash == trace_hash && p.trace.total == trace_total => {
+                p.trace.clone()
+            }
+            _ => Rc::new(TraceView {
+                hash: trace_hash,
+                total: trace_total,
+                lines: sim
+                    .trace
+                    .events
+                    .iter()
+                    .rev()
+                    .take(TRACE_LINES)
+                    .map(|e| TraceLine {
+                        at_ms: e.at_ms,
+                        node: e.node,
+                        kind: e.kind,
+                        text: e.text.clone(),
+                    })
+                    .collect(),
+            }),
+        };
+
+        View {
+            seed: config.seed,
+            mode: config.mode,
+            latency_ms: config.latency_ms,
+            brokers,
+            partitions,
+            topics,
+            controller,
+            producers,
+            trace,
+        }
+    }
+
+    pub fn broker_count(&self) -> usize {
+        self.brokers.len()
+    }
+}
+
+/// Where each node sits in the network diagram (SVG user units). Both the diagram (drawn by
+/// Yew) and the token painter (drawn per frame) use it, so a token leaves and reaches exactly
+/// the node it names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    pub width: f64,
+    pub height: f64,
+    pub nodes: BTreeMap<NodeId, (f64, f64)>,
+    /// (label row, y) for the row captions.
+    pub rows: Vec<(Row, f64)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Row {
+    Controllers,
+    Brokers,
+    Producers,
+}
+
+pub const DIAGRAM_WIDTH: f64 = 1000.0;
+/// Left margin for the row captions.
+const ROW_LEFT: f64 = 120.0;
+const ROW_RIGHT: f64 = 990.0;
+const BROKERS_PER_ROW: usize = 12;
+const ROW_GAP: f64 = 104.0;
+
+impl Layout {
+    pub fn new(
+        mode: ControllerMode,
+        brokers: &[BrokerId],
+        voters: &[i32],
+        producers: usize,
+    ) -> Layout {
+        let mut nodes = BTreeMap::new();
+        let mut rows = Vec::new();
+        let spread = |n: usize, i: usize| {
+            let span = ROW_RIGHT - ROW_LEFT;
+            ROW_LEFT + span * (i as f64 + 0.5) / n as f64
+        };
+        let mut y = 42.0;
+        rows.push((Row::Controllers, y));
+        match mode {
+            ControllerMode::Kraft => {
+                for (i, id) in voters.iter().enumerate() {
+                    nodes.insert(NodeId::Controller(*id), (spread(voters.len(), i), y));
+                }
+            }
+            ControllerMode::Zookeeper => {
+                nodes.insert(NodeId::ZooKeeper, (spread(1, 0), y));
+            }
+        }
+        y += ROW_GAP + 6.0;
+        rows.push((Row::Brokers, y));
+        for (r, chunk) in brokers.chunks(BROKERS_PER_ROW).enumerate() {
+            let per_row = if brokers.len() > BROKERS_PER_ROW {
+                BROKERS_PER_ROW
+            } else {
+                chunk.len()
+            };
+            if r > 0 {
+                y += ROW_GAP * 0.8;
+            }
+            for (i, id) in chunk.iter().enumerate() {
+                nodes.insert(NodeId::Broker(*id), (spread(per_row, i), y));
+            }
+        }
+        if producers > 0 {
+            y += ROW_GAP;
+            rows.push((Row::Producers, y));
+            for i in 0..producers {
+                nodes.insert(NodeId::Producer(i as u32), (spread(producers, i), y));
+            }
+        }
+        Layout {
+            width: DIAGRAM_WIDTH,
+            height: y + 40.0,
+            nodes,
+            rows,
+        }
+    }
+
+    pub fn of(sim: &Simulation) -> Layout {
+        let brokers: Vec<BrokerId> = sim.brokers.keys().copied().collect();
+        let voters: Vec<i32> = sim.controller.voters.iter().map(|v| v.id).collect();
+        Layout::new(sim.controller.mode, &brokers, &voters, sim.producers.len())
+    }
+
+    pub fn pos(&self, node: NodeId) -> Option<(f64, f64)> {
+        self.nodes.get(&node).copied()
+    }
+
+    /// Room per broker box in its row (boxes shrink when many brokers share a row).
+    pub fn broker_width(&self, brokers: usize) -> f64 {
+        let per_row = brokers.clamp(1, BROKERS_PER_ROW) as f64;
+        ((ROW_RIGHT - ROW_LEFT) / per_row - 10.0).min(120.0)
+    }
+}
