@@ -67,10 +67,10 @@ pub fn Toolbar() -> Html {
     let speed_label = fill(
         t.speed_hint,
         &[
-            ("min", &speed_text(SPEEDS[0]).trim_start_matches('×')),
+            ("min", &SPEED_LABELS[0].trim_start_matches('×')),
             (
                 "max",
-                &speed_text(SPEEDS[SPEEDS.len() - 1]).trim_start_matches('×'),
+                &SPEED_LABELS[SPEEDS.len() - 1].trim_start_matches('×'),
             ),
         ],
     );
