@@ -18,6 +18,7 @@ pub mod controller;
 pub mod coordinator;
 pub mod describe;
 pub mod error;
+pub mod fault_schedule;
 pub mod group_protocol;
 pub mod hash;
 pub mod invariants;

@@ -222,9 +222,24 @@ struct Batch {
     bytes: u32,
     created_ms: u64,
     base_sequence: Option<i32>,
+    /// The producer epoch the sequence belongs to (`ProducerBatch.producerEpoch`): a retry is
+    /// sent with it, not with the producer's current epoch.
+    producer_epoch: i16,
     attempts: u32,
     retry_at_ms: u64,
     last_error: Option<KafkaError>,
+}
+
+/// What a failed batch leaves of its partition's sequences (idempotent producer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SequenceFate {
+    /// Retries exhausted: whether the broker appended it is unknown; sequences go on (a gap
+    /// shows up as OUT_OF_ORDER_SEQUENCE_NUMBER on the next batch).
+    Keep,
+    /// Refused for good: renumber the partition's batches under a new epoch.
+    Rewrite,
+    /// Expired after being sent: decided once nothing of the partition is in flight.
+    Unresolved,
 }
 
 #[derive(Clone, Debug)]
@@ -274,6 +289,17 @@ pub struct Producer {
     sticky: BTreeMap<String, Sticky>,
     round_robin: BTreeMap<String, u32>,
     next_sequence: BTreeMap<TopicPartition, i32>,
+    /// Per partition, the epoch its sequences belong to (Java's per-partition `producerIdAndEpoch`
+    /// in the `TxnPartitionMap`): after a bump, a partition moves to the new epoch only once
+    /// nothing it sent is in flight.
+    partition_epoch: BTreeMap<TopicPartition, i16>,
+    last_acked_sequence: BTreeMap<TopicPartition, i32>,
+    /// Partitions with a batch that expired after being sent: its fate is unknown until every
+    /// in-flight batch of the partition completes (`partitionsWithUnresolvedSequences`). Value:
+    /// the sequence after the expired batch.
+    unresolved_sequences: BTreeMap<TopicPartition, i32>,
+    /// Partitions whose sequences restart at 0 at the next epoch bump (`partitionsToRewriteSequences`).
+    rewrite_sequences: std::collections::BTreeSet<TopicPartition>,
     in_flight: BTreeMap<u64, InFlight>,
     in_flight_per_broker: BTreeMap<BrokerId, u32>,
     schedules: BTreeMap<u64, Schedule>,
@@ -316,6 +342,10 @@ impl Producer {
             sticky: BTreeMap::new(),
             round_robin: BTreeMap::new(),
             next_sequence: BTreeMap::new(),
+            partition_epoch: BTreeMap::new(),
+            last_acked_sequence: BTreeMap::new(),
+            unresolved_sequences: BTreeMap::new(),
+            rewrite_sequences: Default::default(),
             in_flight: BTreeMap::new(),
             in_flight_per_broker: BTreeMap::new(),
             schedules: BTreeMap::new(),
@@ -491,6 +521,7 @@ impl Producer {
                 bytes: size,
                 created_ms: ctx.now_ms,
                 base_sequence: None,
+                producer_epoch: -1,
                 attempts: 0,
                 retry_at_ms: 0,
                 last_error: None,
@@ -542,8 +573,113 @@ impl Producer {
         partition
     }
 
-    /// The sender thread: expire old batches, send ready ones, ask for metadata when needed.
+    /// The sender thread: resolve sequences and bump the epoch if needed, expire old batches,
+    /// send ready ones, ask for metadata when needed.
     pub fn drain(&mut self, ctx: &mut ProducerCtx, out: &mut Out) {
+        // An expiry in this pass may make a bump possible at once (nothing left in flight).
+        for _ in 0..2 {
+            self.resolve_sequences_and_bump(out);
+            self.drain_once(ctx, out);
+            if !self.bump_actionable() {
+                break;
+            }
+        }
+    }
+
+    /// Whether some batch of `tp` was sent and has not completed (in a request, or waiting to be
+    /// retried): Java's `hasInflightBatches`.
+    fn has_inflight_batches(&self, tp: &TopicPartition) -> bool {
+        self.in_flight.values().any(|f| &f.batch.tp == tp)
+            || self
+                .accumulator
+                .get(tp)
+                .is_some_and(|q| q.iter().any(|b| b.base_sequence.is_some()))
+    }
+
+    fn bump_actionable(&self) -> bool {
+        !self.rewrite_sequences.is_empty()
+            || self
+                .unresolved_sequences
+                .keys()
+                .any(|tp| !self.has_inflight_batches(tp))
+    }
+
+    /// `TransactionManager.maybeResolveSequences` then `bumpIdempotentEpochAndResetIdIfNeeded`:
+    /// once an unresolved partition has nothing in flight, it is resolved if the last
+    /// acknowledged sequence is the one before the next, else its sequences are rewritten under
+    /// a new epoch. A bump rewrites only the partitions that asked for it (KIP-360): a batch
+    /// that may be in the log is never sent again with another epoch or sequence.
+    fn resolve_sequences_and_bump(&mut self, out: &mut Out) {
+        if self.producer_id < 0 {
+            return;
+        }
+        let unresolved: Vec<(TopicPartition, i32)> = self
+            .unresolved_sequences
+            .iter()
+            .map(|(tp, &s)| (tp.clone(), s))
+            .collect();
+        for (tp, _) in unresolved {
+            if self.has_inflight_batches(&tp) {
+                continue;
+            }
+            self.unresolved_sequences.remove(&tp);
+            let next = self.next_sequence.get(&tp).copied().unwrap_or(0);
+            let last_acked = self.last_acked_sequence.get(&tp).copied().unwrap_or(-1);
+            if next as i64 - last_acked as i64 != 1 {
+                out.trace(
+                    self.node(),
+                    TraceKind::Produce,
+                    format!(
+                        "[Producer clientId={}] No inflight batches remaining for {tp}, last ack'd sequence for partition is {last_acked}, next sequence is {next}. Going to bump epoch and reset sequence numbers.",
+                        self.name
+                    ),
+                );
+                self.rewrite_sequences.insert(tp);
+            }
+        }
+        if self.rewrite_sequences.is_empty() {
+            return;
+        }
+        self.producer_epoch += 1;
+        self.epoch_bumps.push(self.producer_epoch);
+        for tp in std::mem::take(&mut self.rewrite_sequences) {
+            self.start_sequences_at_beginning(&tp);
+        }
+    }
+
+    /// `startSequencesAtBeginning`: the partition's in-flight batches, in sequence order, are
+    /// renumbered from 0 under the current epoch.
+    fn start_sequences_at_beginning(&mut self, tp: &TopicPartition) {
+        let epoch = self.producer_epoch;
+        let mut batches: Vec<&mut Batch> = self
+            .in_flight
+            .values_mut()
+            .map(|f| &mut f.batch)
+            .filter(|b| &b.tp == tp && b.base_sequence.is_some())
+            .chain(
+                self.accumulator
+                    .get_mut(tp)
+                    .into_iter()
+                    .flat_map(|q| q.iter_mut())
+                    .filter(|b| b.base_sequence.is_some()),
+            )
+            .collect();
+        batches.sort_by_key(|b| (b.producer_epoch, b.base_sequence));
+        let mut seq = 0i32;
+        for b in batches {
+            b.base_sequence = Some(seq);
+            b.producer_epoch = epoch;
+            seq = super::producer_state::last_sequence(seq, b.records.len() as i32)
+                .wrapping_add(1)
+                .max(0);
+        }
+        self.next_sequence.insert(tp.clone(), seq);
+        self.partition_epoch.insert(tp.clone(), epoch);
+        self.last_acked_sequence.remove(tp);
+        self.unresolved_sequences.remove(tp);
+    }
+
+    fn drain_once(&mut self, ctx: &mut ProducerCtx, out: &mut Out) {
         let now = ctx.now_ms;
         let mut next_wake: Option<u64> = None;
         let mut need_metadata = false;
@@ -565,7 +701,8 @@ impl Producer {
                             waited
                         ),
                     );
-                    self.fail_batch(b, KafkaError::DeliveryTimeout);
+                    // A batch that was sent and ran out of time: its fate is unknown.
+                    self.fail_batch(b, KafkaError::DeliveryTimeout, SequenceFate::Unresolved);
                     continue;
                 }
                 let ready = front.bytes >= self.config.batch_size
@@ -591,10 +728,30 @@ impl Producer {
                 if in_flight >= self.config.max_in_flight_requests_per_connection {
                     break;
                 }
+                if self.producer_id >= 0 && front.base_sequence.is_none() {
+                    // Java's `shouldStopDrainBatchesForPartition`: no new batch while the fate of
+                    // an earlier one is unknown, or while batches of an older epoch are in flight.
+                    if self.unresolved_sequences.contains_key(&tp) {
+                        break;
+                    }
+                    if self.partition_epoch.get(&tp) != Some(&self.producer_epoch) {
+                        if self.has_inflight_batches(&tp) {
+                            break;
+                        }
+                        // `maybeUpdateProducerIdAndEpoch`: the partition joins the current epoch.
+                        self.partition_epoch.insert(tp.clone(), self.producer_epoch);
+                        self.next_sequence.insert(tp.clone(), 0);
+                        self.last_acked_sequence.remove(&tp);
+                    }
+                }
+                let Some(queue) = self.accumulator.get_mut(&tp) else {
+                    break;
+                };
                 let mut batch = queue.pop_front().expect("front exists");
                 if self.producer_id >= 0 && batch.base_sequence.is_none() {
                     let seq = self.next_sequence.entry(tp.clone()).or_insert(0);
                     batch.base_sequence = Some(*seq);
+                    batch.producer_epoch = self.producer_epoch;
                     *seq = super::producer_state::last_sequence(*seq, batch.records.len() as i32)
                         .wrapping_add(1)
                         .max(0);
@@ -611,7 +768,11 @@ impl Producer {
                         batch: ProduceBatch {
                             tp: tp.clone(),
                             producer_id: self.producer_id,
-                            producer_epoch: self.producer_epoch,
+                            producer_epoch: if batch.base_sequence.is_some() {
+                                batch.producer_epoch
+                            } else {
+                                self.producer_epoch
+                            },
                             base_sequence: batch.base_sequence.unwrap_or(-1),
                             records: batch.records.clone(),
                         },
@@ -735,6 +896,15 @@ impl Producer {
                 self.release(f.broker);
                 match result {
                     Ok(base) => {
+                        if let Some(first) = f.batch.base_sequence {
+                            // `maybeUpdateLastAckedSequence`.
+                            let last = super::producer_state::last_sequence(
+                                first,
+                                f.batch.records.len() as i32,
+                            );
+                            let e = self.last_acked_sequence.entry(tp.clone()).or_insert(-1);
+                            *e = (*e).max(last);
+                        }
                         let topic: Rc<str> = Rc::from(tp.topic.as_str());
                         for (i, r) in f.batch.records.iter().enumerate() {
                             self.acked
@@ -833,18 +1003,28 @@ impl Producer {
         out: &mut Out,
     ) {
         let tp = batch.tp.clone();
-        // With idempotence an out-of-order answer after an earlier batch failed is retried.
-        let earlier_pending = e == KafkaError::OutOfOrderSequenceNumber
-            && self.accumulator.get(&tp).is_some_and(|q| {
-                q.iter().any(|b| {
-                    b.base_sequence
-                        .is_some_and(|s| Some(s) < batch.base_sequence)
-                })
-            });
-        let retriable = e.is_retriable() || earlier_pending;
+        let mut retriable = e.is_retriable();
+        let mut bump = false;
+        if e == KafkaError::OutOfOrderSequenceNumber && self.producer_id >= 0 {
+            // `TransactionManager.canRetry`: the idempotent producer retries every out-of-order
+            // answer. If the batch is the one right after the last acknowledged sequence (or
+            // right after an unresolved one) there is a real gap: bump the epoch, which renumbers
+            // the partition's batches from 0. Otherwise an earlier batch may still fill the gap.
+            retriable = true;
+            let seq = batch.base_sequence.unwrap_or(-1) as i64;
+            let last_acked = self.last_acked_sequence.get(&tp).copied().unwrap_or(-1) as i64;
+            bump = match self.unresolved_sequences.get(&tp) {
+                None => seq - last_acked == 1,
+                Some(&next) => next as i64 == seq,
+            };
+        }
         let expired =
             ctx.now_ms.saturating_sub(batch.created_ms) >= self.config.delivery_timeout_ms;
-        if retriable && batch.attempts < self.config.retries && !expired {
+        let can_retry = retriable && batch.attempts < self.config.retries && !expired;
+        if can_retry && bump {
+            self.rewrite_sequences.insert(tp.clone());
+        }
+        if can_retry {
             batch.attempts += 1;
             batch.last_error = Some(e);
             batch.retry_at_ms = ctx.now_ms + self.config.retry_backoff_ms;
@@ -887,22 +1067,42 @@ impl Producer {
                     e.name()
                 ),
             );
-            self.fail_batch(batch, e);
+            // Sender.completeBatch: sequences are only adjusted if the batch did not exhaust its
+            // retries (then whether the broker took it is unknown); a batch that ran out of
+            // delivery time is an expiry (Sender.sendProducerData), which leaves its partition
+            // unresolved until everything in flight there completes.
+            let fate = if expired && retriable {
+                SequenceFate::Unresolved
+            } else if batch.attempts < self.config.retries {
+                SequenceFate::Rewrite
+            } else {
+                SequenceFate::Keep
+            };
+            self.fail_batch(batch, e, fate);
         }
     }
 
-    fn fail_batch(&mut self, batch: Batch, e: KafkaError) {
-        if self.producer_id >= 0 && batch.base_sequence.is_some() {
-            // KIP-360: a batch that failed with a sequence number leaves the broker's view of
-            // sequences unknown: the idempotent producer bumps its epoch and restarts at 0.
-            self.producer_epoch += 1;
-            self.next_sequence.clear();
-            for q in self.accumulator.values_mut() {
-                for b in q.iter_mut() {
-                    b.base_sequence = None;
+    /// KIP-360 / `TransactionManager.handleFailedBatch` for the idempotent producer: what a
+    /// failed batch means for its partition's sequences. A batch that may be in the log is never
+    /// sent again under another epoch or sequence (that is what keeps records from being written
+    /// twice).
+    fn fail_batch(&mut self, batch: Batch, e: KafkaError, fate: SequenceFate) {
+        if let (true, Some(base)) = (self.producer_id >= 0, batch.base_sequence) {
+            let tp = batch.tp.clone();
+            match fate {
+                SequenceFate::Keep => {}
+                SequenceFate::Rewrite => {
+                    self.rewrite_sequences.insert(tp);
+                }
+                SequenceFate::Unresolved => {
+                    let next =
+                        super::producer_state::last_sequence(base, batch.records.len() as i32)
+                            .wrapping_add(1)
+                            .max(0);
+                    let e = self.unresolved_sequences.entry(tp).or_insert(next);
+                    *e = (*e).max(next);
                 }
             }
-            self.epoch_bumps.push(self.producer_epoch);
         }
         let cause = batch
             .last_error

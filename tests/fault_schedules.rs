@@ -1,0 +1,231 @@
+//! Seeded fault schedules (Jepsen / VOPR style): random clusters, producers and faults from a
+//! seed, written as scenario scripts, checked by class (see `src/sim/fault_schedule.rs` and
+//! docs/FAULTS.md). A failing schedule panics with its seed and the script that replays it.
+//!
+//! CI runs a few dozen schedules per class; the long run is
+//! `FAULT_SCHEDULES=10000 cargo test --release --test fault_schedules -- --ignored --nocapture`.
+
+use kafkascope::sim::fault_schedule::{
+    check, committed_duplicates, generate_into, run_many, DuplicateKind, FaultClass, Schedule,
+    Summary,
+};
+use kafkascope::sim::script;
+
+/// Panics with every failing schedule's replay text.
+fn assert_no_failures(class: FaultClass, summary: &Summary) {
+    if summary.failed > 0 {
+        let texts: Vec<String> = summary
+            .first_failures
+            .iter()
+            .map(|o| o.replay_text())
+            .collect();
+        panic!(
+            "{} of {} {} schedules failed:\n{}",
+            summary.failed,
+            summary.schedules,
+            class.name(),
+            texts.join("\n")
+        );
+    }
+}
+
+fn schedule(seed: u64, class: FaultClass) -> Schedule {
+    let mut script = String::new();
+    let (sim, settled) = generate_into(seed, class, &mut script, false)
+        .unwrap_or_else(|e| panic!("seed {seed} {}: {e}\n{script}", class.name()));
+    Schedule {
+        seed,
+        class,
+        script,
+        sim,
+        settled,
+    }
+}
+
+#[test]
+fn durable_schedules_lose_no_acknowledged_record() {
+    let s = run_many(FaultClass::Durable, 1, 20, 1);
+    assert_no_failures(FaultClass::Durable, &s);
+    assert_eq!(s.schedules, 20);
+    assert!(s.acknowledged > 0, "the schedules produced nothing: {s:?}");
+    assert_eq!(s.lost_records, 0);
+}
+
+#[test]
+fn idempotent_schedules_commit_no_record_twice() {
+    let s = run_many(FaultClass::Idempotent, 1, 10, 1);
+    assert_no_failures(FaultClass::Idempotent, &s);
+    assert!(s.acknowledged > 0, "the schedules produced nothing: {s:?}");
+}
+
+#[test]
+fn acks1_schedules_find_the_losses_kafka_allows() {
+    let s = run_many(FaultClass::Acks1, 1, 16, 1);
+    assert_no_failures(FaultClass::Acks1, &s);
+    assert!(
+        s.schedules_with_loss > 0,
+        "acks=1 under faults should lose some acknowledged records: {s:?}"
+    );
+}
+
+#[test]
+fn unclean_schedules_find_the_losses_kafka_allows() {
+    let s = run_many(FaultClass::Unclean, 1, 24, 1);
+    assert_no_failures(FaultClass::Unclean, &s);
+    assert!(
+        s.schedules_with_loss > 0,
+        "unclean leader election under faults should lose some acknowledged records: {s:?}"
+    );
+}
+
+#[test]
+fn a_printed_script_replays_the_same_run() {
+    for class in FaultClass::ALL {
+        let s = schedule(3, class);
+        let replayed = script::run(&s.script)
+            .unwrap_or_else(|e| panic!("the script does not replay: {e}\n{}", s.script));
+        assert_eq!(
+            replayed.report_json(),
+            s.sim.report_json(),
+            "{} seed 3: the script does not replay the run",
+            class.name()
+        );
+        assert_eq!(
+            schedule(3, class).script,
+            s.script,
+            "same seed, same script"
+        );
+    }
+    assert_ne!(
+        schedule(3, FaultClass::Durable).script,
+        schedule(4, FaultClass::Durable).script
+    );
+}
+
+/// The checks are not vacuous: a loss judged by the durable class, and a duplicate judged by the
+/// idempotent class, are failures.
+#[test]
+fn the_checks_catch_what_they_look_for() {
+    let lossy = (1..=16)
+        .map(|seed| schedule(seed, FaultClass::Acks1))
+        .find(|s| !s.sim.lost_acknowledged_records().is_empty())
+        .expect("some acks=1 schedule loses a record");
+    let judged = check(&Schedule {
+        class: FaultClass::Durable,
+        ..lossy
+    });
+    assert!(
+        judged
+            .failures
+            .iter()
+            .any(|f| f.contains("acknowledged record lost")),
+        "{:?}",
+        judged.failures
+    );
+
+    let duplicated = (1..=16)
+        .map(|seed| schedule(seed, FaultClass::Acks1))
+        .find(|s| {
+            committed_duplicates(&s.sim)
+                .iter()
+                .any(|d| d.kind == DuplicateKind::NotIdempotent)
+        })
+        .expect("some schedule without idempotence commits a record twice");
+    assert!(
+        check(&duplicated).failures.is_empty(),
+        "acks=1 allows duplicates"
+    );
+    let judged = check(&Schedule {
+        class: FaultClass::Idempotent,
+        ..duplicated
+    });
+    assert!(
+        judged
+            .failures
+            .iter()
+            .any(|f| f.contains("committed twice")),
+        "{:?}",
+        judged.failures
+    );
+}
+
+/// Every kind of fault the generator knows shows up in a few dozen schedules.
+#[test]
+fn schedules_use_every_kind_of_fault() {
+    let scripts: String = (1..=16)
+        .map(|seed| schedule(seed, FaultClass::Acks1).script)
+        .collect();
+    for needle in [
+        "mode=kraft",
+        "mode=zookeeper",
+        "broker kill ",
+        "broker stop ",
+        "broker start ",
+        "network isolate ",
+        "network cut ",
+        "network slow ",
+        "network heal",
+        "network drop produce-response",
+        "network drop fetch",
+        "controller kill",
+        "controller start ",
+        "produce p",
+        " rate=",
+        " key=",
+        " partition=",
+        "advance ",
+    ] {
+        assert!(scripts.contains(needle), "no schedule uses '{needle}'");
+    }
+    // The idempotent class keeps client connections in order: no single produce request or
+    // response is lost.
+    let idempotent: String = (1..=6)
+        .map(|seed| schedule(seed, FaultClass::Idempotent).script)
+        .collect();
+    for absent in ["network drop produce", "network isolate", "network slow p"] {
+        assert!(
+            !idempotent.contains(absent),
+            "idempotent class uses '{absent}'"
+        );
+    }
+    assert!(idempotent.contains("network cut "));
+}
+
+/// The long run: `FAULT_SCHEDULES=10000 cargo test --release --test fault_schedules --
+/// --ignored --nocapture` (FAULT_FIRST_SEED to start elsewhere, FAULT_CLASS for one class).
+#[test]
+#[ignore]
+fn many_schedules() {
+    let count: u64 = std::env::var("FAULT_SCHEDULES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let first: u64 = std::env::var("FAULT_FIRST_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let classes: Vec<FaultClass> = match std::env::var("FAULT_CLASS") {
+        Ok(c) => vec![FaultClass::parse(&c).expect("FAULT_CLASS is a class name")],
+        Err(_) => FaultClass::ALL.to_vec(),
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut failed = Vec::new();
+    for class in classes {
+        let start = std::time::Instant::now();
+        let s = run_many(class, first, count, threads);
+        println!(
+            "{}",
+            s.to_json(class, first, Some(start.elapsed().as_secs_f64()))
+        );
+        for o in &s.first_failures {
+            println!("{}", o.replay_text());
+        }
+        if s.failed > 0 {
+            failed.push(class.name());
+        }
+        if matches!(class, FaultClass::Acks1 | FaultClass::Unclean) {
+            assert!(s.schedules_with_loss > 0, "{}: no loss found", class.name());
+        }
+    }
+    assert!(failed.is_empty(), "failing classes: {failed:?}");
+}

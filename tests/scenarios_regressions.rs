@@ -1,0 +1,116 @@
+//! Regression scenarios for core bugs the seeded fault schedules found (docs/FAULTS.md). Each
+//! started as a failing schedule, reduced to a few lines.
+
+use kafkascope::sim::script;
+use kafkascope::sim::{BrokerId, Simulation, TopicPartition};
+
+fn run(text: &str) -> Simulation {
+    script::run(text).unwrap_or_else(|e| panic!("script failed: {e}"))
+}
+
+fn apply(sim: &mut Simulation, lines: &str) {
+    for l in lines.lines() {
+        sim.apply_line(l).unwrap_or_else(|e| panic!("{l}: {e}"));
+    }
+}
+
+/// A follower of `t-0` (not its leader).
+fn a_follower(sim: &Simulation) -> BrokerId {
+    let p = &sim.metadata.topics["t"].partitions[0];
+    *p.replicas
+        .iter()
+        .find(|&&b| Some(b) != p.leader)
+        .expect("RF > 1")
+}
+
+/// Values committed more than once in `t-0`.
+fn duplicates(sim: &Simulation) -> Vec<String> {
+    let r = sim
+        .authoritative_replica(&TopicPartition::new("t", 0))
+        .expect("t-0 has a replica");
+    let mut seen = std::collections::BTreeSet::new();
+    r.log
+        .entries()
+        .take_while(|e| e.offset < r.high_watermark)
+        .filter(|e| !seen.insert(e.record.value.to_string()))
+        .map(|e| e.record.value.to_string())
+        .collect()
+}
+
+/// Acknowledged records whose offset holds another record.
+fn acked_elsewhere(sim: &Simulation) -> Vec<String> {
+    let r = sim
+        .authoritative_replica(&TopicPartition::new("t", 0))
+        .expect("t-0 has a replica");
+    sim.producers[0]
+        .acked
+        .iter()
+        .filter(|a| {
+            r.log
+                .entry(a.offset)
+                .is_none_or(|e| e.record.value != a.value)
+        })
+        .map(|a| format!("{} at {}", a.value, a.offset))
+        .collect()
+}
+
+/// Found by `fault_schedules` (durable class, seed 545). The idempotent producer's KIP-360 epoch
+/// bump used to renumber batches that were waiting to be retried, and to send old-epoch retries
+/// with the new epoch: two different batches then carried the same (epoch, sequence), the broker
+/// took the second for a duplicate of the first and acknowledged it at the first one's offset.
+/// An acks=all, min.insync.replicas=2 record was acknowledged and never written.
+#[test]
+fn an_epoch_bump_never_acknowledges_a_record_at_another_records_offset() {
+    let mut sim = run("seed 1
+        cluster brokers=3
+        topic create t partitions=1 replication-factor=3 min.insync.replicas=2
+        producer create p acks=all enable.idempotence=true linger.ms=0 request.timeout.ms=1s delivery.timeout.ms=30s
+        advance 1s");
+    let f = a_follower(&sim);
+    apply(
+        &mut sim,
+        &format!(
+            "network drop produce count=3\nproduce p t count=300 rate=10/s\nbroker kill {f}\nadvance 20s\nbroker start {f}\nadvance 60s"
+        ),
+    );
+    assert!(sim.producers[0].acked.len() > 100, "writes went on");
+    assert_eq!(acked_elsewhere(&sim), Vec::<String>::new());
+    assert!(sim.lost_acknowledged_records().is_empty());
+    assert!(
+        sim.end_of_run_violations().is_empty(),
+        "{:?}",
+        sim.end_of_run_violations()
+    );
+    assert!(sim.invariants.violations.is_empty());
+}
+
+/// Found by `fault_schedules` (idempotent class, seed 1). A batch that expired (delivery.timeout.ms)
+/// after being sent made the producer bump its epoch at once and renumber every queued batch,
+/// including retries the log already held: they were written a second time under the new epoch.
+/// As in Java (`TransactionManager.maybeResolveSequences`), the partition now waits until nothing
+/// it sent is in flight, and only then bumps the epoch if the sequences do not line up.
+#[test]
+fn expired_batches_do_not_make_the_idempotent_producer_write_records_twice() {
+    let mut sim = run("seed 1
+        cluster brokers=3
+        topic create t partitions=1 replication-factor=3
+        producer create p acks=all enable.idempotence=true linger.ms=0 request.timeout.ms=3s delivery.timeout.ms=5s");
+    let f = a_follower(&sim);
+    apply(
+        &mut sim,
+        &format!("produce p t count=100 rate=10/s\nbroker kill {f}\nadvance 20s\nbroker start {f}\nadvance 60s"),
+    );
+    let p = &sim.producers[0];
+    assert!(
+        !p.failed.is_empty(),
+        "some batches expired while the HW waited for the dead follower"
+    );
+    assert!(!p.acked.is_empty(), "and later ones were written");
+    assert_eq!(duplicates(&sim), Vec::<String>::new());
+    assert_eq!(acked_elsewhere(&sim), Vec::<String>::new());
+    assert!(
+        p.producer_epoch >= 1,
+        "the epoch was bumped: {}",
+        p.producer_epoch
+    );
+}
