@@ -350,3 +350,38 @@ fn adding_partitions_or_changing_the_subscription_rebalances_the_group() {
         .unwrap_err();
     assert_eq!(e.to_string(), "INVALID_PARTITIONS: Topic currently has 6 partitions, which is higher than the requested 3.");
 }
+
+#[test]
+fn a_static_member_restarting_within_its_session_gets_its_partitions_back_without_a_rebalance() {
+    let mut sim = run(&format!(
+        "{SETUP}
+        consumer create c1 group.id=g topics=orders group.instance.id=c1-host session.timeout.ms=30s auto.offset.reset=earliest
+        consumer create c2 group.id=g topics=orders group.instance.id=c2-host session.timeout.ms=30s auto.offset.reset=earliest
+        advance 5s
+        produce p orders count=60 rate=20/s
+        advance 5s"
+    ));
+    let before = group(&sim, "g");
+    let owned = assignment(&sim, "c1");
+    apply(
+        &mut sim,
+        "consumer crash c1\nadvance 10s\nconsumer restart c1\nadvance 10s",
+    );
+    let after = group(&sim, "g");
+    assert_eq!(
+        after.generation, before.generation,
+        "no rebalance for a returning static member"
+    );
+    assert_eq!(assignment(&sim, "c1"), owned);
+    assert!(after
+        .members
+        .iter()
+        .any(|m| m.group_instance_id.as_deref() == Some("c1-host")));
+    assert!(sim.trace.events.iter().any(|t| t
+        .text
+        .contains("Static member with instance id c1-host re-joined")));
+    // Gone for longer than its session: removed, and the group rebalances.
+    apply(&mut sim, "consumer crash c1\nadvance 40s");
+    assert!(group(&sim, "g").generation > before.generation);
+    assert_eq!(assignment(&sim, "c2").len(), 3);
+}

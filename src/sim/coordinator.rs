@@ -245,7 +245,9 @@ impl Broker {
                     .entry(group.clone())
                     .or_insert_with(Group::new);
                 let member_id = if member_id.is_empty() || !g.members.contains_key(&member_id) {
-                    // Static members keep their identity across restarts: replace the old id.
+                    // Static members keep their identity across restarts: the old member id is
+                    // replaced. A known static member rejoining a Stable group with the same
+                    // subscription gets its assignment back without a rebalance (KIP-345).
                     if let Some(inst) = &group_instance_id {
                         let old: Vec<String> = g
                             .members
@@ -253,6 +255,42 @@ impl Broker {
                             .filter(|(_, m)| m.group_instance_id.as_ref() == Some(inst))
                             .map(|(id, _)| id.clone())
                             .collect();
+                        let rejoin_stable = g.state == GroupState::Stable
+                            && old.len() == 1
+                            && g.members[&old[0]].subscription.topics == subscription.topics;
+                        if rejoin_stable {
+                            self.coordinator.next_member += 1;
+                            let new_id = format!(
+                                "{inst}-{:08x}-{}",
+                                self.id as u64 * 1_000_003 + self.coordinator.next_member,
+                                self.coordinator.next_member
+                            );
+                            let g = self.coordinator.groups.get_mut(&group).expect("exists");
+                            let mut m = g.members.remove(&old[0]).expect("listed");
+                            m.from = from;
+                            m.last_heartbeat_ms = now;
+                            for id in g.join_order.iter_mut().filter(|id| **id == old[0]) {
+                                *id = new_id.clone();
+                            }
+                            if g.leader.as_deref() == Some(old[0].as_str()) {
+                                g.leader = Some(new_id.clone());
+                            }
+                            g.members.insert(new_id.clone(), m);
+                            out.trace(
+                                node,
+                                TraceKind::Group,
+                                format!("[GroupCoordinator {}]: Static member with instance id {inst} re-joined group {group} as {new_id}; no rebalance.", self.id),
+                            );
+                            let result = JoinResult {
+                                generation: g.generation,
+                                protocol: g.protocol.clone().unwrap_or_default(),
+                                leader: g.leader.clone().unwrap_or_default(),
+                                member_id: new_id,
+                                members: Vec::new(),
+                            };
+                            reply(out, GroupResponse::JoinGroup(Ok(result)));
+                            return;
+                        }
                         for id in old {
                             g.members.remove(&id);
                             g.join_order.retain(|x| x != &id);
@@ -637,10 +675,11 @@ impl Broker {
         if !(now >= g.join_deadline_ms || (all_joined && !g.in_initial_delay)) {
             return;
         }
+        // Dynamic members that did not rejoin are removed; static ones are kept (G3).
         let missing: Vec<String> = g
             .members
             .iter()
-            .filter(|(_, m)| m.awaiting_join.is_none())
+            .filter(|(_, m)| m.awaiting_join.is_none() && m.group_instance_id.is_none())
             .map(|(id, _)| id.clone())
             .collect();
         if !missing.is_empty() {
