@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end check of the release bundle: build dist/, serve it under a sub-path (/a/b/), load it
-# in headless Chromium and check that the DOM holds what only the running wasm core can draw.
-# Fails when the wasm does not load (no broker cards, no replica chips).
+# in headless Chromium and check that the DOM holds what only the running wasm core can draw:
+# the first screen (cards, chips, describe rows, the network diagram and its messages in flight),
+# a failover run from scenario lines in the URL, and a refused line. Fails when the wasm does not
+# load (no broker cards, no replica chips).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -35,7 +37,8 @@ url="http://127.0.0.1:$PORT/a/b/"
 echo "loading $url"
 dump "$url" "$work/page.html"
 
-python3 - "$work/page.html" <<'PY'
+# The page's DOM hooks, read by every check below.
+cat >"$work/page.py" <<'PY'
 import sys
 from html.parser import HTMLParser
 
@@ -43,7 +46,10 @@ class Page(HTMLParser):
     def __init__(self):
         super().__init__()
         self.ids, self.brokers, self.chips, self.rows = set(), [], [], []
+        self.nodes, self.tokens, self.states = [], [], {}
         self.broker = None
+        self.capture = None
+        self.text = {}
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if "id" in a:
@@ -51,19 +57,47 @@ class Page(HTMLParser):
         if tag == "article" and "data-broker" in a:
             self.broker = a["data-broker"]
             self.brokers.append(a["data-broker"])
+            self.states[a["data-broker"]] = a.get("data-state")
         if "data-replica" in a:
             self.chips.append((self.broker, a["data-replica"], a.get("data-leader"), a.get("data-isr")))
         if tag == "tr" and "data-partition" in a:
             self.rows.append((a["data-partition"], a["data-leader"], a["data-replicas"], a["data-isr"]))
+        if "data-node" in a:
+            self.nodes.append(a["data-node"])
+        if "data-msg" in a:
+            self.tokens.append(a.get("data-kind"))
+        for hook in ("data-clock", "data-in-flight", "data-console-error"):
+            if hook in a:
+                self.capture = hook
+                self.text[hook] = ""
+                if hook == "data-clock":
+                    self.text["now-ms"] = a.get("data-now-ms")
+    def handle_endtag(self, tag):
+        if tag in ("output", "div"):
+            self.capture = None
+    def handle_data(self, data):
+        if self.capture:
+            self.text[self.capture] += data
 
-page = Page()
-page.feed(open(sys.argv[1], encoding="utf-8").read())
+def load(path):
+    page = Page()
+    page.feed(open(path, encoding="utf-8").read())
+    return page
+
 problems = []
 def check(ok, what):
     print(("  ok   " if ok else "  FAIL ") + what)
     if not ok:
         problems.append(what)
+def done(what):
+    if problems:
+        sys.exit(f"e2e: {len(problems)} check(s) failed on {what}")
+PY
 
+PYTHONPATH="$work" python3 - "$work/page.html" <<'PY'
+import sys
+from page import load, check, done
+page = load(sys.argv[1])
 check("loading" not in page.ids, "the wasm started (the loading placeholder is gone)")
 check("panic-banner" not in page.ids, "no panic banner")
 check(page.brokers == ["1", "2", "3"], f"three broker cards 1,2,3 (got {page.brokers})")
@@ -76,8 +110,42 @@ for name, leader, replicas, isr in page.rows:
     check(leaders == [leader], f"{name}: leader chip on broker {leaders} = Leader {leader}")
     in_isr = sorted(b for b, c, _, i in page.chips if c == name and i == "true")
     check(in_isr == sorted(isr.split(",")), f"{name}: ISR chips {in_isr} = Isr {isr}")
-if problems:
-    sys.exit(f"e2e: {len(problems)} check(s) failed on the page")
+want = {"controller-3000", "controller-3001", "controller-3002", "broker-1", "broker-2", "broker-3", "producer-0"}
+check(want <= set(page.nodes), f"the network diagram draws every node (got {page.nodes})")
+count = page.text.get("data-in-flight", "").strip()
+check(count.isdigit() and int(count) == len(page.tokens),
+      f"one token per message in flight ({len(page.tokens)} tokens, count {count!r})")
+check(page.text.get("data-clock", "").strip().endswith(" s"), f"the clock shows simulated time ({page.text.get('data-clock')!r})")
+done("the first screen")
+PY
+
+# Scenario lines in the URL run in the release bundle's core: kill the leader of orders-0's
+# broker, wait out the session timeout, and leadership has moved.
+echo "loading ${url}?paused&run=broker kill 1;advance 15s"
+dump "${url}?paused&run=broker%20kill%201;advance%2015s" "$work/kill.html"
+PYTHONPATH="$work" python3 - "$work/kill.html" <<'PY'
+import sys
+from page import load, check, done
+page = load(sys.argv[1])
+check(page.states.get("1") == "crashed", f"broker 1 is drawn crashed ({page.states})")
+check(page.text.get("now-ms") == "15000", f"the clock is at 15 s (data-now-ms={page.text.get('now-ms')})")
+check(len(page.rows) == 3 and all(r[1] not in ("1", "none") for r in page.rows),
+      f"no partition is led by broker 1 any more: {[(r[0], r[1]) for r in page.rows]}")
+check(all("1" not in r[3].split(",") for r in page.rows), "broker 1 left every ISR")
+done("the failover")
+PY
+
+# A refused line shows the core's error.
+echo "loading ${url}?paused&run=brokr kill 2"
+dump "${url}?paused&run=brokr%20kill%202" "$work/refused.html"
+PYTHONPATH="$work" python3 - "$work/refused.html" <<'PY'
+import sys
+from page import load, check, done
+page = load(sys.argv[1])
+error = page.text.get("data-console-error", "")
+check("unknown command 'brokr'" in error, f"the console shows the core's refusal ({error.strip()[:80]!r})")
+check(page.states == {"1": "running", "2": "running", "3": "running"}, "and nothing changed")
+done("the refused line")
 PY
 
 # A panic must leave a visible banner, not a dead page (`?panic` panics on purpose).

@@ -7,8 +7,8 @@ use web_sys::{HtmlElement, KeyboardEvent, UrlSearchParams};
 use yew::prelude::*;
 
 use super::components::{
-    ActionsPanel, ClusterPanel, CommandErrorNotice, ConsolePanel, DescribeTable, EventLog, Footer,
-    Header, Toolbar,
+    ActionsPanel, ClusterPanel, CommandErrorNotice, ConsolePanel, CreatePanel, DescribeTable,
+    EventLog, Footer, Header, Toolbar,
 };
 use super::engine::SPEEDS;
 use super::i18n::Lang;
@@ -146,6 +146,7 @@ pub fn App(props: &AppProps) -> Html {
                         <ActionsPanel />
                         <ConsolePanel />
                         <EventLog />
+                        <CreatePanel />
                     </aside>
                 </div>
                 <Footer />
@@ -172,7 +173,8 @@ fn url_has(name: &str) -> bool {
 }
 
 /// `?paused` starts paused; `?speed=0.01` picks the nearest speed; `?quiet=0` turns quiet time
-/// off; `?run=line;line` runs scenario lines at start (`;` or newlines between them).
+/// off; `?run=line;line` runs scenario lines at start (`;` or newlines between them); `?t=2001.5`
+/// then runs the core to that simulated millisecond (a link to a moment).
 fn url_options(options: &mut StartOptions) {
     let Some(params) = search_params() else {
         return;
@@ -193,6 +195,9 @@ fn url_options(options: &mut StartOptions) {
     }
     if params.get("quiet").as_deref() == Some("0") {
         options.quiet = false;
+    }
+    if let Some(t) = params.get("t").and_then(|s| s.parse::<f64>().ok()) {
+        options.at_ms = Some(t);
     }
     if let Some(run) = params.get("run") {
         options.run = run

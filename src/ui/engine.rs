@@ -155,6 +155,16 @@ impl Engine {
         }
     }
 
+    /// Runs the core to `view_ms` and shows that moment (fractions of a millisecond place the
+    /// messages in flight along their paths). Never goes back.
+    pub fn seek(&self, view_ms: f64) {
+        let mut sim = self.sim.borrow_mut();
+        if view_ms > sim.now_ms() as f64 {
+            run_until(&mut sim, view_ms);
+            self.view_ms.set(view_ms);
+        }
+    }
+
     /// The animation clock, in simulated milliseconds.
     pub fn view_ms(&self) -> f64 {
         self.view_ms.get()

@@ -75,6 +75,8 @@ pub struct StartOptions {
     pub quiet: bool,
     /// Lines run after the default cluster is built.
     pub run: Vec<String>,
+    /// Then run the core to this simulated time (ms, fractions allowed).
+    pub at_ms: Option<f64>,
 }
 
 impl StartOptions {
@@ -85,6 +87,7 @@ impl StartOptions {
             speed: DEFAULT_SPEED,
             quiet: true,
             run: Vec::new(),
+            at_ms: None,
         }
     }
 }
@@ -108,6 +111,10 @@ impl AppState {
         };
         for line in &options.run {
             state = state.run(line);
+        }
+        if let Some(at_ms) = options.at_ms.filter(|t| t.is_finite()) {
+            state.engine.seek(at_ms);
+            state = state.refreshed();
         }
         state
     }
@@ -134,6 +141,7 @@ impl AppState {
 
     fn run(&self, line: &str) -> Self {
         let line = line.trim();
+        let at_ms = self.engine.sim().now_ms();
         let result = self.engine.apply_line(line);
         let mut next = match &result {
             Ok(()) => {
@@ -150,7 +158,7 @@ impl AppState {
         }
         history.push(HistoryEntry {
             line: line.into(),
-            at_ms: self.engine.sim().now_ms(),
+            at_ms,
             error: error.clone(),
         });
         next.history = Rc::new(history);

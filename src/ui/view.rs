@@ -337,12 +337,12 @@ pub enum Row {
     Producers,
 }
 
-pub const DIAGRAM_WIDTH: f64 = 1000.0;
+pub const DIAGRAM_WIDTH: f64 = 800.0;
 /// Left margin for the row captions.
-const ROW_LEFT: f64 = 120.0;
-const ROW_RIGHT: f64 = 990.0;
+const ROW_LEFT: f64 = 112.0;
+const ROW_RIGHT: f64 = 792.0;
 const BROKERS_PER_ROW: usize = 12;
-const ROW_GAP: f64 = 104.0;
+const ROW_GAP: f64 = 92.0;
 
 impl Layout {
     pub fn new(

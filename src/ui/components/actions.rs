@@ -83,9 +83,20 @@ pub fn ActionsPanel() -> Html {
         <section class="panel actions-panel">
             <h2>{ t.actions_heading }</h2>
             <ProduceForm />
+            <ClusterActions />
+        </section>
+    }
+}
+
+/// New producers and topics (below the console and the event log: used less often).
+#[function_component]
+pub fn CreatePanel() -> Html {
+    let t = use_app().lang.texts();
+    html! {
+        <section class="panel actions-panel">
+            <h2>{ t.create_heading }</h2>
             <ProducerForm />
             <TopicForm />
-            <ClusterActions />
         </section>
     }
 }

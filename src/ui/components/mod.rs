@@ -21,7 +21,7 @@ mod mode_control;
 mod replica_chip;
 mod toolbar;
 
-pub use actions::{quote, ActionsPanel};
+pub use actions::{quote, ActionsPanel, CreatePanel};
 pub use broker_card::BrokerCard;
 pub use broker_control::BrokerControl;
 pub use broker_grid::BrokerGrid;

@@ -59,13 +59,22 @@ pub fn ReplicaChip(props: &ReplicaChipProps) -> Html {
                     } else {
                         <span class="role">{ t.follower }</span>
                     }
-                    <span class="isr-mark">{ if r.in_isr { t.in_isr } else { t.out_of_isr } }</span>
+                    // In the ISR is the normal state (the chip's solid edge says it); leaving
+                    // it is news, so it gets words.
+                    if r.in_isr {
+                        <span class="visually-hidden">{ t.in_isr }</span>
+                    } else {
+                        <span class="isr-mark">{ t.out_of_isr }</span>
+                    }
                 </span>
             </div>
             <div class="log-row">
                 <ol class={classes!("log-strip", hw_before.then_some("hw-before"))} aria-label={log_label}>
                     if elided {
                         <li class="log-more" aria-hidden="true">{ "…" }</li>
+                    }
+                    if let Some((first, _)) = r.cells.first() {
+                        <li class="log-first" aria-hidden="true">{ first }</li>
                     }
                     { for r.cells.iter().map(|&(offset, epoch)| {
                         let committed = offset < r.hw;
@@ -75,9 +84,7 @@ pub fn ReplicaChip(props: &ReplicaChipProps) -> Html {
                                     format!("e{}", epoch.rem_euclid(EPOCHS)),
                                     (offset + 1 == r.hw).then_some("at-hw"))}
                                 data-offset={offset.to_string()} data-epoch={epoch.to_string()}
-                                title={format!("offset {offset} · epoch {epoch}")}>
-                                { offset }
-                            </li>
+                                title={format!("offset {offset} · epoch {epoch}")}></li>
                         }
                     }) }
                     if r.cells.is_empty() {
