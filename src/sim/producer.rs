@@ -165,10 +165,12 @@ fn parse_ms(v: &str) -> Option<u64> {
 
 /// "Unknown producer config 'ack'. Did you mean 'acks'?"
 pub fn unknown_config(what: &str, key: &str, known: &[&str]) -> CommandError {
+    // A near miss (a typo), or else a name the key begins (a truncated name).
     let best = known
         .iter()
         .min_by_key(|k| edit_distance(key, k))
-        .filter(|k| edit_distance(key, k) <= 3);
+        .filter(|k| edit_distance(key, k) <= 3)
+        .or_else(|| known.iter().find(|k| key.len() >= 4 && k.starts_with(key)));
     let hint = best
         .map(|k| format!(" Did you mean '{k}'?"))
         .unwrap_or_default();
