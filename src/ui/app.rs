@@ -14,7 +14,11 @@ use super::engine::SPEEDS;
 use super::i18n::Lang;
 use super::panic;
 use super::state::{Action, AppContext, AppState, StartOptions};
-use super::ticker::{record_frame, Ticker};
+use super::ticker::{benchmarking, performance_now, record_frame, Ticker};
+use crate::sim::ControllerMode;
+
+/// While playing, the snapshot (cards, tables, the event log) is refreshed at most this often.
+const REFRESH_MS: f64 = 66.0;
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
@@ -77,14 +81,25 @@ pub fn App(props: &AppProps) -> Html {
         use_effect_with((playing, state.speed, quiet), move |_| {
             let ticker = playing.then(|| {
                 let mut last: Option<f64> = None;
+                let bench = benchmarking();
+                // The cards need not follow at 60 Hz: refresh the snapshot at most every
+                // REFRESH_MS while events keep running (the tokens still move every frame).
+                let mut stale = false;
+                let mut refreshed_at = f64::NEG_INFINITY;
                 Ticker::start(move |timestamp| {
+                    let started = if bench { performance_now() } else { 0.0 };
                     let wall_ms = last.map_or(0.0, |l| timestamp - l);
                     last = Some(timestamp);
-                    if engine.play(wall_ms, speed, quiet) {
+                    stale |= engine.play(wall_ms, speed, quiet);
+                    if stale && timestamp - refreshed_at >= REFRESH_MS {
+                        stale = false;
+                        refreshed_at = timestamp;
                         dispatcher.dispatch(Action::Refresh);
                     }
                     engine.paint();
-                    record_frame(timestamp);
+                    if bench {
+                        record_frame(timestamp, performance_now() - started);
+                    }
                 })
             });
             move || drop(ticker)
@@ -172,13 +187,23 @@ fn url_has(name: &str) -> bool {
     search_params().is_some_and(|p| p.has(name))
 }
 
-/// `?paused` starts paused; `?speed=0.01` picks the nearest speed; `?quiet=0` turns quiet time
+/// `?brokers=12` and `?mode=zookeeper` pick the cluster; `?lang=ko` the language; `?paused` starts
+/// paused; `?speed=0.01` picks the nearest speed; `?quiet=0` turns quiet time
 /// off; `?run=line;line` runs scenario lines at start (`;` or newlines between them); `?t=2001.5`
 /// then runs the core to that simulated millisecond (a link to a moment).
 fn url_options(options: &mut StartOptions) {
     let Some(params) = search_params() else {
         return;
     };
+    if let Some(n) = params.get("brokers").and_then(|s| s.parse::<usize>().ok()) {
+        options.brokers = n;
+    }
+    if params.get("mode").as_deref() == Some("zookeeper") {
+        options.mode = ControllerMode::Zookeeper;
+    }
+    if let Some(lang) = params.get("lang") {
+        options.lang = Lang::from_tag(&lang);
+    }
     if params.has("paused") {
         options.playing = false;
     }

@@ -73,6 +73,9 @@ pub struct StartOptions {
     pub playing: bool,
     pub speed: usize,
     pub quiet: bool,
+    /// The cluster to build (clamped to the broker control's range).
+    pub brokers: usize,
+    pub mode: ControllerMode,
     /// Lines run after the default cluster is built.
     pub run: Vec<String>,
     /// Then run the core to this simulated time (ms, fractions allowed).
@@ -86,6 +89,8 @@ impl StartOptions {
             playing: true,
             speed: DEFAULT_SPEED,
             quiet: true,
+            brokers: DEFAULT_BROKERS,
+            mode: ControllerMode::Kraft,
             run: Vec::new(),
             at_ms: None,
         }
@@ -94,8 +99,9 @@ impl StartOptions {
 
 impl AppState {
     pub fn new(options: StartOptions) -> Self {
-        let sim = default_cluster(DEFAULT_BROKERS, ControllerMode::Kraft)
-            .expect("the default cluster (3 brokers, topic orders with RF 3) is valid");
+        let brokers = options.brokers.clamp(MIN_BROKERS, MAX_BROKERS);
+        let sim = default_cluster(brokers, options.mode)
+            .expect("the default cluster (topic orders with RF min(3, brokers)) is valid");
         let view = Rc::new(View::build(&sim, None));
         let engine = Rc::new(Engine::new(sim));
         let mut state = Self {
@@ -105,7 +111,7 @@ impl AppState {
             playing: options.playing,
             speed: options.speed.min(SPEEDS.len() - 1),
             quiet: options.quiet,
-            history: Rc::new(setup_history(DEFAULT_BROKERS, ControllerMode::Kraft)),
+            history: Rc::new(setup_history(brokers, options.mode)),
             error: None,
             revision: 0,
         };
@@ -236,7 +242,8 @@ impl Reducible for AppState {
             Action::Run(line) if line.trim().is_empty() => self,
             Action::Run(line) => Rc::new(self.run(&line)),
             Action::TogglePlay => {
-                let mut next = (*self).clone();
+                // Pausing catches up with any refresh the animation loop held back.
+                let mut next = self.refreshed();
                 next.playing = !self.playing;
                 Rc::new(next)
             }

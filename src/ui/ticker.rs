@@ -73,20 +73,38 @@ impl Drop for Ticker {
     }
 }
 
-/// Frame timestamps for the frame-time harness: with `?bench` in the URL the page appends every
-/// animation frame's timestamp to `window.__kafkascopeFrames`, which a headless browser reads.
-pub fn record_frame(timestamp: f64) {
+/// The frame-time harness: with `?bench` in the URL the page appends every animation frame's
+/// timestamp to `window.__kafkascopeFrames` and the time its own work took (run the core,
+/// refresh, render, paint) to `window.__kafkascopeWork`, which a headless browser reads
+/// (`scripts/e2e.sh --frames`).
+pub fn record_frame(timestamp: f64, work_ms: f64) {
     thread_local! {
-        static FRAMES: Option<js_sys::Array> = bench_array();
+        static ARRAYS: Option<(js_sys::Array, js_sys::Array)> = bench_arrays();
     }
-    FRAMES.with(|frames| {
-        if let Some(frames) = frames {
+    ARRAYS.with(|arrays| {
+        if let Some((frames, work)) = arrays {
             frames.push(&timestamp.into());
+            work.push(&work_ms.into());
         }
     });
 }
 
-fn bench_array() -> Option<js_sys::Array> {
+/// Whether the frame-time harness is on (so the loop only reads the clock when it is).
+pub fn benchmarking() -> bool {
+    thread_local! {
+        static ON: bool = bench_arrays().is_some();
+    }
+    ON.with(|on| *on)
+}
+
+/// Milliseconds from the page's performance clock.
+pub fn performance_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+fn bench_arrays() -> Option<(js_sys::Array, js_sys::Array)> {
     let window = web_sys::window()?;
     let search = window.location().search().ok()?;
     if !search
@@ -96,7 +114,18 @@ fn bench_array() -> Option<js_sys::Array> {
     {
         return None;
     }
+    // Both arrays live on `window`; a second call finds them there.
+    if let (Ok(frames), Ok(work)) = (
+        js_sys::Reflect::get(&window, &"__kafkascopeFrames".into()),
+        js_sys::Reflect::get(&window, &"__kafkascopeWork".into()),
+    ) {
+        if frames.is_array() && work.is_array() {
+            return Some((frames.into(), work.into()));
+        }
+    }
     let frames = js_sys::Array::new();
+    let work = js_sys::Array::new();
     js_sys::Reflect::set(&window, &"__kafkascopeFrames".into(), &frames).ok()?;
-    Some(frames)
+    js_sys::Reflect::set(&window, &"__kafkascopeWork".into(), &work).ok()?;
+    Some((frames, work))
 }
