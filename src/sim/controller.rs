@@ -232,7 +232,12 @@ impl Controller {
                     let registered: Vec<BrokerId> = ctx.metadata.brokers.keys().copied().collect();
                     for b in registered {
                         if self.zk_sessions.contains_key(&b) {
-                            ctx.metadata.brokers.get_mut(&b).expect("listed").fenced = false;
+                            // A new controller starts from a fresh context: no broker is
+                            // shutting down until it asks this controller
+                            // (ControllerContext.resetContext clears shuttingDownBrokerIds).
+                            let r = ctx.metadata.brokers.get_mut(&b).expect("listed");
+                            r.fenced = false;
+                            r.in_controlled_shutdown = false;
                         } else {
                             self.fence(b, ctx, out, "not registered in ZooKeeper");
                         }
