@@ -746,3 +746,27 @@ async fn forms_and_buttons_become_script_lines() {
         assert!(lines.iter().any(|l| l == want), "{want} in {lines:?}");
     }
 }
+
+#[wasm_bindgen_test]
+async fn consumers_join_the_diagram() {
+    let root = mount().await;
+    console(&root, "consumer create c1 group.id=billing topics=orders").await;
+    let node = one(&root, "svg [data-node=\"consumer-0\"]");
+    assert!(node.text_content().unwrap().contains("c1"));
+    // Joining the group: FindCoordinator, JoinGroup, SyncGroup travel as group messages.
+    let mut saw_group = false;
+    for _ in 0..300 {
+        click(&root, "[data-action=\"step\"]").await;
+        if !tokens(&root, ".f-group").is_empty() {
+            saw_group = true;
+            break;
+        }
+    }
+    assert!(saw_group, "a consumer-group message was drawn");
+    console(&root, "advance 10s").await;
+    let text = one(&root, "svg [data-node=\"consumer-0\"]")
+        .text_content()
+        .unwrap();
+    assert!(text.contains("billing"), "{text}");
+    assert!(!text.ends_with(" 0"), "the group has a generation: {text}");
+}

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use crate::sim::consumer::ConsumerState;
 use crate::sim::{
     BrokerId, BrokerState, ControllerMode, NodeId, PartitionDescription, Simulation,
     TopicPartition, TraceKind,
@@ -92,6 +93,18 @@ pub struct ProducerView {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+pub struct ConsumerView {
+    pub name: Rc<str>,
+    pub index: u32,
+    pub group: String,
+    pub running: bool,
+    pub generation: i32,
+    pub assigned: usize,
+    /// The group's leader (it computes the assignment).
+    pub group_leader: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct TopicView {
     pub name: String,
     pub partitions: usize,
@@ -131,6 +144,7 @@ pub struct View {
     pub topics: Rc<[TopicView]>,
     pub controller: Rc<ControllerView>,
     pub producers: Rc<[ProducerView]>,
+    pub consumers: Rc<[ConsumerView]>,
     pub trace: Rc<TraceView>,
 }
 
@@ -275,6 +289,24 @@ impl View {
             _ => producers.into(),
         };
 
+        let consumers: Vec<ConsumerView> = sim
+            .consumers
+            .iter()
+            .map(|c| ConsumerView {
+                name: c.name.clone(),
+                index: c.index,
+                group: c.config.group_id.clone(),
+                running: matches!(c.state, ConsumerState::Running),
+                generation: c.generation,
+                assigned: c.assignment.len(),
+                group_leader: c.is_leader,
+            })
+            .collect();
+        let consumers: Rc<[ConsumerView]> = match previous {
+            Some(p) if *p.consumers == *consumers => p.consumers.clone(),
+            _ => consumers.into(),
+        };
+
         let trace_hash = sim.trace.hash();
         let trace_total = sim.trace.events.len();
         let trace = match previous {
@@ -309,6 +341,7 @@ impl View {
             topics,
             controller,
             producers,
+            consumers,
             trace,
         }
     }
@@ -335,6 +368,7 @@ pub enum Row {
     Controllers,
     Brokers,
     Producers,
+    Consumers,
 }
 
 pub const DIAGRAM_WIDTH: f64 = 800.0;
@@ -350,6 +384,7 @@ impl Layout {
         brokers: &[BrokerId],
         voters: &[i32],
         producers: usize,
+        consumers: usize,
     ) -> Layout {
         let mut nodes = BTreeMap::new();
         let mut rows = Vec::new();
@@ -391,6 +426,13 @@ impl Layout {
                 nodes.insert(NodeId::Producer(i as u32), (spread(producers, i), y));
             }
         }
+        if consumers > 0 {
+            y += ROW_GAP * 0.8;
+            rows.push((Row::Consumers, y));
+            for i in 0..consumers {
+                nodes.insert(NodeId::Consumer(i as u32), (spread(consumers, i), y));
+            }
+        }
         Layout {
             width: DIAGRAM_WIDTH,
             height: y + 40.0,
@@ -402,7 +444,13 @@ impl Layout {
     pub fn of(sim: &Simulation) -> Layout {
         let brokers: Vec<BrokerId> = sim.brokers.keys().copied().collect();
         let voters: Vec<i32> = sim.controller.voters.iter().map(|v| v.id).collect();
-        Layout::new(sim.controller.mode, &brokers, &voters, sim.producers.len())
+        Layout::new(
+            sim.controller.mode,
+            &brokers,
+            &voters,
+            sim.producers.len(),
+            sim.consumers.len(),
+        )
     }
 
     pub fn pos(&self, node: NodeId) -> Option<(f64, f64)> {

@@ -17,7 +17,13 @@ pub fn NetworkDiagram() -> Html {
     let view = &app.view;
     let brokers: Vec<i32> = view.brokers.iter().map(|b| b.id).collect();
     let voters: Vec<i32> = view.controller.voters.iter().map(|v| v.id).collect();
-    let layout = Layout::new(view.mode, &brokers, &voters, view.producers.len());
+    let layout = Layout::new(
+        view.mode,
+        &brokers,
+        &voters,
+        view.producers.len(),
+        view.consumers.len(),
+    );
 
     // Paint after every render: the snapshot may have moved, and tests read the DOM right after.
     {
@@ -37,6 +43,7 @@ pub fn NetworkDiagram() -> Html {
                 { controllers(t, view, &layout) }
                 { for view.brokers.iter().map(|b| broker_node(t, b, &layout, box_width)) }
                 { producers(view, &layout) }
+                { consumers(t, view, &layout) }
                 <g class="tokens" aria-hidden="true" ref={app.engine.layer.clone()}></g>
             </svg>
             if app.engine.reduced_motion() {
@@ -52,6 +59,7 @@ fn row_label(t: &Texts, mode: ControllerMode, row: Row, y: f64) -> Html {
         (Row::Controllers, ControllerMode::Zookeeper) => t.mode_zookeeper,
         (Row::Brokers, _) => t.row_brokers,
         (Row::Producers, _) => t.row_producers,
+        (Row::Consumers, _) => t.row_consumers,
     };
     html! {
         <text class="row-label" x="12" y={px(y + 4.0).to_string()}>{ text }</text>
@@ -144,6 +152,27 @@ fn producers(view: &View, layout: &Layout) -> Html {
                         <rect class="shape" x="-50" y="-20" width="100" height="40" rx="8" />
                         <text class="node-name" y="-2">{ p.name.to_string() }</text>
                         <text class="node-sub" y="13">{ format!("acks={acks}") }</text>
+                    </g>
+                }
+        }) }
+    }
+}
+
+fn consumers(t: &Texts, view: &View, layout: &Layout) -> Html {
+    html! {
+        { for view.consumers.iter().map(|c| {
+                let (x, y) = layout.pos(NodeId::Consumer(c.index)).unwrap_or_default();
+                let sub = fill(t.consumer_sub, &[("group", &c.group), ("generation", &c.generation)]);
+                html! {
+                    <g key={c.index} class={classes!("node", "consumer", (!c.running).then_some("down"))}
+                        data-node={format!("consumer-{}", c.index)}
+                        transform={format!("translate({} {})", px(x), px(y))}>
+                        <rect class="shape" x="-56" y="-20" width="112" height="40" rx="20" />
+                        <text class="node-name" y="-2">
+                            if c.group_leader { <tspan class="star">{ "★ " }</tspan> }
+                            { c.name.to_string() }
+                        </text>
+                        <text class="node-sub" y="13">{ sub }</text>
                     </g>
                 }
         }) }

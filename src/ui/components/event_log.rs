@@ -38,7 +38,11 @@ fn node_name(view: &View, lang: crate::ui::i18n::Lang, node: NodeId) -> String {
             .iter()
             .find(|p| p.index == i)
             .map_or_else(|| node.to_string(), |p| p.name.to_string()),
-        NodeId::Consumer(_) => node.to_string(),
+        NodeId::Consumer(i) => view
+            .consumers
+            .iter()
+            .find(|c| c.index == i)
+            .map_or_else(|| node.to_string(), |c| c.name.to_string()),
     }
 }
 
