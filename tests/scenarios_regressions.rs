@@ -150,15 +150,14 @@ fn zookeeper_failover_forgets_controlled_shutdowns_asked_of_the_old_controller()
     assert!(!sim.metadata.brokers[&2].in_controlled_shutdown);
 }
 
-/// Known bug, not fixed (see docs/FAULTS.md): in ZooKeeper mode a broker's ZooKeeper session
-/// outlives its process. The controller broker is killed while another broker's registration
-/// notice is on its way to it; restarted within zookeeper.session.timeout.ms, it keeps the
-/// controller role (same session), the notice is never sent again, and the other broker stays
-/// fenced forever. In Kafka the restarted process has a new session; the old one expires, which
-/// elects a controller that reads /brokers/ids afresh. Fixing it means modelling sessions per
-/// process incarnation (broker, controller and heartbeat payload), beyond a local fix.
+/// Found by `fault_schedules` (idempotent class, seed 581; brokers stayed fenced to the end).
+/// ZooKeeper sessions were per broker id, not per process: the controller broker was killed
+/// while another broker's registration notice was on its way to it, restarted within
+/// zookeeper.session.timeout.ms and kept the controller role on the old session; the notice was
+/// never sent again and the other broker stayed fenced for good. A restarted process now cannot
+/// take the session over (NodeExists on /brokers/ids/N) until the old one expires, which also
+/// elects a new controller that reads /brokers/ids afresh.
 #[test]
-#[ignore = "known model bug: ZooKeeper sessions survive a broker process restart"]
 fn zookeeper_restarted_controller_does_not_leave_a_broker_fenced_forever() {
     let sim = run("cluster brokers=3 mode=zookeeper
         broker stop 1
@@ -175,5 +174,48 @@ fn zookeeper_restarted_controller_does_not_leave_a_broker_fenced_forever() {
             "broker {} is running but fenced",
             b.id
         );
+    }
+}
+
+/// Found while reading a fault schedule's trace (the HW of a partition stuck for minutes). A
+/// broker killed and started again within its session timeout kept its old registration: the
+/// controller never fenced it, so the restarted process, which had lost its in-memory leadership,
+/// never got metadata again and its partitions stayed unavailable for good. In Kafka the new
+/// process is a new registration (KRaft: DUPLICATE_BROKER_REGISTRATION until the old session
+/// times out; ZooKeeper: NodeExists until the old session expires); then it is fenced, registers
+/// afresh and gets the metadata.
+#[test]
+fn a_broker_killed_and_restarted_at_once_rejoins_and_its_partitions_serve_again() {
+    for mode in ["kraft", "zookeeper"] {
+        let mut sim = run(&format!(
+            "seed 3
+            cluster brokers=3 mode={mode}
+            topic create t partitions=1 replication-factor=3 min.insync.replicas=2
+            producer create p acks=all linger.ms=0 delivery.timeout.ms=10m
+            advance 1s"
+        ));
+        let leader = sim.metadata.topics["t"].partitions[0]
+            .leader
+            .expect("a leader");
+        apply(
+            &mut sim,
+            &format!("broker kill {leader}\nbroker start {leader}\nadvance 1s\nproduce p t value=after-restart\nadvance 60s"),
+        );
+        assert_eq!(
+            sim.producers[0].acked.len(),
+            1,
+            "{mode}: the record written after the restart is acknowledged"
+        );
+        let p = &sim.metadata.topics["t"].partitions[0];
+        assert_eq!(
+            p.isr.len(),
+            3,
+            "{mode}: the restarted broker is back in the ISR"
+        );
+        assert!(sim
+            .brokers
+            .values()
+            .all(|b| !sim.metadata.brokers[&b.id].fenced));
+        assert!(sim.invariants.violations.is_empty());
     }
 }

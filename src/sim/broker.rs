@@ -254,6 +254,7 @@ impl Broker {
                         to,
                         Payload::BrokerHeartbeat {
                             broker: self.id,
+                            incarnation: self.incarnation,
                             want_shutdown: self.shutting_down,
                         },
                     );

@@ -41,6 +41,10 @@ pub struct Controller {
     pub epoch: i32,
     /// ZooKeeper mode: ZooKeeper's live sessions (/brokers/ids) and their last ping.
     pub zk_sessions: BTreeMap<BrokerId, u64>,
+    /// The broker process incarnation each registration belongs to (KRaft: the registered
+    /// incarnation id; ZooKeeper mode: the process that owns the session). A restarted process
+    /// cannot take over while the previous one's session lives.
+    pub registered_incarnation: BTreeMap<BrokerId, u32>,
 }
 
 /// What the controller may touch while handling an event.
@@ -87,6 +91,7 @@ impl Controller {
             active: None,
             epoch: 0,
             zk_sessions: BTreeMap::new(),
+            registered_incarnation: (1..=config.brokers as BrokerId).map(|b| (b, 0)).collect(),
         }
     }
 
@@ -151,11 +156,17 @@ impl Controller {
         match msg.payload {
             Payload::BrokerHeartbeat {
                 broker,
+                incarnation,
                 want_shutdown,
             } => {
                 if msg.to == NodeId::ZooKeeper {
-                    self.zk_ping(broker, ctx, out);
+                    self.zk_ping(broker, incarnation, ctx, out);
                 } else if to_active {
+                    if self.mode == ControllerMode::Kraft
+                        && !self.kraft_registration(broker, incarnation, ctx, out)
+                    {
+                        return;
+                    }
                     self.on_heartbeat(msg.from, broker, want_shutdown, ctx, out);
                 }
             }
@@ -430,8 +441,50 @@ impl Controller {
         }
     }
 
-    /// ZooKeeper: a broker's session starts (first ping after a restart) or pings.
-    fn zk_ping(&mut self, broker: BrokerId, ctx: &mut Ctx, out: &mut Out) {
+    /// KRaft `ClusterControlManager.registerBroker`: a heartbeat from a new process incarnation
+    /// is a new registration. While the previous incarnation's registration is live (unfenced:
+    /// its session has not timed out) it is refused (DUPLICATE_BROKER_REGISTRATION) and the new
+    /// process retries; once the old one is fenced the new one registers and is unfenced with
+    /// the whole metadata image. Returns whether the heartbeat goes on to be handled.
+    fn kraft_registration(
+        &mut self,
+        broker: BrokerId,
+        incarnation: u32,
+        ctx: &mut Ctx,
+        out: &mut Out,
+    ) -> bool {
+        let Some(r) = ctx.metadata.brokers.get(&broker) else {
+            return true;
+        };
+        match self.registered_incarnation.get(&broker) {
+            Some(&i) if i == incarnation => true,
+            Some(_) if !r.fenced => {
+                if let Some(me) = self.active_node() {
+                    out.trace(
+                        me,
+                        TraceKind::Controller,
+                        format!("Broker {broker} registration refused: DUPLICATE_BROKER_REGISTRATION (the previous broker {broker} process is still registered until its session times out)"),
+                    );
+                }
+                false
+            }
+            _ => {
+                self.registered_incarnation.insert(broker, incarnation);
+                true
+            }
+        }
+    }
+
+    /// ZooKeeper: a broker's session starts (first ping after a restart) or pings. A restarted
+    /// process cannot register /brokers/ids/N while the previous process's session still holds
+    /// it (NodeExists): its pings go unanswered until that session expires.
+    fn zk_ping(&mut self, broker: BrokerId, incarnation: u32, ctx: &mut Ctx, out: &mut Out) {
+        if self.zk_sessions.contains_key(&broker)
+            && self.registered_incarnation.get(&broker) != Some(&incarnation)
+        {
+            return;
+        }
+        self.registered_incarnation.insert(broker, incarnation);
         let new_session = self.zk_sessions.insert(broker, ctx.now_ms).is_none();
         if !new_session {
             return;

@@ -102,6 +102,9 @@ pub enum Payload {
     /// KRaft: broker → active controller. ZooKeeper mode: the session ping to ZooKeeper.
     BrokerHeartbeat {
         broker: BrokerId,
+        /// The broker process's incarnation (KRaft's incarnation id; in ZooKeeper mode the
+        /// session that process opened): a restarted process is a new registration.
+        incarnation: u32,
         want_shutdown: bool,
     },
     BrokerHeartbeatResponse {
