@@ -424,17 +424,31 @@ pub fn generate_into(
     Ok((sim, settled))
 }
 
-/// Every broker runs (none shutting down), every partition has a leader, no producer has
-/// records pending.
+/// Every broker runs (none shutting down), every partition has a leader that acts as leader
+/// (its process leads the partition in that epoch), no producer has records pending.
 fn is_settled(sim: &Simulation) -> bool {
+    let served = |tp: TopicPartition, leader: Option<i32>, epoch: i32| {
+        leader.is_some_and(|l| {
+            sim.brokers.get(&l).is_some_and(|b| {
+                b.state == BrokerState::Running
+                    && b.replicas
+                        .get(&tp)
+                        .is_some_and(|r| r.leading.is_some() && r.leader_epoch == epoch)
+            })
+        })
+    };
     sim.brokers
         .values()
         .all(|b| b.state == BrokerState::Running && !b.shutting_down)
-        && sim
-            .metadata
-            .topics
-            .values()
-            .all(|t| t.partitions.iter().all(|p| p.leader.is_some()))
+        && sim.metadata.topics.values().all(|t| {
+            t.partitions.iter().enumerate().all(|(i, p)| {
+                served(
+                    TopicPartition::new(t.name.clone(), i as i32),
+                    p.leader,
+                    p.leader_epoch,
+                )
+            })
+        })
         && sim.producers.iter().all(|p| p.pending_records() == 0)
 }
 
