@@ -224,6 +224,17 @@ impl Engine {
         let Some(document) = layer.owner_document() else {
             return;
         };
+        // Tokens belong to the group they were drawn in: should Yew ever replace that group,
+        // start again in the new one.
+        let moved = self.tokens.borrow().values().next().is_some_and(|token| {
+            !token
+                .group
+                .parent_node()
+                .is_some_and(|p| p.is_same_node(Some(&layer)))
+        });
+        if moved {
+            self.tokens.borrow_mut().clear();
+        }
 
         let layout = Layout::of(&sim);
         let relayout = self.layout.borrow().as_ref() != Some(&layout);
