@@ -397,3 +397,16 @@ fn every_scenario_file_runs_cleanly() {
     }
     assert!(count >= 3, "the scenario files are found");
 }
+
+#[test]
+fn network_latency_changes_delivery_times() {
+    let mut sim = run("topic create t partitions=1 replication-factor=1\nproducer create p linger.ms=0\nadvance 1s");
+    sim.apply_line("network latency 250ms").unwrap();
+    sim.apply_line("produce p t value=x").unwrap();
+    let m = sim
+        .in_flight()
+        .find(|m| m.payload.kind() == kafkascope::sim::MessageKind::Produce)
+        .expect("a produce in flight");
+    assert_eq!(m.deliver_at_ms - m.sent_at_ms, 250);
+    assert!(sim.apply_line("network latency 2m").is_err());
+}

@@ -62,6 +62,8 @@ pub enum Command {
     },
     NetworkIsolate(NodeRef),
     NetworkHeal(Option<NodeRef>),
+    /// The one-way latency of every link not slowed on its own.
+    NetworkLatency(u64),
     NetworkCut(NodeRef, NodeRef),
     NetworkSlow(NodeRef, NodeRef, u64),
     NetworkDrop {
@@ -503,6 +505,11 @@ impl Simulation {
                 }
             }
             Command::NetworkHeal(None) => {}
+            Command::NetworkLatency(ms) => {
+                if *ms > 60_000 {
+                    return Err(CommandError::invalid("latency must be at most 60s"));
+                }
+            }
             Command::ConsumerCreate { name, configs } => {
                 if self.consumer_index(name).is_some() || self.producer_index(name).is_some() {
                     return Err(CommandError::invalid(format!(
@@ -818,6 +825,16 @@ pub(crate) fn apply(sim: &mut Simulation, command: Command) -> Result<(), Comman
                 a,
                 TraceKind::Fault,
                 format!("link {a} <-> {b} slowed to {ms} ms"),
+            );
+        }
+        Command::NetworkLatency(ms) => {
+            // Messages already in flight keep their delivery time.
+            sim.network.latency_ms = ms;
+            sim.trace.push(
+                now,
+                NodeId::ZooKeeper,
+                TraceKind::Fault,
+                format!("network latency set to {ms} ms"),
             );
         }
         Command::NetworkDrop {

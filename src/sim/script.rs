@@ -315,6 +315,7 @@ pub fn parse(line: &str) -> Result<Option<Line>, CommandError> {
             let usage = "network isolate NODE | heal [NODE] | cut A B | slow A B LATENCY | drop KIND [count=N] [from=A] [to=B] | latency DURATION";
             match pos.first().map(String::as_str) {
                 Some("isolate") if pos.len() == 2 && pairs.is_empty() => Command::NetworkIsolate(parse_node(&pos[1])?),
+                Some("latency") if pos.len() == 2 && pairs.is_empty() => Command::NetworkLatency(duration(&pos[1])?),
                 Some("heal") if pos.len() <= 2 && pairs.is_empty() => Command::NetworkHeal(pos.get(1).map(|s| parse_node(s)).transpose()?),
                 Some("cut") if pos.len() == 3 && pairs.is_empty() => Command::NetworkCut(parse_node(&pos[1])?, parse_node(&pos[2])?),
                 Some("slow") if pos.len() == 4 && pairs.is_empty() => {
