@@ -8,7 +8,8 @@ const USAGE: &str = "usage:
   kafka-sim partition --key KEY --partitions N       the partition Kafka's default partitioner picks
   kafka-sim offsets-partition --group GROUP          the __consumer_offsets partition of a group
   kafka-sim assign < input.json                      one run of a consumer assignor
-  kafka-sim bench [--records N]                      end-to-end speed: RF 3, acks=all, records/s";
+  kafka-sim bench [--records N]                      end-to-end speed, produce and consume, records/s
+  kafka-sim faults --class CLASS [--schedules N]     seeded fault schedules (docs/FAULTS.md)";
 
 /// Runs one invocation; returns the process exit code (0 ok, 2 usage or script error).
 pub fn run(args: &[String]) -> i32 {
@@ -48,6 +49,7 @@ fn dispatch(args: &[String]) -> Result<String, String> {
         }
         "partition" => super::hash::partition_cli(rest),
         "bench" => bench(rest),
+        "faults" => super::fault_schedule::cli(rest),
         "offsets-partition" => super::hash::offsets_partition_cli(rest),
         "assign" => {
             let mut input = String::new();
