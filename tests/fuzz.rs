@@ -285,20 +285,33 @@ fn parser_never_panics() {
 /// (a) Running mutated scripts never panics, and a script that runs leaves no invariant broken.
 #[test]
 fn mutated_scripts_run_without_panic() {
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    static RAN: AtomicUsize = AtomicUsize::new(0);
+    static REFUSED: AtomicUsize = AtomicUsize::new(0);
     run_property(
         cases(100),
         mutated_script().prop_filter("cheap to run", |t| cheap_to_run(t)),
         |text| {
-            if let Ok(sim) = script::run(&text) {
-                prop_assert!(
-                    sim.invariants.violations.is_empty(),
-                    "{:?}",
-                    sim.invariants.violations
-                );
+            match script::run(&text) {
+                Ok(sim) => {
+                    RAN.fetch_add(1, Relaxed);
+                    prop_assert!(
+                        sim.invariants.violations.is_empty(),
+                        "{:?}",
+                        sim.invariants.violations
+                    );
+                }
+                Err(e) => {
+                    REFUSED.fetch_add(1, Relaxed);
+                    prop_assert!(e.line <= text.lines().count(), "{e}");
+                }
             }
             Ok(())
         },
     );
+    let (ran, refused) = (RAN.load(Relaxed), REFUSED.load(Relaxed));
+    println!("mutated scripts: {ran} ran to the end, {refused} refused with a line number");
+    assert!(ran > 0, "no mutated script ran to the end");
 }
 
 /// The long parser run (`PROPTEST_CASES=1000000 ... -- --ignored`): the same property as
@@ -575,6 +588,11 @@ fn random_valid_commands_never_panic_or_break_invariants() {
             ACKED.fetch_add(sim.producers.iter().map(|p| p.acked.len()).sum(), Relaxed);
             Ok(())
         },
+    );
+    println!(
+        "random commands: {} accepted, {} records acknowledged",
+        ACCEPTED.load(Relaxed),
+        ACKED.load(Relaxed)
     );
     assert!(
         ACCEPTED.load(Relaxed) > 100,

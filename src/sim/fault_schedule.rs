@@ -280,11 +280,10 @@ pub fn generate_into(
         sim: None,
         echo,
     };
-    let _ = writeln!(
-        w.script,
+    w.header(format!(
         "# kafkascope fault schedule: seed={seed} class={}",
         class.name()
-    );
+    ));
 
     // ---- the cluster ---------------------------------------------------------------------
     let brokers = range(&mut rng, 3, 6) as i32;
