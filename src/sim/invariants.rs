@@ -107,6 +107,17 @@ impl Simulation {
                 self.invariants
                     .leader_hw
                     .insert(key, (r.leader_epoch, r.high_watermark));
+                // Only the current leader's HW is compared: a zombie leader of an older epoch
+                // (isolated, not yet told) may hold a HW its former followers truncated below.
+                let current_epoch = self
+                    .metadata
+                    .topics
+                    .get(&r.tp.topic)
+                    .and_then(|t| t.partitions.get(r.tp.partition as usize))
+                    .map(|p| p.leader_epoch);
+                if current_epoch != Some(r.leader_epoch) {
+                    continue;
+                }
                 for m in &r.isr {
                     let Some(mb) = self
                         .brokers
