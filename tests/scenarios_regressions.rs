@@ -229,7 +229,6 @@ fn a_broker_killed_and_restarted_at_once_rejoins_and_its_partitions_serve_again(
 /// metadata version in updates and heartbeats (network, broker and controller), beyond a local
 /// fix.
 #[test]
-#[ignore = "known model bug: a metadata update lost to a network fault is never sent again"]
 fn a_broker_that_missed_a_metadata_update_catches_up_after_the_network_heals() {
     let sim = run("seed 1
         cluster brokers=3 controllers=1

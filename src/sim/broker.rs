@@ -62,6 +62,8 @@ pub struct Broker {
     pub shutting_down: bool,
     /// Every partition's leader and epoch as this broker's metadata says (answers Metadata).
     pub leader_image: BTreeMap<TopicPartition, (Option<BrokerId>, i32)>,
+    /// The metadata version applied without a gap (reported in heartbeats).
+    pub metadata_version: u64,
     /// The groups this broker coordinates (those whose `__consumer_offsets` partition it leads).
     pub coordinator: GroupCoordinator,
     next_request_id: u64,
@@ -81,6 +83,7 @@ impl Broker {
             controller: None,
             shutting_down: false,
             leader_image: BTreeMap::new(),
+            metadata_version: 0,
             coordinator: GroupCoordinator::default(),
             next_request_id: 0,
         }
@@ -148,6 +151,8 @@ impl Broker {
         self.state = BrokerState::Running;
         self.incarnation += 1;
         self.fenced_view.clear();
+        // A new process knows no metadata until the controller sends the image.
+        self.metadata_version = 0;
         self.start_timers(cfg, rng, out);
         out.trace(
             self.node(),
@@ -183,7 +188,16 @@ impl Broker {
                 request_id,
                 partitions,
             } => self.on_fetch_response(msg.from, request_id, partitions, now, cfg, out),
-            Payload::MetadataUpdate { partitions, fenced } => {
+            Payload::MetadataUpdate {
+                partitions,
+                fenced,
+                version,
+                full,
+            } => {
+                // Versions count only without a gap: a missed delta shows in the heartbeat.
+                if full || version == self.metadata_version + 1 {
+                    self.metadata_version = self.metadata_version.max(version);
+                }
                 self.on_metadata_update(partitions, fenced, now, cfg, out)
             }
             Payload::AlterPartitionResponse { tp, result } => {
@@ -256,6 +270,7 @@ impl Broker {
                             broker: self.id,
                             incarnation: self.incarnation,
                             want_shutdown: self.shutting_down,
+                            metadata_version: self.metadata_version,
                         },
                     );
                 }

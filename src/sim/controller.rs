@@ -158,6 +158,7 @@ impl Controller {
                 broker,
                 incarnation,
                 want_shutdown,
+                metadata_version,
             } => {
                 if msg.to == NodeId::ZooKeeper {
                     self.zk_ping(broker, incarnation, ctx, out);
@@ -168,6 +169,11 @@ impl Controller {
                         return;
                     }
                     self.on_heartbeat(msg.from, broker, want_shutdown, ctx, out);
+                    // A broker that missed an update (lost to a network fault) catches up.
+                    let live = ctx.metadata.brokers.get(&broker).is_some_and(|r| !r.fenced);
+                    if live && metadata_version < ctx.metadata.version {
+                        self.send_full_image(msg.from, ctx, out);
+                    }
                 }
             }
             Payload::AlterPartition {
@@ -885,6 +891,7 @@ impl Controller {
             })
             .collect();
         let fenced = Self::fenced_list(ctx);
+        ctx.metadata.version += 1;
         for &b in ctx.metadata.brokers.keys() {
             out.send(
                 me,
@@ -892,6 +899,8 @@ impl Controller {
                 Payload::MetadataUpdate {
                     partitions: partitions.clone(),
                     fenced: fenced.clone(),
+                    version: ctx.metadata.version,
+                    full: false,
                 },
             );
         }
@@ -926,6 +935,16 @@ impl Controller {
             })
             .collect();
         let fenced = Self::fenced_list(ctx);
-        out.send(me, to, Payload::MetadataUpdate { partitions, fenced });
+        let version = ctx.metadata.version;
+        out.send(
+            me,
+            to,
+            Payload::MetadataUpdate {
+                partitions,
+                fenced,
+                version,
+                full: true,
+            },
+        );
     }
 }

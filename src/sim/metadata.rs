@@ -64,6 +64,8 @@ pub struct BrokerRegistration {
 
 #[derive(Clone, Debug, Default)]
 pub struct ClusterMetadata {
+    /// Bumped by every change the controller propagates (the metadata log's end offset).
+    pub version: u64,
     pub topics: BTreeMap<String, TopicMetadata>,
     pub brokers: BTreeMap<BrokerId, BrokerRegistration>,
 }

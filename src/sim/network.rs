@@ -106,6 +106,9 @@ pub enum Payload {
         /// session that process opened): a restarted process is a new registration.
         incarnation: u32,
         want_shutdown: bool,
+        /// The metadata version the broker has applied without a gap (KRaft brokers report the
+        /// metadata offset they reached): a broker behind gets the whole image again.
+        metadata_version: u64,
     },
     BrokerHeartbeatResponse {
         fenced: bool,
@@ -125,6 +128,10 @@ pub enum Payload {
     MetadataUpdate {
         partitions: Vec<(TopicPartition, PartitionRegistration, TopicConfig)>,
         fenced: Vec<BrokerId>,
+        /// The metadata version this update brings the broker to (the metadata log offset).
+        version: u64,
+        /// A whole image rather than a delta.
+        full: bool,
     },
     /// KRaft quorum: a candidate asks for a vote; the answer; the winner's announcement.
     Vote {
