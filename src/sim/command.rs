@@ -356,6 +356,33 @@ impl Simulation {
         Ok(())
     }
 
+    /// A consumer subscribes only to existing user topics.
+    fn check_subscription(&self, topics: &[String]) -> Result<(), CommandError> {
+        match topics
+            .iter()
+            .find(|t| !self.metadata.topics.contains_key(*t) || *t == OFFSETS_TOPIC)
+        {
+            Some(t) => Err(CommandError::kafka(
+                KafkaError::UnknownTopicOrPartition,
+                format!("Topic {t} not present in metadata"),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// The named consumer exists and its process is up.
+    fn running_consumer(&self, name: &str) -> Result<(), CommandError> {
+        let i = self
+            .consumer_index(name)
+            .ok_or_else(|| CommandError::invalid(format!("no consumer named '{name}'")))?;
+        if self.consumers[i as usize].state != ConsumerState::Running {
+            return Err(CommandError::invalid(format!(
+                "consumer '{name}' is not running"
+            )));
+        }
+        Ok(())
+    }
+
     fn validate(&self, command: &Command) -> Result<(), CommandError> {
         match command {
             Command::BrokerAdd { id } => {
@@ -523,14 +550,7 @@ impl Simulation {
                 }
                 validate_client_name(name)?;
                 let (_, topics) = ConsumerConfig::from_pairs(configs)?;
-                for t in &topics {
-                    if !self.metadata.topics.contains_key(t) || t == OFFSETS_TOPIC {
-                        return Err(CommandError::kafka(
-                            KafkaError::UnknownTopicOrPartition,
-                            format!("Topic {t} not present in metadata"),
-                        ));
-                    }
-                }
+                self.check_subscription(&topics)?;
                 if self.controller.active.is_none()
                     && !self.metadata.topics.contains_key(OFFSETS_TOPIC)
                 {
@@ -544,38 +564,15 @@ impl Simulation {
             | Command::ConsumerCrash(name)
             | Command::ConsumerCommit(name)
             | Command::ConsumerPause(name)
-            | Command::ConsumerResume(name) => {
-                let i = self
-                    .consumer_index(name)
-                    .ok_or_else(|| CommandError::invalid(format!("no consumer named '{name}'")))?;
-                if self.consumers[i as usize].state != ConsumerState::Running {
-                    return Err(CommandError::invalid(format!(
-                        "consumer '{name}' is not running"
-                    )));
-                }
-            }
+            | Command::ConsumerResume(name) => self.running_consumer(name)?,
             Command::ConsumerSubscribe(name, topics) => {
-                let i = self
-                    .consumer_index(name)
-                    .ok_or_else(|| CommandError::invalid(format!("no consumer named '{name}'")))?;
-                if self.consumers[i as usize].state != ConsumerState::Running {
-                    return Err(CommandError::invalid(format!(
-                        "consumer '{name}' is not running"
-                    )));
-                }
+                self.running_consumer(name)?;
                 if topics.is_empty() {
                     return Err(CommandError::invalid(
                         "a consumer subscribes to at least one topic (topics=a,b)",
                     ));
                 }
-                for t in topics {
-                    if !self.metadata.topics.contains_key(t) || t == OFFSETS_TOPIC {
-                        return Err(CommandError::kafka(
-                            KafkaError::UnknownTopicOrPartition,
-                            format!("Topic {t} not present in metadata"),
-                        ));
-                    }
-                }
+                self.check_subscription(topics)?;
             }
             Command::TopicAddPartitions { name, partitions } => {
                 let Some(t) = self.metadata.topics.get(name) else {

@@ -71,6 +71,16 @@ pub fn is_controller_request(p: &Payload) -> bool {
     )
 }
 
+/// When a voter stands for election: the fetch timeout (it stopped hearing from the leader)
+/// plus a random backoff up to `controller.quorum.election.backoff.max.ms`.
+fn election_delay(ctx: &mut Ctx) -> u64 {
+    let b = &ctx.config.broker;
+    b.controller_quorum_fetch_timeout_ms
+        + ctx
+            .rng
+            .below(b.controller_quorum_election_backoff_max_ms.max(1))
+}
+
 impl Controller {
     pub fn new(config: &ClusterConfig) -> Self {
         let voters = match config.mode {
@@ -356,13 +366,7 @@ impl Controller {
                     return;
                 }
                 // If the vote fails (no majority alive), try again later.
-                let delay = ctx.config.broker.controller_quorum_fetch_timeout_ms
-                    + ctx.rng.below(
-                        ctx.config
-                            .broker
-                            .controller_quorum_election_backoff_max_ms
-                            .max(1),
-                    );
+                let delay = election_delay(ctx);
                 out.timer(
                     delay,
                     Timer::QuorumElection {
@@ -430,13 +434,7 @@ impl Controller {
     /// backoff before standing: the first to stand usually wins.
     fn schedule_elections(&mut self, ctx: &mut Ctx, out: &mut Out) {
         for v in self.voters.iter().filter(|v| v.alive) {
-            let delay = ctx.config.broker.controller_quorum_fetch_timeout_ms
-                + ctx.rng.below(
-                    ctx.config
-                        .broker
-                        .controller_quorum_election_backoff_max_ms
-                        .max(1),
-                );
+            let delay = election_delay(ctx);
             out.timer(
                 delay,
                 Timer::QuorumElection {

@@ -110,6 +110,21 @@ fn parse_commit_key(key: &str) -> Option<(String, TopicPartition)> {
     Some((group.to_string(), TopicPartition::new(topic, partition)))
 }
 
+/// Answers every SyncGroup waiting in the group.
+fn answer_syncs(
+    g: &mut Group,
+    node: NodeId,
+    out: &mut Out,
+    result: impl Fn(&Member) -> Result<Vec<TopicPartition>, KafkaError>,
+) {
+    for m in g.members.values_mut() {
+        if let Some(request_id) = m.awaiting_sync.take() {
+            let body = GroupResponse::SyncGroup(result(m));
+            out.send(node, m.from, Payload::GroupResponse { request_id, body });
+        }
+    }
+}
+
 impl GroupCoordinator {
     /// A commit was replicated: the offsets cache takes it.
     pub fn commit_completed(&mut self, group: &str, offsets: &[(TopicPartition, i64)]) {
@@ -418,20 +433,7 @@ impl Broker {
                                 TraceKind::Group,
                                 format!("[GroupCoordinator {}]: Assignment received from leader {member_id} for group {group} for generation {}. The group has {} members, 0 of which are static.", self.id, g.generation, g.members.len()),
                             );
-                            for m in g.members.values_mut() {
-                                if let Some(rid) = m.awaiting_sync.take() {
-                                    out.send(
-                                        node,
-                                        m.from,
-                                        Payload::GroupResponse {
-                                            request_id: rid,
-                                            body: GroupResponse::SyncGroup(Ok(m
-                                                .assignment
-                                                .clone())),
-                                        },
-                                    );
-                                }
-                            }
+                            answer_syncs(g, node, out, |m| Ok(m.assignment.clone()));
                         }
                     }
                     GroupState::Stable => {
@@ -632,18 +634,7 @@ impl Broker {
                 .unwrap_or(0);
             g.join_deadline_ms = now + if delay_ms > 0 { delay_ms } else { timeout };
             // Members in the middle of a sync learn of the new rebalance.
-            for m in g.members.values_mut() {
-                if let Some(rid) = m.awaiting_sync.take() {
-                    out.send(
-                        node,
-                        m.from,
-                        Payload::GroupResponse {
-                            request_id: rid,
-                            body: GroupResponse::SyncGroup(Err(KafkaError::RebalanceInProgress)),
-                        },
-                    );
-                }
-            }
+            answer_syncs(g, node, out, |_| Err(KafkaError::RebalanceInProgress));
         }
         let at = g.join_deadline_ms.saturating_sub(now);
         out.timer(
