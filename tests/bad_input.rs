@@ -47,6 +47,7 @@ const INVALID_CONFIG: Option<&str> = Some("INVALID_CONFIG");
 const UNKNOWN_TOPIC_OR_PARTITION: Option<&str> = Some("UNKNOWN_TOPIC_OR_PARTITION");
 const BROKER_NOT_AVAILABLE: Option<&str> = Some("BROKER_NOT_AVAILABLE");
 const TOPIC_ALREADY_EXISTS: Option<&str> = Some("TOPIC_ALREADY_EXISTS");
+const INVALID_TOPIC_EXCEPTION: Option<&str> = Some("INVALID_TOPIC_EXCEPTION");
 /// A script or validation error Kafka has no protocol error for.
 const NONE: Option<&str> = None;
 
@@ -69,9 +70,13 @@ fn invalid_commands_are_refused_with_kafka_errors_and_change_nothing() {
         ("topic create u partitions=2147483648 replication-factor=1", NONE, "partitions must be a number"),
         ("topic create u partitions=many replication-factor=1", NONE, "partitions must be a number"),
         ("topic create t partitions=1 replication-factor=1", TOPIC_ALREADY_EXISTS, "Topic 't' already exists."),
-        // Topic names (Kafka answers INVALID_TOPIC_EXCEPTION; see docs/FAULTS.md).
-        ("topic create a/b partitions=1 replication-factor=1", INVALID_CONFIG, "illegal"),
-        ("topic create .. partitions=1 replication-factor=1", INVALID_CONFIG, "cannot be \".\" or \"..\""),
+        // Topic names: Kafka's `Topic.validate`, INVALID_TOPIC_EXCEPTION (17), in its words.
+        ("topic create a/b partitions=1 replication-factor=1", INVALID_TOPIC_EXCEPTION, "Topic name \"a/b\" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'"),
+        ("topic create \"a b\" partitions=1 replication-factor=1", INVALID_TOPIC_EXCEPTION, "Topic name \"a b\" is illegal"),
+        ("topic create tópico partitions=1 replication-factor=1", INVALID_TOPIC_EXCEPTION, "other than ASCII alphanumerics"),
+        ("topic create .. partitions=1 replication-factor=1", INVALID_TOPIC_EXCEPTION, "Topic name cannot be \".\" or \"..\""),
+        ("topic create . partitions=1 replication-factor=1", INVALID_TOPIC_EXCEPTION, "Topic name cannot be \".\" or \"..\""),
+        ("topic create \"\" partitions=1 replication-factor=1", INVALID_TOPIC_EXCEPTION, "Topic name is illegal, it can't be empty"),
         // Topic config values of the wrong type or out of range.
         ("topic create u partitions=1 replication-factor=1 min.insync.replicas=0", INVALID_CONFIG, "Invalid value 0 for configuration min.insync.replicas"),
         ("topic create u partitions=1 replication-factor=1 min.insync.replicas=two", INVALID_CONFIG, "Invalid value two for configuration min.insync.replicas"),
@@ -202,6 +207,22 @@ fn every_limit_is_enforced() {
         INVALID_PARTITIONS,
         &format!("at most {MAX_PARTITIONS_PER_TOPIC} partitions per topic"),
     );
+    // Topic names: 249 characters are accepted, 250 are not (Kafka's `Topic.MAX_NAME_LENGTH`).
+    let long = "n".repeat(250);
+    refused(
+        &mut sim,
+        &format!("topic create {long} partitions=1 replication-factor=1"),
+        INVALID_TOPIC_EXCEPTION,
+        &format!(
+            "Topic name is illegal, it can't be longer than 249 characters, Topic name: {long}"
+        ),
+    );
+    let mut copy = sim.clone();
+    copy.apply_line(&format!(
+        "topic create {} partitions=1 replication-factor=1",
+        &long[..249]
+    ))
+    .expect("a 249-character name is legal");
     // MAX_ADVANCE_MS (a whole day is accepted; on a small cluster to keep the test quick).
     script::run(&format!(
         "cluster brokers=1 controllers=1\nadvance {MAX_ADVANCE_MS}ms"
@@ -253,6 +274,13 @@ fn every_limit_is_enforced() {
             "network slow 1 2 11m",
             "a link's latency must be at most 10m",
         ),
+        ("produce stop p", "producer 'p' has no rate running"),
+        ("produce stop p t", "producer 'p' has no rate running to t"),
+        ("produce stop nobody", "no producer named 'nobody'"),
+        ("produce stop", "usage: produce"),
+        ("produce stop p t u", "usage: produce"),
+        ("produce stop p count=3", "usage: produce"),
+        ("producer create stop", "'stop' is not a producer name"),
     ] {
         refused(&mut sim, line, NONE, says);
     }

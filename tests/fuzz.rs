@@ -357,6 +357,7 @@ enum Op {
         partition: Option<u8>,
         rate: Option<u32>,
     },
+    ProduceStop(usize, Option<usize>),
     BrokerKill(usize),
     BrokerStop(usize),
     BrokerStart(usize),
@@ -409,6 +410,8 @@ fn op() -> impl Strategy<Value = Op> {
                 partition,
                 rate,
             }),
+        1 => (any::<usize>(), proptest::option::of(any::<usize>()))
+            .prop_map(|(p, t)| Op::ProduceStop(p, t)),
         1 => any::<usize>().prop_map(Op::BrokerKill),
         1 => any::<usize>().prop_map(Op::BrokerStop),
         2 => any::<usize>().prop_map(Op::BrokerStart),
@@ -490,6 +493,13 @@ fn line_for(sim: &Simulation, op: &Op, topics: &mut usize, producers: &mut usize
             }
             if let Some(r) = rate {
                 l.push_str(&format!(" rate={r}/s"));
+            }
+            l
+        }
+        Op::ProduceStop(p, t) => {
+            let mut l = format!("produce stop p{}", p % (*producers).max(1));
+            if let Some(t) = t {
+                l.push_str(&format!(" t{}", t % (*topics).max(1)));
             }
             l
         }

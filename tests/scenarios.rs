@@ -410,3 +410,48 @@ fn network_latency_changes_delivery_times() {
     assert_eq!(m.deliver_at_ms - m.sent_at_ms, 250);
     assert!(sim.apply_line("network latency 2m").is_err());
 }
+
+#[test]
+fn produce_stop_ends_a_steady_rate() {
+    let mut sim = run("seed 2
+        topic create a partitions=1 replication-factor=3
+        topic create b partitions=1 replication-factor=3
+        producer create p acks=all linger.ms=0
+        advance 1s
+        produce p a count=100000 rate=100/s
+        produce p b count=100000 rate=100/s
+        advance 2s");
+    let before = acked(&sim, "p");
+    assert!(
+        (390..=410).contains(&before),
+        "{before} acknowledged in 2 s"
+    );
+    // One topic's rate stops, the other goes on.
+    apply(&mut sim, "produce stop p a\nadvance 2s");
+    let to = |sim: &Simulation, t: &str| {
+        sim.producers[0]
+            .acked
+            .iter()
+            .filter(|r| &*r.topic == t)
+            .count()
+    };
+    let (a, b) = (to(&sim, "a"), to(&sim, "b"));
+    assert!((195..=205).contains(&a), "a stopped at ~200, got {a}");
+    assert!((395..=405).contains(&b), "b went on to ~400, got {b}");
+    // Then every rate: nothing more is sent, nothing is left pending.
+    apply(&mut sim, "produce stop p\nadvance 5s");
+    let total = acked(&sim, "p");
+    assert!(
+        total <= a + b + 2,
+        "{total} after stopping ({a} + {b} before)"
+    );
+    assert_eq!(sim.producers[0].pending_records(), 0);
+    assert!(sim
+        .trace
+        .events
+        .iter()
+        .any(|e| e.text.contains("application stopped sending")));
+    // Nothing left to stop.
+    let e = sim.apply_line("produce stop p").unwrap_err();
+    assert!(e.message.contains("has no rate running"), "{e}");
+}

@@ -60,6 +60,12 @@ pub enum Command {
         /// Records per second; all at once when absent.
         rate: Option<f64>,
     },
+    /// `produce stop PRODUCER [TOPIC]`: end the producer's steady rates (of one topic), as an
+    /// application stops calling send(); records already sent go on.
+    ProduceStop {
+        producer: String,
+        topic: Option<String>,
+    },
     NetworkIsolate(NodeRef),
     NetworkHeal(Option<NodeRef>),
     /// The one-way latency of every link not slowed on its own.
@@ -465,6 +471,11 @@ impl Simulation {
                     )));
                 }
                 validate_client_name(name)?;
+                if name == "stop" {
+                    return Err(CommandError::invalid(
+                        "'stop' is not a producer name: `produce stop NAME` stops a rate",
+                    ));
+                }
                 ProducerConfig::from_pairs(configs)?;
             }
             Command::Produce {
@@ -505,6 +516,17 @@ impl Simulation {
                             "rate must be between 0 and 1000000 records/s",
                         ));
                     }
+                }
+            }
+            Command::ProduceStop { producer, topic } => {
+                let i = self.producer_index(producer).ok_or_else(|| {
+                    CommandError::invalid(format!("no producer named '{producer}'"))
+                })?;
+                if self.producers[i as usize].rates_running(topic.as_deref()) == 0 {
+                    return Err(CommandError::invalid(match topic {
+                        Some(t) => format!("producer '{producer}' has no rate running to {t}"),
+                        None => format!("producer '{producer}' has no rate running"),
+                    }));
                 }
             }
             Command::NetworkIsolate(n) | Command::NetworkHeal(Some(n)) => {
@@ -785,6 +807,17 @@ pub(crate) fn apply(sim: &mut Simulation, command: Command) -> Result<(), Comman
             });
             sim.flush(out);
         }
+        Command::ProduceStop { producer, topic } => {
+            let index = sim.producer_index(&producer).expect("validated");
+            let p = &mut sim.producers[index as usize];
+            let unsent = p.stop_rates(topic.as_deref());
+            sim.trace.push(
+                now,
+                NodeId::Producer(index),
+                TraceKind::Produce,
+                format!("[Producer clientId={producer}] application stopped sending ({unsent} scheduled records not sent)"),
+            );
+        }
         Command::NetworkIsolate(n) => {
             let node = sim.resolve(&n)?;
             sim.network.isolated.insert(node);
@@ -981,9 +1014,10 @@ impl Simulation {
     }
 }
 
-/// Kafka's `Topic.validate`: 1-249 characters of `[a-zA-Z0-9._-]`, not "." or "..".
+/// Kafka's `Topic.validate`: 1-249 characters of `[a-zA-Z0-9._-]`, not "." or "..", refused
+/// with `InvalidTopicException` (INVALID_TOPIC_EXCEPTION) in Kafka's words.
 pub fn validate_topic_name(name: &str) -> Result<(), CommandError> {
-    let invalid = |why: String| Err(CommandError::kafka(KafkaError::InvalidConfig, why));
+    let invalid = |why: String| Err(CommandError::kafka(KafkaError::InvalidTopicException, why));
     if name.is_empty() {
         return invalid("Topic name is illegal, it can't be empty".into());
     }
@@ -992,7 +1026,7 @@ pub fn validate_topic_name(name: &str) -> Result<(), CommandError> {
     }
     if name.len() > 249 {
         return invalid(format!(
-            "Topic name is illegal, it can't be longer than 249 characters, topic name: {name}"
+            "Topic name is illegal, it can't be longer than 249 characters, Topic name: {name}"
         ));
     }
     if !name

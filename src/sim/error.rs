@@ -38,6 +38,7 @@ pub enum KafkaError {
     NotController,
     InvalidSessionTimeout,
     InconsistentGroupProtocol,
+    InvalidTopicException,
 }
 
 impl KafkaError {
@@ -72,6 +73,7 @@ impl KafkaError {
             NotController => 41,
             InvalidSessionTimeout => 26,
             InconsistentGroupProtocol => 23,
+            InvalidTopicException => 17,
             InvalidUpdateVersion => 108,
             IneligibleReplica => 107,
             DeliveryTimeout | NoOffsetForPartition => -1,
@@ -113,6 +115,7 @@ impl KafkaError {
             NotController => "NOT_CONTROLLER",
             InvalidSessionTimeout => "INVALID_SESSION_TIMEOUT",
             InconsistentGroupProtocol => "INCONSISTENT_GROUP_PROTOCOL",
+            InvalidTopicException => "INVALID_TOPIC_EXCEPTION",
         }
     }
 

@@ -428,6 +428,28 @@ impl Producer {
         }
     }
 
+    /// The steady rates (`produce ... rate=`) still sending, to `topic` or to any topic.
+    pub fn rates_running(&self, topic: Option<&str>) -> usize {
+        self.schedules
+            .values()
+            .filter(|s| topic.is_none_or(|t| s.send.topic == t))
+            .count()
+    }
+
+    /// `produce stop`: the application stops calling send() for these rates; returns the records
+    /// they had left. A timer already set for one finds it gone and does nothing.
+    pub fn stop_rates(&mut self, topic: Option<&str>) -> u64 {
+        let mut unsent = 0;
+        self.schedules.retain(|_, s| {
+            let stop = topic.is_none_or(|t| s.send.topic == t);
+            if stop {
+                unsent += s.remaining;
+            }
+            !stop
+        });
+        unsent
+    }
+
     fn on_schedule(&mut self, id: u64, ctx: &mut ProducerCtx, out: &mut Out) {
         let Some(s) = self.schedules.get_mut(&id) else {
             return;

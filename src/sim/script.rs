@@ -7,6 +7,7 @@
 //! topic create orders partitions=3 replication-factor=3 min.insync.replicas=2
 //! producer create p1 acks=all enable.idempotence=true linger.ms=0
 //! produce p1 orders key=user-1 value=hello count=10 rate=100/s partition=0
+//! produce stop p1          # stop p1's rates (or: produce stop p1 orders)
 //! broker kill 2            # also: broker stop|start|add [id]
 //! controller kill          # KRaft: the active controller (or an id); controller start 3000
 //! consumer create c1 group.id=g topics=orders auto.offset.reset=earliest processing=worker
@@ -252,7 +253,16 @@ pub fn parse(line: &str) -> Result<Option<Line>, CommandError> {
             }
         }
         "produce" => {
-            let usage = "produce PRODUCER TOPIC [key=K] [value=V] [count=N] [rate=R/s] [partition=P]";
+            let usage = "produce PRODUCER TOPIC [key=K] [value=V] [count=N] [rate=R/s] [partition=P] | produce stop PRODUCER [TOPIC]";
+            if pos.first().map(String::as_str) == Some("stop") {
+                if !(2..=3).contains(&pos.len()) || !pairs.is_empty() {
+                    return Err(err(format!("usage: {usage}")));
+                }
+                return Ok(Some(Line::Command(Command::ProduceStop {
+                    producer: pos[1].clone(),
+                    topic: pos.get(2).cloned(),
+                })));
+            }
             if pos.len() != 2 {
                 return Err(err(format!("usage: {usage}")));
             }
