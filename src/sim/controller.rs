@@ -18,6 +18,9 @@ use super::rng::SplitMix64;
 use super::trace::TraceKind;
 use super::{BrokerId, Out, Timer, TopicPartition};
 
+mod quorum;
+mod zookeeper;
+
 /// How often the active controller (or ZooKeeper) checks sessions.
 const SESSION_CHECK_INTERVAL_MS: u64 = 1_000;
 
@@ -69,16 +72,6 @@ pub fn is_controller_request(p: &Payload) -> bool {
             | Payload::VoteResponse { .. }
             | Payload::BeginQuorumEpoch { .. }
     )
-}
-
-/// When a voter stands for election: the fetch timeout (it stopped hearing from the leader)
-/// plus a random backoff up to `controller.quorum.election.backoff.max.ms`.
-fn election_delay(ctx: &mut Ctx) -> u64 {
-    let b = &ctx.config.broker;
-    b.controller_quorum_fetch_timeout_ms
-        + ctx
-            .rng
-            .below(b.controller_quorum_election_backoff_max_ms.max(1))
 }
 
 impl Controller {
@@ -211,113 +204,12 @@ impl Controller {
                     Payload::AlterPartitionResponse { tp, result },
                 );
             }
-            Payload::ZkWatch {
-                broker_change,
-                controller_gone,
-            } => {
-                let NodeId::Broker(me) = msg.to else { return };
-                if controller_gone && self.active.is_none() {
-                    out.send(
-                        msg.to,
-                        NodeId::ZooKeeper,
-                        Payload::ZkCreateController { broker: me },
-                    );
-                }
-                if let (Some((broker, alive)), true) = (broker_change, to_active) {
-                    if alive {
-                        self.unfence(broker, ctx, out);
-                    } else {
-                        self.fence(broker, ctx, out, "session expired");
-                    }
-                }
-            }
-            Payload::ZkCreateController { broker }
-                // ZooKeeper: the first create of the ephemeral /controller znode wins.
-                if self.active.is_none() && self.zk_sessions.contains_key(&broker) => {
-                    self.active = Some(broker);
-                    self.epoch += 1;
-                    for &b in self.zk_sessions.keys() {
-                        out.send(
-                            NodeId::ZooKeeper,
-                            NodeId::Broker(b),
-                            Payload::ZkControllerElected {
-                                controller: broker,
-                                epoch: self.epoch,
-                            },
-                        );
-                    }
-                }
-            Payload::ZkControllerElected { controller, epoch }
-                if msg.to == NodeId::Broker(controller) && self.active == Some(controller) => {
-                    out.trace(
-                        msg.to,
-                        TraceKind::Controller,
-                        format!("[Controller id={controller}] {controller} successfully elected as the controller. Epoch incremented to {epoch}"),
-                    );
-                    // onControllerFailover: read the live brokers from ZooKeeper, fail the
-                    // missing ones, then send everyone the full state.
-                    let registered: Vec<BrokerId> = ctx.metadata.brokers.keys().copied().collect();
-                    for b in registered {
-                        if self.zk_sessions.contains_key(&b) {
-                            // A new controller starts from a fresh context: no broker is
-                            // shutting down until it asks this controller
-                            // (ControllerContext.resetContext clears shuttingDownBrokerIds).
-                            let r = ctx.metadata.brokers.get_mut(&b).expect("listed");
-                            r.fenced = false;
-                            r.in_controlled_shutdown = false;
-                        } else {
-                            self.fence(b, ctx, out, "not registered in ZooKeeper");
-                        }
-                    }
-                    self.elect_offline(ctx, out);
-                    self.broadcast_all(ctx, out);
-                }
-            Payload::Vote { epoch } => {
-                let NodeId::Controller(me) = msg.to else {
-                    return;
-                };
-                let NodeId::Controller(candidate) = msg.from else {
-                    return;
-                };
-                let Some(v) = self.voters.iter_mut().find(|v| v.id == me) else {
-                    return;
-                };
-                let granted = epoch > v.epoch
-                    || (epoch == v.epoch && v.voted_for.is_none_or(|c| c == candidate));
-                if granted {
-                    v.epoch = epoch;
-                    v.voted_for = Some(candidate);
-                }
-                out.send(msg.to, msg.from, Payload::VoteResponse { epoch, granted });
-            }
-            Payload::VoteResponse { epoch, granted } => {
-                let (NodeId::Controller(me), NodeId::Controller(voter)) = (msg.to, msg.from) else {
-                    return;
-                };
-                let majority = self.voters.len() / 2 + 1;
-                let Some(v) = self.voters.iter_mut().find(|v| v.id == me) else {
-                    return;
-                };
-                if !granted || epoch != v.epoch || v.voted_for != Some(me) || self.active.is_some()
-                {
-                    return;
-                }
-                v.votes.insert(voter);
-                if v.votes.len() >= majority {
-                    self.become_active(me, epoch, ctx, out);
-                }
-            }
-            Payload::BeginQuorumEpoch { epoch, leader } => {
-                let NodeId::Controller(me) = msg.to else {
-                    return;
-                };
-                if let Some(v) = self.voters.iter_mut().find(|v| v.id == me) {
-                    if epoch >= v.epoch {
-                        v.epoch = epoch;
-                        v.voted_for = Some(leader);
-                    }
-                }
-            }
+            Payload::ZkWatch { .. }
+            | Payload::ZkCreateController { .. }
+            | Payload::ZkControllerElected { .. } => self.on_zookeeper(msg, to_active, ctx, out),
+            Payload::Vote { .. }
+            | Payload::VoteResponse { .. }
+            | Payload::BeginQuorumEpoch { .. } => self.on_quorum(msg, ctx, out),
             _ => {}
         }
     }
@@ -329,230 +221,9 @@ impl Controller {
                 out.timer(SESSION_CHECK_INTERVAL_MS, Timer::SessionCheck);
             }
             Timer::QuorumElection { voter, epoch } => {
-                if self.active.is_some() {
-                    return;
-                }
-                let Some(v) = self.voters.iter_mut().find(|v| v.id == voter && v.alive) else {
-                    return;
-                };
-                if v.epoch != epoch {
-                    return; // someone else's election moved on; its own timer covers a failure
-                }
-                // Become candidate: bump the epoch, vote for ourselves, ask the others.
-                v.epoch += 1;
-                v.voted_for = Some(voter);
-                v.votes = BTreeSet::from([voter]);
-                let new_epoch = v.epoch;
-                out.trace(
-                    NodeId::Controller(voter),
-                    TraceKind::Controller,
-                    format!("[RaftManager id={voter}] Completed transition to CandidateState(localId={voter}, epoch={new_epoch})"),
-                );
-                let others: Vec<i32> = self
-                    .voters
-                    .iter()
-                    .map(|v| v.id)
-                    .filter(|&id| id != voter)
-                    .collect();
-                for o in others {
-                    out.send(
-                        NodeId::Controller(voter),
-                        NodeId::Controller(o),
-                        Payload::Vote { epoch: new_epoch },
-                    );
-                }
-                if self.voters.len() == 1 {
-                    self.become_active(voter, new_epoch, ctx, out);
-                    return;
-                }
-                // If the vote fails (no majority alive), try again later.
-                let delay = election_delay(ctx);
-                out.timer(
-                    delay,
-                    Timer::QuorumElection {
-                        voter,
-                        epoch: new_epoch,
-                    },
-                );
+                self.on_quorum_election(voter, epoch, ctx, out)
             }
             _ => {}
-        }
-    }
-
-    fn become_active(&mut self, id: i32, epoch: i32, ctx: &mut Ctx, out: &mut Out) {
-        self.active = Some(id);
-        self.epoch = epoch;
-        out.trace(
-            NodeId::Controller(id),
-            TraceKind::Controller,
-            format!(
-                "[RaftManager id={id}] Completed transition to Leader(localId={id}, epoch={epoch})"
-            ),
-        );
-        for v in self.voters.iter().filter(|v| v.id != id) {
-            out.send(
-                NodeId::Controller(id),
-                NodeId::Controller(v.id),
-                Payload::BeginQuorumEpoch { epoch, leader: id },
-            );
-        }
-        // A new active controller starts every broker's session afresh.
-        for r in ctx.metadata.brokers.values_mut() {
-            r.last_heard_ms = ctx.now_ms;
-        }
-    }
-
-    /// KRaft: a voter process dies or comes back.
-    pub fn set_voter_alive(&mut self, id: i32, alive: bool, ctx: &mut Ctx, out: &mut Out) {
-        let Some(v) = self.voters.iter_mut().find(|v| v.id == id) else {
-            return;
-        };
-        v.alive = alive;
-        if !alive && self.active == Some(id) {
-            self.active = None;
-            out.trace(
-                NodeId::Controller(id),
-                TraceKind::Controller,
-                format!("[RaftManager id={id}] active controller {id} is gone"),
-            );
-        }
-        match self.active {
-            None => self.schedule_elections(ctx, out),
-            Some(leader) if alive => {
-                // A returning voter learns the current leader (it fetches from it).
-                let epoch = self.epoch;
-                if let Some(v) = self.voters.iter_mut().find(|v| v.id == id) {
-                    v.epoch = epoch;
-                    v.voted_for = Some(leader);
-                }
-            }
-            Some(_) => {}
-        }
-    }
-
-    /// Every live voter notices the missing leader after the fetch timeout, then waits a random
-    /// backoff before standing: the first to stand usually wins.
-    fn schedule_elections(&mut self, ctx: &mut Ctx, out: &mut Out) {
-        for v in self.voters.iter().filter(|v| v.alive) {
-            let delay = election_delay(ctx);
-            out.timer(
-                delay,
-                Timer::QuorumElection {
-                    voter: v.id,
-                    epoch: v.epoch,
-                },
-            );
-        }
-    }
-
-    /// KRaft `ClusterControlManager.registerBroker`: a heartbeat from a new process incarnation
-    /// is a new registration. While the previous incarnation's registration is live (unfenced:
-    /// its session has not timed out) it is refused (DUPLICATE_BROKER_REGISTRATION) and the new
-    /// process retries; once the old one is fenced the new one registers and is unfenced with
-    /// the whole metadata image. Returns whether the heartbeat goes on to be handled.
-    fn kraft_registration(
-        &mut self,
-        broker: BrokerId,
-        incarnation: u32,
-        ctx: &mut Ctx,
-        out: &mut Out,
-    ) -> bool {
-        let Some(r) = ctx.metadata.brokers.get(&broker) else {
-            return true;
-        };
-        match self.registered_incarnation.get(&broker) {
-            Some(&i) if i == incarnation => true,
-            Some(_) if !r.fenced => {
-                if let Some(me) = self.active_node() {
-                    out.trace(
-                        me,
-                        TraceKind::Controller,
-                        format!("Broker {broker} registration refused: DUPLICATE_BROKER_REGISTRATION (the previous broker {broker} process is still registered until its session times out)"),
-                    );
-                }
-                false
-            }
-            _ => {
-                self.registered_incarnation.insert(broker, incarnation);
-                true
-            }
-        }
-    }
-
-    /// ZooKeeper: a broker's session starts (first ping after a restart) or pings. A restarted
-    /// process cannot register /brokers/ids/N while the previous process's session still holds
-    /// it (NodeExists): its pings go unanswered until that session expires.
-    fn zk_ping(&mut self, broker: BrokerId, incarnation: u32, ctx: &mut Ctx, out: &mut Out) {
-        if self.zk_sessions.contains_key(&broker)
-            && self.registered_incarnation.get(&broker) != Some(&incarnation)
-        {
-            return;
-        }
-        self.registered_incarnation.insert(broker, incarnation);
-        let new_session = self.zk_sessions.insert(broker, ctx.now_ms).is_none();
-        if !new_session {
-            return;
-        }
-        out.trace(
-            NodeId::ZooKeeper,
-            TraceKind::Controller,
-            format!("[ZooKeeper] broker {broker} registered at /brokers/ids/{broker}"),
-        );
-        match self.active_node() {
-            // The controller's watch on /brokers/ids fires.
-            Some(c) => out.send(
-                NodeId::ZooKeeper,
-                c,
-                Payload::ZkWatch {
-                    broker_change: Some((broker, true)),
-                    controller_gone: false,
-                },
-            ),
-            // No controller: the new broker tries to become it.
-            None => out.send(
-                NodeId::ZooKeeper,
-                NodeId::Broker(broker),
-                Payload::ZkWatch {
-                    broker_change: None,
-                    controller_gone: true,
-                },
-            ),
-        }
-    }
-
-    /// ZooKeeper mode: a broker's session ended (expired, or closed by a clean shutdown). Its
-    /// ephemeral znodes go; if it was the controller, every live broker races for /controller.
-    pub fn zk_session_closed(&mut self, broker: BrokerId, ctx: &mut Ctx, out: &mut Out) {
-        if self.zk_sessions.remove(&broker).is_none() {
-            return;
-        }
-        let _ = ctx;
-        out.trace(
-            NodeId::ZooKeeper,
-            TraceKind::Controller,
-            format!("[ZooKeeper] session of broker {broker} closed; /brokers/ids/{broker} deleted"),
-        );
-        if self.active == Some(broker) {
-            self.active = None;
-            for &b in self.zk_sessions.keys() {
-                out.send(
-                    NodeId::ZooKeeper,
-                    NodeId::Broker(b),
-                    Payload::ZkWatch {
-                        broker_change: None,
-                        controller_gone: true,
-                    },
-                );
-            }
-        } else if let Some(c) = self.active_node() {
-            out.send(
-                NodeId::ZooKeeper,
-                c,
-                Payload::ZkWatch {
-                    broker_change: Some((broker, false)),
-                    controller_gone: false,
-                },
-            );
         }
     }
 
