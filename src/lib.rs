@@ -2,6 +2,7 @@
 //! and the page that animates it (`ui`, Yew, wasm32 only).
 
 pub mod sim;
+pub mod tour;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
