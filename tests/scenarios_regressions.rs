@@ -254,3 +254,114 @@ fn a_broker_that_missed_a_metadata_update_catches_up_after_the_network_heals() {
     );
     assert_eq!(sim.producers[0].acked.len(), 1);
 }
+
+/// Requests a broker holds when its process dies (an acks=all produce waiting for the HW, a
+/// consumer's long-poll fetch) get a connection reset at once, as a TCP peer going away gives;
+/// they used to wait for the client's request.timeout.ms (30 s).
+#[test]
+fn requests_held_by_a_dying_broker_get_a_connection_reset() {
+    let mut sim = run("seed 1
+        cluster brokers=3 controllers=1
+        topic create t partitions=1 replication-factor=3 min.insync.replicas=2
+        producer create p acks=all linger.ms=0 request.timeout.ms=30s
+        advance 1s");
+    assert_eq!(sim.metadata.topics["t"].partitions[0].leader, Some(1));
+    apply(
+        &mut sim,
+        "network cut 1 2
+        network cut 1 3
+        produce p t value=x
+        advance 100ms
+        broker kill 1
+        advance 50ms",
+    );
+    let reset_at = sim
+        .trace
+        .events
+        .iter()
+        .find(|e| e.text.contains("Error: NETWORK_EXCEPTION"))
+        .map(|e| e.at_ms);
+    assert!(
+        reset_at.is_some_and(|t| t <= 1_110),
+        "the held produce was reset when broker 1 died (at {reset_at:?})"
+    );
+    // The new leader is elected once broker 1's session times out (9 s); the retry lands then.
+    apply(&mut sim, "advance 11s");
+    assert_eq!(
+        sim.producers[0].acked.len(),
+        1,
+        "acknowledged after ~10 s, not 31 s"
+    );
+    assert!(!sim
+        .trace
+        .events
+        .iter()
+        .any(|e| e.text.contains("due to request timeout")));
+}
+
+#[test]
+fn a_consumer_fetch_held_by_a_dying_leader_is_reset() {
+    let mut sim = run("seed 1
+        cluster brokers=3 controllers=1
+        topic create t partitions=1 replication-factor=3
+        producer create p acks=all linger.ms=0
+        consumer create c group.id=g topics=t auto.offset.reset=earliest fetch.max.wait.ms=30s
+        advance 5s");
+    let leader = sim.metadata.topics["t"].partitions[0].leader.unwrap();
+    // The consumer's fetch waits at the leader (long poll) when the leader dies.
+    apply(
+        &mut sim,
+        &format!("broker kill {leader}\nadvance 12s\nproduce p t value=after\nadvance 2s"),
+    );
+    let processed: Vec<&str> = sim.consumers[0]
+        .processed
+        .iter()
+        .map(|r| &*r.value)
+        .collect();
+    assert_eq!(processed, ["after"], "read from the new leader within 14 s");
+}
+
+/// ZooKeeper mode: the controller broker resends LeaderAndIsr / UpdateMetadata a broker has not
+/// answered (after controller.socket.timeout.ms, 30 s), as Kafka's controller channel does. It
+/// used to push each update once: broker 2, elected leader of t-2 while cut off from the
+/// controller, never learned it and t-2 took no write for good.
+#[test]
+fn zookeeper_controller_resends_a_lost_leader_and_isr() {
+    let mut sim = run("seed 1
+        cluster brokers=3 mode=zookeeper
+        topic create t partitions=3 replication-factor=3
+        producer create p acks=all linger.ms=0 delivery.timeout.ms=10m
+        advance 1s");
+    assert_eq!(sim.controller.active, Some(1));
+    let t2 = &sim.metadata.topics["t"].partitions[2];
+    assert_eq!((t2.leader, t2.replicas.clone()), (Some(3), vec![3, 2, 1]));
+    apply(
+        &mut sim,
+        "network cut 1 2
+        broker stop 3
+        advance 2s
+        network heal
+        advance 1s
+        produce p t partition=2 value=x",
+    );
+    assert_eq!(sim.metadata.topics["t"].partitions[2].leader, Some(2));
+    assert!(sim.brokers[&2].replicas[&TopicPartition::new("t", 2)]
+        .leading
+        .is_none());
+    apply(&mut sim, "advance 20s");
+    assert!(
+        sim.producers[0].acked.is_empty(),
+        "not before the socket timeout"
+    );
+    apply(&mut sim, "advance 15s");
+    assert_eq!(
+        sim.producers[0].acked.len(),
+        1,
+        "acknowledged once broker 2 learned it leads"
+    );
+    assert!(sim
+        .trace
+        .events
+        .iter()
+        .any(|e| e.text.contains("fails to send request to broker 2")));
+}

@@ -11,7 +11,9 @@ use super::config::BrokerConfig;
 use super::coordinator::{GroupCoordinator, OFFSETS_TOPIC};
 use super::error::KafkaError;
 use super::log::{LogEntry, ProducerStamp};
-use super::network::{FetchPartition, FetchedPartition, Message, NodeId, Payload, ProduceBatch};
+use super::network::{
+    FetchPartition, FetchedPartition, Message, MessageKind, NodeId, Payload, ProduceBatch,
+};
 use super::producer_state::{last_sequence, BatchMetadata, SequenceCheck};
 use super::replica::{DelayedProduce, FollowerState, LeaderState, Replica};
 use super::rng::SplitMix64;
@@ -136,8 +138,45 @@ impl Broker {
         );
     }
 
-    /// The process dies (or stops): in-memory state goes, the logs stay on disk.
-    pub fn go_down(&mut self, state: BrokerState) {
+    /// The process dies (or stops): in-memory state goes, the logs stay on disk. Its sockets
+    /// close with it, so every request it held unanswered (long-poll fetches, acks=all produces
+    /// and offset commits waiting for the HW, JoinGroup and SyncGroup waiting for the rebalance)
+    /// gets a connection reset, as a TCP peer going away gives (unless the link is cut).
+    pub fn go_down(&mut self, state: BrokerState, out: &mut Out) {
+        let node = self.node();
+        let mut reset = |to: NodeId, request_id: u64, kind: MessageKind| {
+            out.send(
+                node,
+                to,
+                Payload::Disconnected {
+                    request_id,
+                    kind,
+                    refused: false,
+                },
+            )
+        };
+        for h in &self.held_fetches {
+            reset(h.from, h.request_id, MessageKind::Fetch);
+        }
+        for r in self.replicas.values() {
+            for d in r.leading.iter().flat_map(|l| &l.delayed) {
+                let kind = match d.commit {
+                    Some(_) => MessageKind::OffsetCommit,
+                    None => MessageKind::Produce,
+                };
+                reset(d.from, d.request_id, kind);
+            }
+        }
+        for g in self.coordinator.groups.values() {
+            for m in g.members.values() {
+                if let Some(request_id) = m.awaiting_join {
+                    reset(m.from, request_id, MessageKind::JoinGroup);
+                }
+                if let Some(request_id) = m.awaiting_sync {
+                    reset(m.from, request_id, MessageKind::SyncGroup);
+                }
+            }
+        }
         self.state = state;
         self.shutting_down = false;
         self.fetchers.clear();
@@ -201,7 +240,18 @@ impl Broker {
                 if full || version == self.metadata_version + 1 {
                     self.metadata_version = self.metadata_version.max(version);
                 }
-                self.on_metadata_update(partitions, fenced, now, cfg, out)
+                self.on_metadata_update(partitions, fenced, now, cfg, out);
+                // ZooKeeper mode: LeaderAndIsr / UpdateMetadata are requests the controller
+                // resends until answered (KRaft brokers report their version in heartbeats).
+                if self.heartbeat_target == Some(NodeId::ZooKeeper) {
+                    out.send(
+                        self.node(),
+                        msg.from,
+                        Payload::MetadataUpdateResponse {
+                            version: self.metadata_version,
+                        },
+                    );
+                }
             }
             Payload::AlterPartitionResponse { tp, result } => {
                 self.on_alter_partition_response(tp, result, now, cfg, out)
@@ -217,7 +267,7 @@ impl Broker {
                         self.id
                     ),
                 );
-                self.go_down(BrokerState::Stopped);
+                self.go_down(BrokerState::Stopped, out);
             }
             Payload::Metadata { request_id } => {
                 let leaders = self

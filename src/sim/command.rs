@@ -686,7 +686,9 @@ pub(crate) fn apply(sim: &mut Simulation, command: Command) -> Result<(), Comman
             );
             if b.controller.is_none() {
                 // No controller to ask: stop at once.
-                b.go_down(BrokerState::Stopped);
+                let mut out = Out::default();
+                b.go_down(BrokerState::Stopped, &mut out);
+                sim.flush(out);
                 sim.after_broker_down(id);
             } else {
                 // The next heartbeat carries the shutdown request; send one now.
@@ -703,16 +705,18 @@ pub(crate) fn apply(sim: &mut Simulation, command: Command) -> Result<(), Comman
             }
         }
         Command::BrokerKill(id) => {
+            let mut out = Out::default();
             sim.brokers
                 .get_mut(&id)
                 .expect("validated")
-                .go_down(BrokerState::Crashed);
+                .go_down(BrokerState::Crashed, &mut out);
             sim.trace.push(
                 now,
                 NodeId::Broker(id),
                 TraceKind::Broker,
                 format!("Broker {id} killed (kill -9)"),
             );
+            sim.flush(out);
             sim.after_broker_down(id);
         }
         Command::BrokerStart(id) => {

@@ -48,6 +48,9 @@ pub struct Controller {
     /// incarnation id; ZooKeeper mode: the process that owns the session). A restarted process
     /// cannot take over while the previous one's session lives.
     pub registered_incarnation: BTreeMap<BrokerId, u32>,
+    /// ZooKeeper mode: per broker, the metadata updates sent and not yet answered (version,
+    /// sent at), oldest first: the controller resends them (`zookeeper::ChannelManager`).
+    pub unanswered_updates: BTreeMap<BrokerId, std::collections::VecDeque<(u64, u64)>>,
 }
 
 /// What the controller may touch while handling an event.
@@ -68,6 +71,7 @@ pub fn is_controller_request(p: &Payload) -> bool {
             | Payload::ZkWatch { .. }
             | Payload::ZkCreateController { .. }
             | Payload::ZkControllerElected { .. }
+            | Payload::MetadataUpdateResponse { .. }
             | Payload::Vote { .. }
             | Payload::VoteResponse { .. }
             | Payload::BeginQuorumEpoch { .. }
@@ -95,6 +99,7 @@ impl Controller {
             epoch: 0,
             zk_sessions: BTreeMap::new(),
             registered_incarnation: (1..=config.brokers as BrokerId).map(|b| (b, 0)).collect(),
+            unanswered_updates: BTreeMap::new(),
         }
     }
 
@@ -207,6 +212,11 @@ impl Controller {
             Payload::ZkWatch { .. }
             | Payload::ZkCreateController { .. }
             | Payload::ZkControllerElected { .. } => self.on_zookeeper(msg, to_active, ctx, out),
+            Payload::MetadataUpdateResponse { version } => {
+                if let (true, NodeId::Broker(b)) = (to_active, msg.from) {
+                    self.channel_answered(b, version);
+                }
+            }
             Payload::Vote { .. }
             | Payload::VoteResponse { .. }
             | Payload::BeginQuorumEpoch { .. } => self.on_quorum(msg, ctx, out),
@@ -562,6 +572,7 @@ impl Controller {
         let fenced = Self::fenced_list(ctx);
         ctx.metadata.version += 1;
         for &b in ctx.metadata.brokers.keys() {
+            self.channel_sent(b, ctx.metadata.version, false, ctx.now_ms);
             out.send(
                 me,
                 NodeId::Broker(b),
@@ -587,7 +598,7 @@ impl Controller {
         self.broadcast(all, ctx, out);
     }
 
-    fn send_full_image(&mut self, to: NodeId, ctx: &mut Ctx, out: &mut Out) {
+    pub(crate) fn send_full_image(&mut self, to: NodeId, ctx: &mut Ctx, out: &mut Out) {
         let Some(me) = self.active_node() else { return };
         let partitions: Vec<_> = ctx
             .metadata
@@ -605,6 +616,9 @@ impl Controller {
             .collect();
         let fenced = Self::fenced_list(ctx);
         let version = ctx.metadata.version;
+        if let NodeId::Broker(b) = to {
+            self.channel_sent(b, version, true, ctx.now_ms);
+        }
         out.send(
             me,
             to,

@@ -534,6 +534,13 @@ impl Simulation {
                 }
             }
             Timer::SessionCheck | Timer::QuorumElection { .. } => {
+                let resend = matches!(timer, Timer::SessionCheck)
+                    && self.config.mode == ControllerMode::Zookeeper
+                    && self.controller.active.is_some_and(|c| {
+                        self.brokers
+                            .get(&c)
+                            .is_some_and(|b| b.state == BrokerState::Running)
+                    });
                 let mut ctx = controller::Ctx {
                     now_ms: self.now_ms,
                     config: &self.config,
@@ -541,6 +548,12 @@ impl Simulation {
                     rng: &mut self.rng,
                 };
                 self.controller.fire(timer, &mut ctx, &mut out);
+                // ZooKeeper mode: the controller broker's request threads resend what brokers
+                // have not answered.
+                if resend {
+                    self.controller
+                        .resend_unanswered_updates(&mut ctx, &mut out);
+                }
             }
             Timer::ConsumerPoll { consumer, .. }
             | Timer::ConsumerWorker { consumer, .. }

@@ -133,6 +133,12 @@ pub enum Payload {
         /// A whole image rather than a delta.
         full: bool,
     },
+    /// ZooKeeper mode: the broker's answer to the controller's LeaderAndIsr / UpdateMetadata,
+    /// with the metadata version it has applied without a gap. The controller resends what a
+    /// broker has not answered (`ControllerChannelManager`'s RequestSendThread).
+    MetadataUpdateResponse {
+        version: u64,
+    },
     /// KRaft quorum: a candidate asks for a vote; the answer; the winner's announcement.
     Vote {
         epoch: i32,
@@ -195,6 +201,7 @@ pub enum MessageKind {
     AlterPartition,
     AlterPartitionResponse,
     MetadataUpdate,
+    MetadataUpdateResponse,
     Vote,
     VoteResponse,
     BeginQuorumEpoch,
@@ -214,7 +221,7 @@ pub enum MessageKind {
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 27] = [
+    pub const ALL: [MessageKind; 28] = [
         MessageKind::Produce,
         MessageKind::ProduceResponse,
         MessageKind::Fetch,
@@ -226,6 +233,7 @@ impl MessageKind {
         MessageKind::AlterPartition,
         MessageKind::AlterPartitionResponse,
         MessageKind::MetadataUpdate,
+        MessageKind::MetadataUpdateResponse,
         MessageKind::Vote,
         MessageKind::VoteResponse,
         MessageKind::BeginQuorumEpoch,
@@ -257,6 +265,7 @@ impl MessageKind {
             MessageKind::AlterPartition => "alter-partition",
             MessageKind::AlterPartitionResponse => "alter-partition-response",
             MessageKind::MetadataUpdate => "metadata-update",
+            MessageKind::MetadataUpdateResponse => "metadata-update-response",
             MessageKind::Vote => "vote",
             MessageKind::VoteResponse => "vote-response",
             MessageKind::BeginQuorumEpoch => "begin-quorum-epoch",
@@ -295,6 +304,7 @@ impl Payload {
             Payload::AlterPartition { .. } => MessageKind::AlterPartition,
             Payload::AlterPartitionResponse { .. } => MessageKind::AlterPartitionResponse,
             Payload::MetadataUpdate { .. } => MessageKind::MetadataUpdate,
+            Payload::MetadataUpdateResponse { .. } => MessageKind::MetadataUpdateResponse,
             Payload::Vote { .. } => MessageKind::Vote,
             Payload::VoteResponse { .. } => MessageKind::VoteResponse,
             Payload::BeginQuorumEpoch { .. } => MessageKind::BeginQuorumEpoch,

@@ -58,6 +58,7 @@ pub fn family(kind: MessageKind) -> (&'static str, bool) {
         AlterPartition => ("alter-partition", false),
         AlterPartitionResponse => ("alter-partition", true),
         MetadataUpdate => ("metadata-update", false),
+        MetadataUpdateResponse => ("metadata-update", true),
         Vote | BeginQuorumEpoch => ("vote", false),
         VoteResponse => ("vote", true),
         ZkWatch | ZkCreateController => ("zookeeper", false),

@@ -5,6 +5,13 @@
 
 use super::*;
 
+/// `controller.socket.timeout.ms`: how long the controller's request thread waits for a
+/// broker's answer before it reconnects and sends the request again.
+pub const CONTROLLER_SOCKET_TIMEOUT_MS: u64 = 30_000;
+
+/// Unanswered updates remembered per broker (the queue of a request thread that is stuck).
+const MAX_UNANSWERED_UPDATES: usize = 256;
+
 impl Controller {
     /// ZooKeeper watches and the /controller race, as they reach a broker.
     pub(super) fn on_zookeeper(
@@ -58,6 +65,8 @@ impl Controller {
                         TraceKind::Controller,
                         format!("[Controller id={controller}] {controller} successfully elected as the controller. Epoch incremented to {epoch}"),
                     );
+                    // A new controller opens new channels to every broker.
+                    self.unanswered_updates.clear();
                     // onControllerFailover: read the live brokers from ZooKeeper, fail the
                     // missing ones, then send everyone the full state.
                     let registered: Vec<BrokerId> = ctx.metadata.brokers.keys().copied().collect();
@@ -100,6 +109,8 @@ impl Controller {
         if !new_session {
             return;
         }
+        // A new process: what the old one left unanswered is moot (it gets the whole image).
+        self.unanswered_updates.remove(&broker);
         out.trace(
             NodeId::ZooKeeper,
             TraceKind::Controller,
@@ -160,6 +171,70 @@ impl Controller {
                     controller_gone: false,
                 },
             );
+        }
+    }
+
+    // ---- the controller's channel to each broker (`ControllerChannelManager`) ----------------
+    //
+    // In ZooKeeper mode LeaderAndIsr and UpdateMetadata are requests: a per-broker thread sends
+    // them in order and waits for each answer; when none comes within
+    // controller.socket.timeout.ms it reconnects and sends again, for as long as the broker is
+    // registered. So a broker that missed an update (its link to the controller was cut) learns
+    // it once the link heals. Resending the whole image brings it to the same state as resending
+    // the queued requests one by one.
+
+    /// Notes an update sent to `broker` (a whole image replaces whatever was unanswered). Only
+    /// registered brokers have a channel; a broker that registers again gets the whole image.
+    pub(super) fn channel_sent(&mut self, broker: BrokerId, version: u64, full: bool, now: u64) {
+        if self.mode != ControllerMode::Zookeeper || !self.zk_sessions.contains_key(&broker) {
+            return;
+        }
+        let q = self.unanswered_updates.entry(broker).or_default();
+        if full {
+            q.clear();
+        }
+        // Bounded: only the oldest unanswered update's age matters, and any answer at or above
+        // a later version clears it.
+        if q.len() < MAX_UNANSWERED_UPDATES {
+            q.push_back((version, now));
+        }
+    }
+
+    /// The broker has applied every update up to `version`.
+    pub(super) fn channel_answered(&mut self, broker: BrokerId, version: u64) {
+        if let Some(q) = self.unanswered_updates.get_mut(&broker) {
+            while q.front().is_some_and(|&(v, _)| v <= version) {
+                q.pop_front();
+            }
+        }
+    }
+
+    /// Resends the image to every registered broker whose oldest unanswered update is older than
+    /// the socket timeout. Called every second while the controller broker's process runs.
+    pub fn resend_unanswered_updates(&mut self, ctx: &mut Ctx, out: &mut Out) {
+        if self.mode != ControllerMode::Zookeeper || self.active.is_none() {
+            return;
+        }
+        let due: Vec<BrokerId> = self
+            .unanswered_updates
+            .iter()
+            .filter(|(b, q)| {
+                self.zk_sessions.contains_key(b)
+                    && q.front().is_some_and(|&(_, at)| {
+                        ctx.now_ms.saturating_sub(at) >= CONTROLLER_SOCKET_TIMEOUT_MS
+                    })
+            })
+            .map(|(&b, _)| b)
+            .collect();
+        for b in due {
+            if let Some(me) = self.active_node() {
+                out.trace(
+                    me,
+                    TraceKind::Controller,
+                    format!("[RequestSendThread controllerId={}] Controller {} epoch {} fails to send request to broker {b} (no response within {CONTROLLER_SOCKET_TIMEOUT_MS} ms). Reconnecting to broker and resending the current state.", self.active.unwrap_or(-1), self.active.unwrap_or(-1), self.epoch),
+                );
+            }
+            self.send_full_image(NodeId::Broker(b), ctx, out);
         }
     }
 }
