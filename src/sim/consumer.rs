@@ -228,6 +228,18 @@ pub struct ProcessedRecord {
     pub at_ms: u64,
 }
 
+/// What this member's latest rebalance did (the page draws it): the partitions it owned when
+/// the rebalance began, and those it then lost and gained.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RebalanceChange {
+    pub before: Vec<TopicPartition>,
+    pub revoked: Vec<TopicPartition>,
+    pub added: Vec<TopicPartition>,
+    pub started_ms: u64,
+    /// When the new assignment arrived; `None` while the rebalance is under way.
+    pub synced_ms: Option<u64>,
+}
+
 /// A shared topic-partition name: records in buffers carry it without a string copy each.
 type Tp = Rc<TopicPartition>;
 
@@ -290,6 +302,7 @@ pub struct Consumer {
     /// This member computes the group's assignment (it is the group leader).
     pub is_leader: bool,
     last_metadata_ms: u64,
+    pub rebalance: RebalanceChange,
 }
 
 fn list(tps: &[TopicPartition]) -> String {
@@ -350,6 +363,7 @@ impl Consumer {
             errors: Vec::new(),
             is_leader: false,
             last_metadata_ms: 0,
+            rebalance: RebalanceChange::default(),
             config,
         }
     }
@@ -739,6 +753,16 @@ impl Consumer {
         ) {
             return;
         }
+        // A rebalance begins for this member when it leaves Stable (not for the cooperative
+        // follow-up join in the same moment as its sync, nor for retries of a failed join).
+        let follow_up = self.rebalance.synced_ms == Some(ctx.now_ms);
+        if (self.member_state == MemberState::Stable && !follow_up) || self.generation < 0 {
+            self.rebalance = RebalanceChange {
+                before: self.assignment.clone(),
+                started_ms: ctx.now_ms,
+                ..RebalanceChange::default()
+            };
+        }
         let cooperative = self.config.rebalance_protocol() == RebalanceProtocol::Cooperative;
         if !cooperative && self.generation >= 0 {
             // Eager: commit (auto-commit), then revoke everything before rejoining.
@@ -909,6 +933,18 @@ impl Consumer {
             );
             self.forget(&revoked);
         }
+        let before = &self.rebalance.before;
+        self.rebalance.revoked = before
+            .iter()
+            .filter(|t| !sorted.contains(t))
+            .cloned()
+            .collect();
+        self.rebalance.added = sorted
+            .iter()
+            .filter(|t| !before.contains(t))
+            .cloned()
+            .collect();
+        self.rebalance.synced_ms = Some(ctx.now_ms);
         self.assignment = sorted;
         self.member_state = MemberState::Stable;
         // C2(d): the auto-commit timer restarts after each assignment.

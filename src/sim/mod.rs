@@ -11,6 +11,7 @@
 pub mod assignor;
 pub mod broker;
 pub mod cli;
+pub mod cli_output;
 pub mod command;
 pub mod config;
 pub mod consumer;
@@ -29,6 +30,7 @@ pub mod network;
 pub mod placement;
 pub mod producer;
 pub mod producer_state;
+pub mod record_history;
 pub mod replica;
 pub mod report;
 pub mod rng;
@@ -257,6 +259,8 @@ pub struct Simulation {
     pub(crate) next_request_id: u64,
     pub(crate) next_producer_id: i64,
     pub invariants: invariants::InvariantLog,
+    /// Marks of what happened to records (the page's record inspector); observation only.
+    pub history: record_history::RecordHistory,
 }
 
 impl Simulation {
@@ -278,6 +282,7 @@ impl Simulation {
             next_request_id: 0,
             next_producer_id: 1000,
             invariants: invariants::InvariantLog::default(),
+            history: record_history::RecordHistory::default(),
             now_ms: 0,
             config,
         };
@@ -435,6 +440,7 @@ impl Simulation {
             }
             return;
         }
+        let watch = self.history_before(&msg);
         let mut out = Out::default();
         match msg.to {
             NodeId::Broker(id) => {
@@ -463,6 +469,9 @@ impl Simulation {
             }
         }
         self.flush(out);
+        if let Some(watch) = watch {
+            self.history_after(watch);
+        }
     }
 
     fn controller_handle(&mut self, msg: Message, out: &mut Out) {
