@@ -118,6 +118,7 @@ fn each_step_starts_where_the_last_ended_and_lasts_its_timeline() {
         for k in 0..steps {
             let end = player.state_after(k).unwrap().now_ms();
             let start = player.start_ms(k);
+            assert_eq!(player.start_state(k).unwrap().now_ms(), start);
             let duration = player.tour().steps[k].timeline().duration_ms;
             assert_eq!(
                 end,
@@ -148,6 +149,12 @@ fn show() {
                     break;
                 }
             };
+            if std::env::var("TRACE").is_ok() {
+                let from = player.start_ms(k);
+                for t in sim.trace.events.iter().filter(|t| t.at_ms >= from) {
+                    println!("    {:>8} {:<14} {}", t.at_ms, t.node.to_string(), t.text);
+                }
+            }
             let r = sim.report();
             println!(
                 "-- step {} (line {line}) at {} ms, controller {:?} epoch {}",

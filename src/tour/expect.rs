@@ -21,6 +21,22 @@ use serde_json::Value;
 
 use crate::sim::Simulation;
 
+/// What claims are checked against: the report as JSON, and the trace's lines as one string.
+pub struct Documents {
+    pub report: Value,
+    pub log: Value,
+}
+
+impl Documents {
+    pub fn of(sim: &Simulation) -> Documents {
+        let lines: Vec<&str> = sim.trace.events.iter().map(|e| e.text.as_str()).collect();
+        Documents {
+            report: serde_json::to_value(sim.report()).unwrap_or(Value::Null),
+            log: Value::String(lines.join("\n")),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Segment {
     Field(String),
@@ -97,13 +113,16 @@ impl Expectation {
 
     /// Checks the claim on a simulation's report; the error says what was found instead.
     pub fn check(&self, sim: &Simulation) -> Result<(), String> {
-        let root = if self.path.first() == Some(&Segment::Field("log".into())) {
-            let lines: Vec<&str> = sim.trace.events.iter().map(|e| e.text.as_str()).collect();
-            Value::String(lines.join("\n"))
+        self.check_in(&Documents::of(sim))
+    }
+
+    /// Checks the claim on documents built once for all the claims of a step.
+    pub fn check_in(&self, docs: &Documents) -> Result<(), String> {
+        if self.path.first() == Some(&Segment::Field("log".into())) {
+            self.check_value(&docs.log)
         } else {
-            serde_json::to_value(sim.report()).map_err(|e| e.to_string())?
-        };
-        self.check_value(&root)
+            self.check_value(&docs.report)
+        }
     }
 
     /// Checks the claim on a JSON document (the report, or for `log ...` the trace as a string).
@@ -222,9 +241,11 @@ fn parse_path(text: &str) -> Result<Vec<Segment>, String> {
                         Some((k, v)) if !k.trim().is_empty() => {
                             pairs.push((k.trim().to_string(), v.trim().to_string()))
                         }
-                        _ => return Err(format!(
+                        _ => {
+                            return Err(format!(
                             "'[{selector}]' is neither an index nor field=value pairs in '{text}'"
-                        )),
+                        ))
+                        }
                     }
                 }
                 Segment::Filter(pairs)

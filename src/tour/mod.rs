@@ -35,6 +35,8 @@ impl Bilingual {
 pub struct ScriptLine {
     pub line: usize,
     pub text: String,
+    /// Written `>!`: the core must refuse it (the tour shows the refusal); it changes nothing.
+    pub refused: bool,
 }
 
 /// A question asked before a step runs: the learner predicts, the step shows the answer.
@@ -80,6 +82,19 @@ pub struct Tour {
     pub title: Bilingual,
     pub summary: Bilingual,
     pub steps: Vec<Step>,
+}
+
+impl Step {
+    /// Whether the step starts a new cluster: the first step always does, a later one when its
+    /// lines begin with `seed` or `cluster`.
+    pub fn is_setup(&self) -> bool {
+        self.script.iter().any(|l| {
+            matches!(
+                crate::sim::script::parse(&l.text),
+                Ok(Some(crate::sim::script::Line::Setup(_)))
+            )
+        })
+    }
 }
 
 impl Tour {

@@ -33,7 +33,6 @@ pub fn parse(file: &str, text: &str) -> Result<Tour, TourError> {
             ..Tour::default()
         },
         step: None,
-        commands_seen: false,
     };
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
@@ -42,7 +41,10 @@ pub fn parse(file: &str, text: &str) -> Result<Tour, TourError> {
             continue;
         }
         let (keyword, rest) = match trimmed.strip_prefix('>') {
-            Some(rest) => (">", rest.trim()),
+            Some(rest) => match rest.strip_prefix('!') {
+                Some(rest) => (">!", rest.trim()),
+                None => (">", rest.trim()),
+            },
             None => match trimmed.split_once(char::is_whitespace) {
                 Some((k, rest)) => (k, rest.trim()),
                 None => (trimmed, ""),
@@ -65,14 +67,14 @@ struct Draft {
     why: [Option<String>; 2],
     /// The first line of the prediction, for errors.
     prediction_line: Option<usize>,
+    /// A command has been read: `seed` and `cluster` may no longer appear in this step.
+    commands_seen: bool,
 }
 
 struct Parser<'a> {
     file: &'a str,
     tour: Tour,
     step: Option<Draft>,
-    /// A command has run: `seed` and `cluster` may no longer appear.
-    commands_seen: bool,
 }
 
 impl Parser<'_> {
@@ -104,7 +106,7 @@ impl Parser<'_> {
             Some((name, "ko")) => (name, Some(1)),
             _ => (keyword, None),
         };
-        let needs_text = lang.is_some() || matches!(keyword, ">" | "expect" | "highlight");
+        let needs_text = lang.is_some() || matches!(keyword, ">" | ">!" | "expect" | "highlight");
         if needs_text && rest.is_empty() {
             return Err(self.error(line, format!("'{keyword}' needs a text after it")));
         }
@@ -132,20 +134,18 @@ impl Parser<'_> {
         }
         let known = matches!(
             (name, lang),
-            (">" | "expect" | "highlight" | "answer", None)
+            (">" | ">!" | "expect" | "highlight" | "answer", None)
                 | ("say" | "ask" | "choice" | "why", Some(_))
         );
         if !known {
             return Err(self.error(
                 line,
                 format!(
-                    "unknown keyword '{keyword}' (title.en/ko, summary.en/ko, step, >, say.en/ko, \
-                     ask.en/ko, choice.en/ko, answer, why.en/ko, expect, highlight)"
+                    "unknown keyword '{keyword}' (title.en/ko, summary.en/ko, step, >, >!, \
+                     say.en/ko, ask.en/ko, choice.en/ko, answer, why.en/ko, expect, highlight)"
                 ),
             ));
         }
-        let commands_seen = self.commands_seen;
-        let first_step = self.tour.steps.is_empty();
         let file = self.file.to_string();
         let error = |message: String| TourError {
             file: file.clone(),
@@ -158,20 +158,25 @@ impl Parser<'_> {
             )));
         };
         match (name, lang) {
-            (">", _) => {
+            (">" | ">!", _) => {
+                let refused = keyword == ">!";
                 match script::parse(rest) {
                     Err(e) => return Err(error(e.to_string())),
-                    Ok(Some(Line::Setup(_))) if commands_seen || !first_step => {
+                    Ok(Some(Line::Setup(_))) if refused => {
+                        return Err(error("'>!' is for commands the cluster refuses, not seed or cluster".into()))
+                    }
+                    Ok(Some(Line::Setup(_))) if draft.commands_seen => {
                         return Err(error(
-                            "seed and cluster set up the cluster: they come in the first step, before any other command".into(),
+                            "seed and cluster start a new cluster: they come first in a step, before its commands".into(),
                         ))
                     }
-                    Ok(Some(Line::Command(_))) => self.commands_seen = true,
+                    Ok(Some(Line::Command(_))) => draft.commands_seen = true,
                     Ok(_) => {}
                 }
                 draft.step.script.push(ScriptLine {
                     line,
                     text: rest.to_string(),
+                    refused,
                 });
             }
             ("expect", _) => {
@@ -432,7 +437,8 @@ expect partitions[topic=t,partition=0].high_watermark = 0
             (GOOD.replace("why.ko  왜냐하면.\n", ""), "bad.tour:18: a prediction needs its explanation in both languages"),
             (GOOD.replace("ask.ko  질문?\n", ""), "bad.tour:18: a prediction needs its question in both languages"),
             (GOOD.replace(">advance 1s", ">advance 1 s"), "bad.tour:15: usage: advance DURATION"),
-            (GOOD.replace(">advance 1s", "> seed 4"), "bad.tour:15: seed and cluster set up the cluster"),
+            (GOOD.replace(">advance 1s", ">advance 1s\n> seed 4"), "bad.tour:16: seed and cluster start a new cluster"),
+            (GOOD.replace(">advance 1s", ">! seed 4"), "bad.tour:15: '>!' is for commands"),
             (GOOD.replace("title.ko  티\n", ""), "bad.tour:0: the tour needs a title in both languages"),
             (GOOD.replace("highlight partition t-0", "highlight partition t"), "bad.tour:12: 't' is not TOPIC-PARTITION"),
             (GOOD.replace("answer 2", "answr 2"), "bad.tour:24: unknown keyword 'answr'"),

@@ -17,12 +17,13 @@ pub struct Timeline {
 }
 
 impl Step {
+    /// The step's commands on its own clock (`seed` and `cluster` lines are not commands).
     pub fn timeline(&self) -> Timeline {
         let mut t = Timeline::default();
         for l in &self.script {
             match script::parse(&l.text) {
                 Ok(Some(Line::Command(Command::Advance(ms)))) => t.duration_ms += ms,
-                Ok(Some(_)) => t.commands.push((t.duration_ms, l.text.clone())),
+                Ok(Some(Line::Command(_))) => t.commands.push((t.duration_ms, l.text.clone())),
                 _ => {}
             }
         }
@@ -30,10 +31,21 @@ impl Step {
     }
 }
 
+/// A line given to the core during a tour, as the console's history shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlayedLine {
+    pub at_ms: u64,
+    pub text: String,
+    /// The core's refusal of a `>!` line.
+    pub error: Option<String>,
+}
+
 pub struct Player {
     tour: Tour,
     /// `states[k]`: the cluster after step k.
     states: Vec<Simulation>,
+    /// The core's refusals of `>!` lines, by tour-file line.
+    refusals: Vec<(usize, String)>,
 }
 
 impl Player {
@@ -41,6 +53,7 @@ impl Player {
         Player {
             tour,
             states: Vec::new(),
+            refusals: Vec::new(),
         }
     }
 
@@ -56,89 +69,127 @@ impl Player {
         }
     }
 
-    /// The cluster after step `k` (from 0), replaying only the steps not yet cached.
-    pub fn state_after(&mut self, k: usize) -> Result<&Simulation, TourError> {
-        if k >= self.tour.steps.len() {
-            return Err(self.error(
+    fn check_index(&self, k: usize) -> Result<(), TourError> {
+        if k < self.tour.steps.len() {
+            Ok(())
+        } else {
+            Err(self.error(
                 0,
                 format!("no step {} (the tour has {})", k + 1, self.tour.steps.len()),
-            ));
+            ))
         }
+    }
+
+    /// The cluster step `k` starts from: the one after step k-1, or for a step that starts a
+    /// new cluster, that cluster as its `seed` and `cluster` lines make it (at time 0).
+    pub fn start_state(&mut self, k: usize) -> Result<Simulation, TourError> {
+        self.check_index(k)?;
+        if k == 0 || self.tour.steps[k].is_setup() {
+            self.fresh(k)
+        } else {
+            self.state_after(k - 1).cloned()
+        }
+    }
+
+    /// The cluster after step `k` (from 0), replaying only the steps not yet cached.
+    pub fn state_after(&mut self, k: usize) -> Result<&Simulation, TourError> {
+        self.check_index(k)?;
         while self.states.len() <= k {
             let i = self.states.len();
-            let next = match self.states.last() {
-                None => self.first_state()?,
-                Some(before) => {
-                    let mut sim = before.clone();
-                    for l in &self.tour.steps[i].script {
-                        sim.apply_line(&l.text)
-                            .map_err(|e| self.error(l.line, e.to_string()))?;
+            let mut sim = self.start_state(i)?;
+            for l in &self.tour.steps[i].script {
+                let result = match script::parse(&l.text) {
+                    Ok(Some(Line::Setup(_))) => continue,
+                    _ => sim.apply_line(&l.text),
+                };
+                match (result, l.refused) {
+                    (Ok(()), false) => {}
+                    (Err(e), false) => return Err(self.error(l.line, e.to_string())),
+                    (Ok(()), true) => {
+                        return Err(self.error(
+                            l.line,
+                            format!(
+                                "'>! {}' was accepted: '>!' marks a line the cluster refuses",
+                                l.text
+                            ),
+                        ))
                     }
-                    sim
+                    (Err(e), true) => {
+                        if !self.refusals.iter().any(|(line, _)| *line == l.line) {
+                            self.refusals.push((l.line, e.to_string()));
+                        }
+                    }
                 }
-            };
-            self.states.push(next);
+            }
+            self.states.push(sim);
         }
         Ok(&self.states[k])
     }
 
-    /// Step 0: `seed` and `cluster` lines set the cluster up, the commands then run on it.
-    fn first_state(&self) -> Result<Simulation, TourError> {
+    /// A new cluster from step `k`'s `seed` and `cluster` lines (seed 1 and the default
+    /// cluster when it has none).
+    fn fresh(&self, k: usize) -> Result<Simulation, TourError> {
+        let step = &self.tour.steps[k];
         let mut seed = 1;
         let mut cluster = Vec::new();
-        let mut sim: Option<Simulation> = None;
-        let steps = &self.tour.steps;
-        for l in steps.first().map_or(&[][..], |s| &s.script[..]) {
+        let mut last = step.line;
+        for l in &step.script {
             let at = |e: crate::sim::CommandError| self.error(l.line, e.to_string());
             match script::parse(&l.text).map_err(at)? {
-                None => {}
                 Some(Line::Setup(Setup::Seed(n))) => seed = n,
                 Some(Line::Setup(Setup::Cluster(pairs))) => {
                     script::cluster_config_from(seed, &pairs).map_err(at)?;
                     cluster = pairs;
                 }
-                Some(Line::Command(cmd)) => {
-                    if sim.is_none() {
-                        let config = script::cluster_config_from(seed, &cluster).map_err(at)?;
-                        sim = Some(Simulation::new(config).map_err(at)?);
-                    }
-                    sim.as_mut().expect("created").apply(cmd).map_err(at)?;
-                }
+                _ => continue,
             }
+            last = l.line;
         }
-        match sim {
-            Some(sim) => Ok(sim),
-            None => {
-                let line = steps.first().map_or(0, |s| s.line);
-                let at = |e: crate::sim::CommandError| self.error(line, e.to_string());
-                Simulation::new(script::cluster_config_from(seed, &cluster).map_err(at)?)
-                    .map_err(at)
-            }
-        }
+        let at = |e: crate::sim::CommandError| self.error(last, e.to_string());
+        Simulation::new(script::cluster_config_from(seed, &cluster).map_err(at)?).map_err(at)
     }
 
-    /// When step `k` starts, in simulated ms (the steps before it are `advance`s and commands).
+    /// When step `k` starts, in simulated ms.
     pub fn start_ms(&self, k: usize) -> u64 {
-        self.tour.steps[..k.min(self.tour.steps.len())]
+        let first = self.cluster_start(k);
+        self.tour.steps[first..k.min(self.tour.steps.len())]
             .iter()
             .map(|s| s.timeline().duration_ms)
             .sum()
     }
 
-    /// The lines of steps 0..=k with the simulated time each was given to the core at: the
-    /// console's history after step k.
-    pub fn lines_through(&self, k: usize) -> Vec<(u64, String)> {
+    /// The step that started the cluster step `k` runs on.
+    fn cluster_start(&self, k: usize) -> usize {
+        (0..=k.min(self.tour.steps.len().saturating_sub(1)))
+            .rev()
+            .find(|&i| i == 0 || self.tour.steps[i].is_setup())
+            .unwrap_or(0)
+    }
+
+    /// The lines that built the cluster after step `k`, with the simulated time each was
+    /// given to the core at: the console's history after step k.
+    pub fn lines_through(&mut self, k: usize) -> Result<Vec<PlayedLine>, TourError> {
+        self.state_after(k)?;
         let mut out = Vec::new();
         let mut now = 0;
-        for step in self.tour.steps.iter().take(k + 1) {
+        for step in &self.tour.steps[self.cluster_start(k)..=k] {
             for l in &step.script {
-                out.push((now, l.text.clone()));
+                let error = self
+                    .refusals
+                    .iter()
+                    .find(|(line, _)| *line == l.line)
+                    .map(|(_, e)| e.clone());
+                out.push(PlayedLine {
+                    at_ms: now,
+                    text: l.text.clone(),
+                    error,
+                });
                 if let Ok(Some(Line::Command(Command::Advance(ms)))) = script::parse(&l.text) {
                     now += ms;
                 }
             }
         }
-        out
+        Ok(out)
     }
 
     /// Runs every step and checks every expectation: the tour's claims, as errors naming the
@@ -146,15 +197,17 @@ impl Player {
     pub fn check(&mut self) -> Vec<TourError> {
         let mut failures = Vec::new();
         for k in 0..self.tour.steps.len() {
-            let sim = match self.state_after(k) {
-                Ok(sim) => sim.clone(),
+            let claims = !self.tour.steps[k].expectations.is_empty();
+            let docs = match self.state_after(k) {
+                Ok(_) if !claims => continue,
+                Ok(sim) => super::expect::Documents::of(sim),
                 Err(e) => {
                     failures.push(e);
                     return failures;
                 }
             };
             for e in &self.tour.steps[k].expectations {
-                if let Err(found) = e.check(&sim) {
+                if let Err(found) = e.check_in(&docs) {
                     failures.push(self.error(e.line, format!("expect {}: {found}", e.text)));
                 }
             }
@@ -203,9 +256,15 @@ expect partitions[topic=t,partition=0].leader = 1
             .starts_with("t.tour:26: expect partitions[topic=t,partition=0].leader = 1: found "));
         assert_eq!(p.state_after(1).unwrap().now_ms(), 1500);
         assert_eq!(p.start_ms(2), 1500);
-        let lines = p.lines_through(1);
-        assert_eq!(lines[3], (0, "produce p t value=x".to_string()));
-        assert_eq!(lines[5], (1000, "produce p t value=y".to_string()));
+        let lines = p.lines_through(1).unwrap();
+        assert_eq!(
+            (lines[3].at_ms, &*lines[3].text),
+            (0, "produce p t value=x")
+        );
+        assert_eq!(
+            (lines[5].at_ms, &*lines[5].text),
+            (1000, "produce p t value=y")
+        );
         assert_eq!(lines.len(), 7);
         let t = p.tour().steps[1].timeline();
         assert_eq!(t.duration_ms, 1500);
@@ -237,5 +296,30 @@ expect partitions[topic=t,partition=0].leader = 1
             e.to_string(),
             "t.tour:22: BROKER_NOT_AVAILABLE: Broker 9 does not exist"
         );
+    }
+
+    #[test]
+    fn refused_lines_and_new_clusters() {
+        let text = TOUR.replace("> broker kill 1", ">! broker kill 9\n> broker kill 1")
+            + "step\n> seed 4\n> cluster brokers=2\n> topic create u partitions=2 replication-factor=2\n> advance 1s\nsay.en d\nsay.ko d\n";
+        let mut p = Player::new(parse("t.tour", &text).unwrap());
+        assert!(p.tour().steps[3].is_setup() && !p.tour().steps[2].is_setup());
+        let after = p.state_after(3).unwrap().clone();
+        assert_eq!(after.now_ms(), 1000);
+        assert_eq!(after.describe_brokers().len(), 2);
+        assert_eq!(p.start_ms(3), 0);
+        assert_eq!(p.start_state(3).unwrap().now_ms(), 0);
+        let lines = p.lines_through(2).unwrap();
+        let refused = lines.iter().find(|l| l.text == "broker kill 9").unwrap();
+        assert_eq!(
+            refused.error.as_deref(),
+            Some("BROKER_NOT_AVAILABLE: Broker 9 does not exist")
+        );
+        assert_eq!(p.lines_through(3).unwrap()[0].text, "seed 4");
+        let accepted = TOUR.replace("> broker kill 1", ">! broker kill 1");
+        let e = Player::new(parse("t.tour", &accepted).unwrap())
+            .state_after(2)
+            .unwrap_err();
+        assert!(e.to_string().contains("was accepted"), "{e}");
     }
 }
