@@ -3,6 +3,7 @@
 //! fetches from the leader, truncates by leader epoch and copies. It learns leadership from the
 //! controller's metadata updates and keeps its session alive with heartbeats.
 
+use super::sort::CollectMap;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -519,7 +520,7 @@ impl Broker {
                                 },
                             )
                         })
-                        .collect();
+                        .collect_map();
                     r.leading = Some(LeaderState {
                         followers,
                         epoch_start_offset: leo,

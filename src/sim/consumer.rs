@@ -915,7 +915,7 @@ impl Consumer {
         self.log(out, format!("Successfully synced group in generation Generation{{generationId={}, memberId='{}', protocol='{}'}}", self.generation, self.member_id, self.protocol.as_deref().unwrap_or("")));
         let owned = self.assignment.clone();
         let mut sorted = assigned.clone();
-        sorted.sort();
+        super::sort::sort(&mut sorted);
         let revoked: Vec<TopicPartition> = owned
             .iter()
             .filter(|t| !assigned.contains(t))

@@ -5,6 +5,7 @@
 //! moves leaders on controlled shutdown, elects partition leaders, accepts ISR changes
 //! (AlterPartition) and propagates every change to the brokers.
 
+use super::sort::CollectMap;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::broker::join;
@@ -98,8 +99,9 @@ impl Controller {
             active: None,
             epoch: 0,
             zk_sessions: BTreeMap::new(),
-            registered_incarnation: (1..=config.brokers as BrokerId).map(|b| (b, 0)).collect(),
-            unanswered_updates: BTreeMap::new(),
+            registered_incarnation: (1..=config.brokers as BrokerId)
+                .map(|b| (b, 0))
+                .collect_map(),
         }
     }
 
@@ -119,7 +121,9 @@ impl Controller {
                 );
             }
             ControllerMode::Zookeeper => {
-                self.zk_sessions = (1..=config.brokers as BrokerId).map(|b| (b, 0)).collect();
+                self.zk_sessions = (1..=config.brokers as BrokerId)
+                    .map(|b| (b, 0))
+                    .collect_map();
                 self.active = Some(1);
                 self.epoch = 1;
                 out.trace(

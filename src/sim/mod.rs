@@ -35,6 +35,7 @@ pub mod replica;
 pub mod report;
 pub mod rng;
 pub mod script;
+pub mod sort;
 pub mod trace;
 
 use std::cmp::Ordering;

@@ -112,7 +112,7 @@ struct BrokerList {
 
 impl BrokerList {
     fn new(brokers: &mut Vec<BrokerId>, random: &mut JavaRandom) -> Self {
-        brokers.sort_unstable();
+        super::sort::sort(brokers);
         let offset = if brokers.is_empty() {
             0
         } else {
@@ -162,7 +162,7 @@ pub fn place_rack_unaware(
         ));
     }
     let mut brokers = live_brokers.to_vec();
-    brokers.sort_unstable();
+    super::sort::sort(&mut brokers);
     let n = brokers.len();
     let start_index = random.next_int(n as i32) as usize;
     let mut next_replica_shift = random.next_int(n as i32) as usize;
@@ -229,7 +229,7 @@ mod tests {
             ];
             for replicas in place_striped(&mut r, &brokers, 7, 3).unwrap() {
                 let mut s = replicas.clone();
-                s.sort();
+                crate::sim::sort::sort(&mut s);
                 s.dedup();
                 assert_eq!(s.len(), 3);
                 assert_ne!(replicas[0], 2);

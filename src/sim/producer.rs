@@ -688,7 +688,7 @@ impl Producer {
                     .filter(|b| b.base_sequence.is_some()),
             )
             .collect();
-        batches.sort_by_key(|b| (b.producer_epoch, b.base_sequence));
+        super::sort::sort_by_key(&mut batches, |b| (b.producer_epoch, b.base_sequence));
         let mut seq = 0i32;
         for b in batches {
             b.base_sequence = Some(seq);

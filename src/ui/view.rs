@@ -6,6 +6,7 @@
 //! and the messages in flight are not in it: they move every frame and are painted outside Yew
 //! (see [`super::engine`]).
 
+use crate::sim::sort::CollectMap;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -162,7 +163,7 @@ impl View {
             .topics
             .keys()
             .map(|name| (name.as_str(), Rc::from(name.as_str())))
-            .collect();
+            .collect_map();
 
         let zk_controller = match sim.controller.mode {
             ControllerMode::Zookeeper => sim.controller.active,

@@ -5,6 +5,7 @@
 //! the sticky builder records those partitions; on the general path they are recomputed as
 //! (partitions newly given to a member) ∩ (partitions some member loses).
 
+use crate::sim::sort::CollectSet;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::sticky;
@@ -31,8 +32,8 @@ fn compute_transferring(ctx: &Ctx, assignment: &[Vec<Tp>]) -> BTreeMap<Tp, usize
     let mut added: BTreeMap<Tp, usize> = BTreeMap::new();
     let mut revoked: BTreeSet<Tp> = BTreeSet::new();
     for (m, assigned) in assignment.iter().enumerate() {
-        let owned: BTreeSet<Tp> = ctx.members[m].owned.iter().copied().collect();
-        let assigned_set: BTreeSet<Tp> = assigned.iter().copied().collect();
+        let owned: BTreeSet<Tp> = ctx.members[m].owned.iter().copied().collect_set();
+        let assigned_set: BTreeSet<Tp> = assigned.iter().copied().collect_set();
         for &tp in assigned {
             if !owned.contains(&tp) {
                 added.insert(tp, m);

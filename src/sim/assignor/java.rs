@@ -95,7 +95,7 @@ impl<K: PartialEq + Clone> JavaHashTable<K> {
     /// The keys in Java iteration order.
     pub(crate) fn iteration_order(&self) -> Vec<K> {
         let mut order: Vec<&(K, u32, u64)> = self.entries.iter().collect();
-        order.sort_by_key(|(_, h, seq)| (self.bucket(*h), *seq));
+        crate::sim::sort::sort_by_key(&mut order, |(_, h, seq)| (self.bucket(*h), *seq));
         order.into_iter().map(|(k, _, _)| k.clone()).collect()
     }
 

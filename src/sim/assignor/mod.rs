@@ -13,6 +13,7 @@ mod range;
 mod roundrobin;
 mod sticky;
 
+use crate::sim::sort::CollectMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -262,11 +263,11 @@ pub fn assign_detailed(
                 list.into_iter().map(|tp| ctx.topic_partition(tp)).collect(),
             )
         })
-        .collect();
+        .collect_map();
     let withheld = withheld
         .into_iter()
         .map(|(tp, m)| (ctx.topic_partition(tp), ctx.members[m].id.clone()))
-        .collect();
+        .collect_map();
     Ok(AssignmentOutcome {
         assignment,
         withheld,
@@ -360,7 +361,7 @@ impl Ctx {
             .filter(|t| partitions_per_topic.get(*t).is_some_and(|&n| n > 0))
             .cloned()
             .collect();
-        topics.sort_by(|a, b| java_compare(a, b));
+        crate::sim::sort::sort_by(&mut topics, |a, b| java_compare(a, b).is_lt());
         let partition_counts: Vec<i32> = topics.iter().map(|t| partitions_per_topic[t]).collect();
         let total: i64 = partition_counts.iter().map(|&n| i64::from(n)).sum();
         if total > MAX_TOTAL_PARTITIONS {
@@ -373,7 +374,7 @@ impl Ctx {
             .iter()
             .enumerate()
             .map(|(i, t)| (t.as_str(), i as u32))
-            .collect();
+            .collect_map();
 
         let members = input
             .iter()
@@ -419,7 +420,9 @@ impl Ctx {
             .collect();
 
         let mut by_id: Vec<usize> = (0..input.len()).collect();
-        by_id.sort_by(|&a, &b| java_compare(&input[a].member_id, &input[b].member_id));
+        crate::sim::sort::sort_by(&mut by_id, |&a, &b| {
+            java_compare(&input[a].member_id, &input[b].member_id).is_lt()
+        });
         let mut id_rank = vec![0; input.len()];
         for (rank, &m) in by_id.iter().enumerate() {
             id_rank[m] = rank;
@@ -467,7 +470,7 @@ impl Ctx {
     /// `group.instance.id`, then dynamic members by member id (`String.compareTo`). The sort is
     /// stable over `HashMap` order, as Java's `Collections.sort` is.
     pub(crate) fn member_info_order(&self, members: &mut [usize]) {
-        members.sort_by(|&a, &b| {
+        crate::sim::sort::sort_by(members, |&a, &b| {
             let (ma, mb) = (&self.members[a], &self.members[b]);
             match (&ma.instance_id, &mb.instance_id) {
                 (Some(x), Some(y)) => java_compare(x, y),
@@ -475,6 +478,7 @@ impl Ctx {
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => java_compare(&ma.id, &mb.id),
             }
+            .is_lt()
         });
     }
 }

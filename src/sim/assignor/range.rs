@@ -5,6 +5,7 @@
 //! visited in the iteration order of the `HashMap` `partitionsPerTopic` that
 //! `AbstractPartitionAssignor.assign` builds, which fixes the order of each member's list.
 
+use crate::sim::sort::CollectMap;
 use std::collections::BTreeMap;
 
 use super::{hash_map_order, Ctx, Tp};
@@ -48,7 +49,7 @@ fn topic_visit_order(ctx: &Ctx) -> Vec<u32> {
         .iter()
         .enumerate()
         .map(|(i, t)| (t.as_str(), i as u32))
-        .collect();
+        .collect_map();
     let subscribed: Vec<&str> = ctx.all_subscribed.iter().map(String::as_str).collect();
     let existing: Vec<&str> = hash_map_order(&subscribed)
         .into_iter()

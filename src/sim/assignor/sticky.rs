@@ -132,7 +132,7 @@ fn constrained(ctx: &Ctx, state: &OwnedState) -> StickyOutcome {
     // assignOwnedPartitions: which owners keep maxQuota depends on this visit order (A8).
     for &m in &ctx.hash_order {
         let mut owned = state.owned[m].clone();
-        owned.sort_by_key(|tp| (tp.partition, tp.topic));
+        crate::sim::sort::sort_by_key(&mut owned, |tp| (tp.partition, tp.topic));
         owned.retain(|tp| !state.multiply_owned.contains(tp));
 
         let keep = if owned.len() < min_quota {
@@ -160,10 +160,8 @@ fn constrained(ctx: &Ctx, state: &OwnedState) -> StickyOutcome {
         .into_iter()
         .filter(|tp| !assigned.contains(tp))
         .collect();
-    under_min.sort_by_key(|&m| ctx.id_rank[m]);
-    exactly_min
-        .make_contiguous()
-        .sort_by_key(|&m| ctx.id_rank[m]);
+    crate::sim::sort::sort_by_key(&mut under_min, |&m| ctx.id_rank[m]);
+    crate::sim::sort::sort_by_key(exactly_min.make_contiguous(), |&m| ctx.id_rank[m]);
 
     // assignRoundRobin: cycle through the under-min members (removing those that reach
     // minQuota), then top up exactly-min members one partition each.
@@ -338,7 +336,7 @@ impl<'a> General<'a> {
 
         // sortedAllTopics: fewest potential consumers first, then by name.
         let mut sorted_topics: Vec<u32> = (0..topic_count as u32).collect();
-        sorted_topics.sort_by_key(|&t| (potential[t as usize].len(), t));
+        crate::sim::sort::sort_by_key(&mut sorted_topics, |&t| (potential[t as usize].len(), t));
         let sorted_all_partitions = ctx.partitions_of_topics(&sorted_topics);
 
         // prepopulateCurrentAssignments: claims of older generations become "previous owners";
@@ -621,7 +619,7 @@ fn balance_score(assignment: &[Option<Vec<Tp>>]) -> i64 {
         .flatten()
         .map(|list| list.len() as i64)
         .collect();
-    sizes.sort_unstable();
+    crate::sim::sort::sort(&mut sizes);
     let k = sizes.len() as i64;
     sizes
         .iter()
