@@ -102,6 +102,7 @@ impl Controller {
             registered_incarnation: (1..=config.brokers as BrokerId)
                 .map(|b| (b, 0))
                 .collect_map(),
+            unanswered_updates: BTreeMap::new(),
         }
     }
 
