@@ -226,7 +226,7 @@ impl Simulation {
 
     /// The tool's LOG-END-OFFSET: ListOffsets(latest) answered by the partition's leader, i.e.
     /// its high watermark; unknown without a live leader.
-    fn log_end_offset(&self, tp: &TopicPartition) -> Option<i64> {
+    pub fn log_end_offset(&self, tp: &TopicPartition) -> Option<i64> {
         let reg = self
             .metadata
             .topics

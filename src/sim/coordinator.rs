@@ -72,7 +72,12 @@ pub struct Group {
     pub join_order: Vec<String>,
     /// The first rebalance of an Empty group waits `group.initial.rebalance.delay.ms`.
     pub in_initial_delay: bool,
+    /// The latest state changes, oldest first: (time, state entered). The page shows them.
+    pub transitions: std::collections::VecDeque<(u64, GroupState)>,
 }
+
+/// State changes a group remembers.
+pub const GROUP_TRANSITIONS_KEPT: usize = 8;
 
 impl Group {
     fn new() -> Self {
@@ -86,7 +91,16 @@ impl Group {
             join_deadline_ms: 0,
             join_order: Vec::new(),
             in_initial_delay: false,
+            transitions: Default::default(),
         }
+    }
+
+    fn enter(&mut self, state: GroupState, now: u64) {
+        self.state = state;
+        if self.transitions.len() == GROUP_TRANSITIONS_KEPT {
+            self.transitions.pop_front();
+        }
+        self.transitions.push_back((now, state));
     }
 }
 
@@ -427,7 +441,7 @@ impl Broker {
                                     mm.assignment = parts;
                                 }
                             }
-                            g.state = GroupState::Stable;
+                            g.enter(GroupState::Stable, now);
                             out.trace(
                                 node,
                                 TraceKind::Group,
@@ -623,7 +637,7 @@ impl Broker {
                 TraceKind::Group,
                 format!("[GroupCoordinator {}]: Preparing to rebalance group {group} in state PreparingRebalance with old generation {} (reason: {reason}).", self.id, g.generation),
             );
-            g.state = GroupState::PreparingRebalance;
+            g.enter(GroupState::PreparingRebalance, now);
             g.in_initial_delay = delay_ms > 0;
             // Later rebalances wait for every known member, up to the rebalance timeout.
             let timeout = g
@@ -683,7 +697,7 @@ impl Broker {
         g.generation += 1;
         g.in_initial_delay = false;
         if g.members.is_empty() {
-            g.state = GroupState::Empty;
+            g.enter(GroupState::Empty, now);
             g.leader = None;
             out.trace(
                 node,
@@ -749,7 +763,7 @@ impl Broker {
                 .cloned();
         }
         let leader = g.leader.clone().expect("a member exists");
-        g.state = GroupState::CompletingRebalance;
+        g.enter(GroupState::CompletingRebalance, now);
         out.trace(
             node,
             TraceKind::Group,

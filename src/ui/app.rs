@@ -10,6 +10,9 @@ use super::components::{
     ActionsPanel, ClusterPanel, CommandErrorNotice, ConsolePanel, CreatePanel, DescribeTable,
     EventLog, Footer, Header, Toolbar,
 };
+use super::components::{
+    ConsumersPanel, GroupDescribePanel, GroupsPanel, InspectContext, RecordInspector, RecordRef,
+};
 use super::engine::SPEEDS;
 use super::i18n::Lang;
 use super::panic;
@@ -146,8 +149,12 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // The record the inspector follows (set by a click on a log cell).
+    let inspect: InspectContext = use_state(|| None::<RecordRef>);
+
     html! {
         <ContextProvider<AppContext> context={state}>
+        <ContextProvider<InspectContext> context={inspect}>
             <div class="app">
                 <Header />
                 <Toolbar />
@@ -155,10 +162,14 @@ pub fn App(props: &AppProps) -> Html {
                 <div class="workspace">
                     <main class="main-col">
                         <ClusterPanel />
+                        <GroupsPanel />
                         <DescribeTable />
+                        <GroupDescribePanel />
                     </main>
                     <aside class="side-col">
+                        <RecordInspector />
                         <ActionsPanel />
+                        <ConsumersPanel />
                         <ConsolePanel />
                         <EventLog />
                         <CreatePanel />
@@ -166,6 +177,7 @@ pub fn App(props: &AppProps) -> Html {
                 </div>
                 <Footer />
             </div>
+        </ContextProvider<InspectContext>>
         </ContextProvider<AppContext>>
     }
 }

@@ -10,7 +10,11 @@ use crate::sim::sort::CollectMap;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+pub use super::layout::{Layout, Row, DIAGRAM_WIDTH};
+
+use super::group_view::{build_groups, build_offsets, build_topic_texts, GroupView, OffsetsView};
 use crate::sim::consumer::ConsumerState;
+use crate::sim::coordinator::OFFSETS_TOPIC;
 use crate::sim::{
     BrokerId, BrokerState, ControllerMode, NodeId, PartitionDescription, Simulation,
     TopicPartition, TraceKind,
@@ -99,6 +103,7 @@ pub struct ConsumerView {
     pub index: u32,
     pub group: String,
     pub running: bool,
+    pub state: ConsumerState,
     pub generation: i32,
     pub assigned: usize,
     /// The group's leader (it computes the assignment).
@@ -147,6 +152,11 @@ pub struct View {
     pub producers: Rc<[ProducerView]>,
     pub consumers: Rc<[ConsumerView]>,
     pub trace: Rc<TraceView>,
+    /// Consumer groups, the `__consumer_offsets` partitions, the tools' describe output.
+    pub groups: Rc<[GroupView]>,
+    pub offsets: Option<Rc<OffsetsView>>,
+    /// (topic, `kafka-topics.sh --describe --topic` output), by name.
+    pub topic_texts: Rc<[(String, String)]>,
 }
 
 impl View {
@@ -174,9 +184,10 @@ impl View {
             .values()
             .enumerate()
             .map(|(i, b)| {
+                // The 50 `__consumer_offsets` partitions have their own compact view.
                 let replicas = partitions
                     .iter()
-                    .filter(|p| p.replicas.contains(&b.id))
+                    .filter(|p| p.replicas.contains(&b.id) && p.topic != OFFSETS_TOPIC)
                     .map(|p| {
                         let local = b
                             .replicas
@@ -298,6 +309,7 @@ impl View {
                 index: c.index,
                 group: c.config.group_id.clone(),
                 running: matches!(c.state, ConsumerState::Running),
+                state: c.state,
                 generation: c.generation,
                 assigned: c.assignment.len(),
                 group_leader: c.is_leader,
@@ -333,6 +345,21 @@ impl View {
             }),
         };
 
+        let groups = build_groups(sim, previous.map(|p| &*p.groups));
+        let groups: Rc<[GroupView]> = match previous {
+            Some(p) if *p.groups == *groups => p.groups.clone(),
+            _ => groups.into(),
+        };
+        let offsets = build_offsets(sim).map(|o| match previous.and_then(|p| p.offsets.as_ref()) {
+            Some(old) if **old == o => old.clone(),
+            _ => Rc::new(o),
+        });
+        let topic_texts = build_topic_texts(sim);
+        let topic_texts: Rc<[(String, String)]> = match previous {
+            Some(p) if *p.topic_texts == *topic_texts => p.topic_texts.clone(),
+            _ => topic_texts.into(),
+        };
+
         View {
             seed: config.seed,
             mode: config.mode,
@@ -344,123 +371,13 @@ impl View {
             producers,
             consumers,
             trace,
+            groups,
+            offsets,
+            topic_texts,
         }
     }
 
     pub fn broker_count(&self) -> usize {
         self.brokers.len()
-    }
-}
-
-/// Where each node sits in the network diagram (SVG user units). Both the diagram (drawn by
-/// Yew) and the token painter (drawn per frame) use it, so a token leaves and reaches exactly
-/// the node it names.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Layout {
-    pub width: f64,
-    pub height: f64,
-    pub nodes: BTreeMap<NodeId, (f64, f64)>,
-    /// (label row, y) for the row captions.
-    pub rows: Vec<(Row, f64)>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Row {
-    Controllers,
-    Brokers,
-    Producers,
-    Consumers,
-}
-
-pub const DIAGRAM_WIDTH: f64 = 800.0;
-/// Left margin for the row captions.
-const ROW_LEFT: f64 = 112.0;
-const ROW_RIGHT: f64 = 792.0;
-const BROKERS_PER_ROW: usize = 12;
-const ROW_GAP: f64 = 92.0;
-
-impl Layout {
-    pub fn new(
-        mode: ControllerMode,
-        brokers: &[BrokerId],
-        voters: &[i32],
-        producers: usize,
-        consumers: usize,
-    ) -> Layout {
-        let mut nodes = BTreeMap::new();
-        let mut rows = Vec::new();
-        let spread = |n: usize, i: usize| {
-            let span = ROW_RIGHT - ROW_LEFT;
-            ROW_LEFT + span * (i as f64 + 0.5) / n as f64
-        };
-        let mut y = 42.0;
-        rows.push((Row::Controllers, y));
-        match mode {
-            ControllerMode::Kraft => {
-                for (i, id) in voters.iter().enumerate() {
-                    nodes.insert(NodeId::Controller(*id), (spread(voters.len(), i), y));
-                }
-            }
-            ControllerMode::Zookeeper => {
-                nodes.insert(NodeId::ZooKeeper, (spread(1, 0), y));
-            }
-        }
-        y += ROW_GAP + 6.0;
-        rows.push((Row::Brokers, y));
-        for (r, chunk) in brokers.chunks(BROKERS_PER_ROW).enumerate() {
-            let per_row = if brokers.len() > BROKERS_PER_ROW {
-                BROKERS_PER_ROW
-            } else {
-                chunk.len()
-            };
-            if r > 0 {
-                y += ROW_GAP * 0.8;
-            }
-            for (i, id) in chunk.iter().enumerate() {
-                nodes.insert(NodeId::Broker(*id), (spread(per_row, i), y));
-            }
-        }
-        if producers > 0 {
-            y += ROW_GAP;
-            rows.push((Row::Producers, y));
-            for i in 0..producers {
-                nodes.insert(NodeId::Producer(i as u32), (spread(producers, i), y));
-            }
-        }
-        if consumers > 0 {
-            y += ROW_GAP * 0.8;
-            rows.push((Row::Consumers, y));
-            for i in 0..consumers {
-                nodes.insert(NodeId::Consumer(i as u32), (spread(consumers, i), y));
-            }
-        }
-        Layout {
-            width: DIAGRAM_WIDTH,
-            height: y + 40.0,
-            nodes,
-            rows,
-        }
-    }
-
-    pub fn of(sim: &Simulation) -> Layout {
-        let brokers: Vec<BrokerId> = sim.brokers.keys().copied().collect();
-        let voters: Vec<i32> = sim.controller.voters.iter().map(|v| v.id).collect();
-        Layout::new(
-            sim.controller.mode,
-            &brokers,
-            &voters,
-            sim.producers.len(),
-            sim.consumers.len(),
-        )
-    }
-
-    pub fn pos(&self, node: NodeId) -> Option<(f64, f64)> {
-        self.nodes.get(&node).copied()
-    }
-
-    /// Room per broker box in its row (boxes shrink when many brokers share a row).
-    pub fn broker_width(&self, brokers: usize) -> f64 {
-        let per_row = brokers.clamp(1, BROKERS_PER_ROW) as f64;
-        ((ROW_RIGHT - ROW_LEFT) / per_row - 10.0).min(120.0)
     }
 }

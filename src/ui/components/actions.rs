@@ -19,7 +19,7 @@ pub fn quote(value: &str) -> String {
     }
 }
 
-fn text_field(
+pub(super) fn text_field(
     label: &'static str,
     control: &'static str,
     state: &UseStateHandle<String>,
@@ -42,7 +42,7 @@ fn text_field(
 }
 
 /// A select whose shown value is `current` (the state may hold a stale or empty choice).
-fn select_field(
+pub(super) fn select_field(
     label: &'static str,
     control: &'static str,
     state: &UseStateHandle<String>,
@@ -69,7 +69,7 @@ fn select_field(
     }
 }
 
-fn submit(f: impl Fn() + 'static) -> Callback<SubmitEvent> {
+pub(super) fn submit(f: impl Fn() + 'static) -> Callback<SubmitEvent> {
     Callback::from(move |e: SubmitEvent| {
         e.prevent_default();
         f();
@@ -204,7 +204,7 @@ fn ProduceForm() -> Html {
     }
 }
 
-fn help(t: &Texts, text: &'static str, default: &str) -> Html {
+pub(super) fn help(t: &Texts, text: &'static str, default: &str) -> Html {
     html! {
         <p class="help">{ text }{ " " }<span class="default">{ fill(t.default_value, &[("value", &default)]) }</span></p>
     }

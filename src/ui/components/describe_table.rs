@@ -1,82 +1,75 @@
-//! `kafka-topics.sh --describe`, as Kafka prints it, for every topic in the core.
+//! `kafka-topics.sh --describe` for every topic, as the core prints it
+//! ([`crate::sim::Simulation::describe_topic_text`]): one row per output line, the text kept
+//! byte for byte (tabs included) and its `Key:` labels set apart. `__consumer_offsets` is folded.
 
 use yew::prelude::*;
 
 use super::use_app;
-use crate::sim::PartitionDescription;
+use crate::sim::coordinator::OFFSETS_TOPIC;
 use crate::ui::i18n::{fill, Texts};
 
 #[function_component]
 pub fn DescribeTable() -> Html {
     let app = use_app();
     let t = app.lang.texts();
-    // The core lists partitions topic by topic: group the runs.
-    let topics: Vec<&[PartitionDescription]> = app
-        .view
-        .partitions
-        .chunk_by(|a, b| a.topic == b.topic)
-        .collect();
-
+    let texts = &app.view.topic_texts;
     html! {
         <section class="panel describe-panel">
             <h2>{ t.describe_heading }</h2>
             <p class="note">{ t.describe_note }</p>
-            { for topics.into_iter().map(|parts| topic_block(t, parts)) }
+            { for texts.iter().filter(|(name, _)| name != OFFSETS_TOPIC).map(|(name, text)| topic_block(t, name, text)) }
+            { for texts.iter().filter(|(name, _)| name == OFFSETS_TOPIC).map(|(name, text)| html! {
+                <details class="internal-topic">
+                    <summary>{ fill(t.internal_topic_summary, &[("partitions", &text.lines().count().saturating_sub(1))]) }</summary>
+                    { topic_block(t, name, text) }
+                </details>
+            }) }
         </section>
     }
 }
 
-fn topic_block(t: &Texts, parts: &[PartitionDescription]) -> Html {
-    let topic = &parts[0].topic;
-    let rf = parts[0].replicas.len();
+fn topic_block(t: &Texts, topic: &str, text: &str) -> Html {
+    let mut lines = text.lines();
+    let head = lines.next().unwrap_or_default();
     html! {
-        <div class="terminal" key={topic.clone()}>
+        <div class="terminal" key={topic.to_string()}>
             <div class="prompt"><span aria-hidden="true">{ "$ " }</span>
-                <code>{ fill(t.describe_command, &[("topic", topic)]) }</code></div>
-            <p class="topic-line">
-                { field(t.kafka_topic, topic.clone()) }
-                { field(t.kafka_partition_count, parts.len().to_string()) }
-                { field(t.kafka_replication_factor, rf.to_string()) }
-            </p>
-            <table class="describe-table" data-topic={topic.clone()}>
+                <code>{ fill(t.describe_command, &[("topic", &topic)]) }</code></div>
+            <table class="describe-table tool-output" data-topic={topic.to_string()}>
                 <tbody>
-                    { for parts.iter().map(|p| partition_row(t, p)) }
+                    <tr class="topic-line" data-topic-line={topic.to_string()}><td>{ fields(head) }</td></tr>
+                    { for lines.map(partition_line) }
                 </tbody>
             </table>
         </div>
     }
 }
 
-fn partition_row(t: &Texts, p: &PartitionDescription) -> Html {
-    let leader = p
-        .leader
-        .map_or_else(|| t.kafka_leader_none.to_string(), |id| id.to_string());
-    let replicas = join(&p.replicas);
-    let isr = join(&p.isr);
+/// A partition line, with its fields as data attributes for tests and scripts.
+fn partition_line(line: &str) -> Html {
+    let field = |name: &str| {
+        line.split('\t')
+            .find_map(|f| f.strip_prefix(name)?.strip_prefix(": "))
+            .unwrap_or_default()
+            .to_string()
+    };
     html! {
-        <tr class="partition-line" data-partition={format!("{}-{}", p.topic, p.partition)}
-            data-leader={leader.clone()} data-replicas={replicas.clone()} data-isr={isr.clone()}>
-            { cell(t.kafka_topic, p.topic.clone()) }
-            { cell(t.kafka_partition, p.partition.to_string()) }
-            { cell(t.kafka_leader, leader) }
-            { cell(t.kafka_replicas, replicas) }
-            { cell(t.kafka_isr, isr) }
+        <tr class="partition-line" data-partition={format!("{}-{}", field("Topic"), field("Partition"))}
+            data-leader={field("Leader")} data-replicas={field("Replicas")} data-isr={field("Isr")}>
+            <td>{ fields(line) }</td>
         </tr>
     }
 }
 
-fn cell(label: &'static str, value: String) -> Html {
-    html! { <td>{ field(label, value) }</td> }
-}
-
-/// `Label: value`, as Kafka prints each field.
-fn field(label: &'static str, value: String) -> Html {
+/// The line's text unchanged, each `Key:` wrapped so it can be styled apart from its value.
+fn fields(line: &str) -> Html {
     html! {
-        <span class="field"><span class="k">{ label }{ ":" }</span>{ " " }<span class="v">{ value }</span></span>
+        { for line.split('\t').enumerate().map(|(i, f)| {
+            let tab = if i > 0 { "\t" } else { "" };
+            match f.split_once(": ") {
+                Some((k, v)) => html! { <>{ tab }<span class="k">{ k }{ ":" }</span>{ " " }<span class="v">{ v }</span></> },
+                None => html! { <>{ tab }{ f }</> },
+            }
+        }) }
     }
-}
-
-/// Kafka prints broker lists comma-separated without spaces: `1,2,3`.
-fn join(ids: &[i32]) -> String {
-    ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
 }

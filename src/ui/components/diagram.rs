@@ -1,10 +1,12 @@
-//! The network diagram: controllers (or ZooKeeper), brokers and producers as SVG nodes drawn by
+//! The network diagram: controllers (or ZooKeeper) on top, producers, brokers and consumer groups
+//! (each group a box, dashed to its coordinator) as SVG nodes drawn by
 //! Yew, and one empty group on top that the engine's painter fills with the messages in flight,
 //! every animation frame, without Yew.
 
 use yew::prelude::*;
 
 use super::use_app;
+use crate::sim::consumer::ConsumerState;
 use crate::sim::{BrokerState, ControllerMode, NodeId};
 use crate::ui::engine::px;
 use crate::ui::i18n::{fill, Texts};
@@ -17,13 +19,8 @@ pub fn NetworkDiagram() -> Html {
     let view = &app.view;
     let brokers: Vec<i32> = view.brokers.iter().map(|b| b.id).collect();
     let voters: Vec<i32> = view.controller.voters.iter().map(|v| v.id).collect();
-    let layout = Layout::new(
-        view.mode,
-        &brokers,
-        &voters,
-        view.producers.len(),
-        view.consumers.len(),
-    );
+    let groups: Vec<&str> = view.consumers.iter().map(|c| c.group.as_str()).collect();
+    let layout = Layout::new(view.mode, &brokers, &voters, view.producers.len(), &groups);
 
     // Paint after every render: the snapshot may have moved, and tests read the DOM right after.
     {
@@ -34,14 +31,15 @@ pub fn NetworkDiagram() -> Html {
     }
 
     let view_box = format!("0 0 {} {}", px(layout.width), px(layout.height));
-    let box_width = layout.broker_width(view.brokers.len());
+    let box_width = layout.broker_width();
     html! {
         <figure class="diagram" data-reduced-motion={app.engine.reduced_motion().to_string()}>
             <svg class="network" viewBox={view_box} role="img" aria-label={t.diagram_label}
                 preserveAspectRatio="xMidYMin meet">
-                { for layout.rows.iter().map(|(row, y)| row_label(t, view.mode, *row, *y)) }
+                { for layout.rows.iter().map(|(row, x, y)| row_label(t, view.mode, *row, *x, *y)) }
+                { group_boxes(t, view, &layout) }
                 { controllers(t, view, &layout) }
-                { for view.brokers.iter().map(|b| broker_node(t, b, &layout, box_width)) }
+                { for view.brokers.iter().map(|b| broker_node(t, view, b, &layout, box_width)) }
                 { producers(view, &layout) }
                 { consumers(t, view, &layout) }
                 <g class="tokens" aria-hidden="true" ref={app.engine.layer.clone()}></g>
@@ -53,16 +51,16 @@ pub fn NetworkDiagram() -> Html {
     }
 }
 
-fn row_label(t: &Texts, mode: ControllerMode, row: Row, y: f64) -> Html {
+fn row_label(t: &Texts, mode: ControllerMode, row: Row, x: f64, y: f64) -> Html {
     let text = match (row, mode) {
         (Row::Controllers, ControllerMode::Kraft) => t.row_controllers,
         (Row::Controllers, ControllerMode::Zookeeper) => t.mode_zookeeper,
         (Row::Brokers, _) => t.row_brokers,
         (Row::Producers, _) => t.row_producers,
-        (Row::Consumers, _) => t.row_consumers,
+        (Row::Consumers, _) => t.row_consumer_groups,
     };
     html! {
-        <text class="row-label" x="12" y={px(y + 4.0).to_string()}>{ text }</text>
+        <text class="row-label" x={px(x).to_string()} y={px(y + 4.0).to_string()}>{ text }</text>
     }
 }
 
@@ -102,7 +100,13 @@ fn controllers(t: &Texts, view: &View, layout: &Layout) -> Html {
     }
 }
 
-fn broker_node(t: &Texts, b: &BrokerView, layout: &Layout, width: f64) -> Html {
+fn broker_node(t: &Texts, view: &View, b: &BrokerView, layout: &Layout, width: f64) -> Html {
+    let coordinates: Vec<&str> = view
+        .groups
+        .iter()
+        .filter(|g| g.coordinator == Some(b.id) && g.state.is_some())
+        .map(|g| g.id.as_str())
+        .collect();
     let (x, y) = layout.pos(NodeId::Broker(b.id)).unwrap_or_default();
     let state = match b.state {
         BrokerState::Running => "running",
@@ -134,6 +138,12 @@ fn broker_node(t: &Texts, b: &BrokerView, layout: &Layout, width: f64) -> Html {
             if b.controller {
                 <text class="node-note star" y={px(-h / 2.0 - 8.0).to_string()}>{ t.badge_controller }</text>
             }
+            if !coordinates.is_empty() {
+                <text class="node-note coordinator-mark" y={px(h / 2.0 + 13.0).to_string()}
+                    data-coordinates={coordinates.join(",")}>
+                    { "◆ " }{ coordinates.join(", ") }
+                </text>
+            }
         </g>
     }
 }
@@ -162,17 +172,75 @@ fn consumers(t: &Texts, view: &View, layout: &Layout) -> Html {
     html! {
         { for view.consumers.iter().map(|c| {
                 let (x, y) = layout.pos(NodeId::Consumer(c.index)).unwrap_or_default();
-                let sub = fill(t.consumer_sub, &[("group", &c.group), ("generation", &c.generation)]);
+                let member = view
+                    .groups
+                    .iter()
+                    .find(|g| g.id == c.group)
+                    .and_then(|g| g.members.iter().find(|m| m.index == c.index));
+                let (state, sub) = match c.state {
+                    ConsumerState::Crashed => ("crashed", t.state_crashed.to_string()),
+                    ConsumerState::Closed => ("closed", t.consumer_closed.to_string()),
+                    ConsumerState::Running if member.is_some_and(|m| m.rebalancing) => {
+                        ("rebalancing", t.consumer_rebalancing.to_string())
+                    }
+                    ConsumerState::Running if c.assigned == 1 => ("running", t.consumer_partition_one.to_string()),
+                    ConsumerState::Running => (
+                        "running",
+                        fill(t.consumer_partitions, &[("count", &c.assigned)]),
+                    ),
+                };
+                let title = fill(t.consumer_title, &[("name", &c.name), ("group", &c.group),
+                    ("generation", &c.generation)]);
                 html! {
-                    <g key={c.index} class={classes!("node", "consumer", (!c.running).then_some("down"))}
-                        data-node={format!("consumer-{}", c.index)}
+                    <g key={c.index} class={classes!("node", "consumer", state, (!c.running).then_some("down"))}
+                        data-node={format!("consumer-{}", c.index)} data-state={state}
                         transform={format!("translate({} {})", px(x), px(y))}>
-                        <rect class="shape" x="-56" y="-20" width="112" height="40" rx="20" />
+                        <rect class="shape" x="-74" y="-17" width="148" height="34" rx="17" />
                         <text class="node-name" y="-2">
                             if c.group_leader { <tspan class="star">{ "★ " }</tspan> }
                             { c.name.to_string() }
                         </text>
-                        <text class="node-sub" y="13">{ sub }</text>
+                        <text class="node-sub" y="12">{ sub }</text>
+                        <title>{ title }</title>
+                    </g>
+                }
+        }) }
+    }
+}
+
+/// Each group's box: its name, state and generation, and a dashed line to its coordinator.
+fn group_boxes(t: &Texts, view: &View, layout: &Layout) -> Html {
+    html! {
+        { for layout.groups.iter().map(|b| {
+                let g = view.groups.iter().find(|g| g.id == b.group);
+                let state = g.and_then(|g| g.state);
+                let state_name = state.map_or(t.group_state_unknown.to_string(), |s| format!("{s:?}"));
+                let title = match g {
+                    Some(g) if state.is_some() => fill(t.group_box_caption, &[("group", &b.group), ("generation", &g.generation)]),
+                    _ => b.group.clone(),
+                };
+                let link = g
+                    .and_then(|g| g.coordinator.filter(|_| g.state.is_some()))
+                    .and_then(|c| layout.pos(NodeId::Broker(c)))
+                    .map(|(bx, by)| {
+                        let (x0, y0) = (b.x, b.y + 18.0);
+                        format!("M{} {}C{} {} {} {} {} {}", px(x0), px(y0), px(x0 - 40.0), px(y0),
+                            px(bx + 60.0), px(by), px(bx), px(by))
+                    });
+                html! {
+                    <g key={b.group.clone()} class={classes!("group-box", state.map(|s| format!("{s:?}")))}
+                        data-group={b.group.clone()}>
+                        if let Some(d) = link {
+                            <path class="coordinator-link" {d} />
+                        }
+                        <rect class="group-shape" x={px(b.x).to_string()} y={px(b.y).to_string()}
+                            width={px(b.width).to_string()} height={px(b.height).to_string()} rx="14" />
+                        <text class="group-name" x={px(b.x + 12.0).to_string()} y={px(b.y + 17.0).to_string()}>
+                            { title }
+                        </text>
+                        <text class="group-sub" x={px(b.x + 12.0).to_string()} y={px(b.y + 31.0).to_string()}>
+                            { state_name }
+                        </text>
                     </g>
                 }
         }) }

@@ -1,8 +1,8 @@
-//! The page header: name, tagline, language switch.
+//! The page header: name, tagline, theme and language switches.
 
 use yew::prelude::*;
 
-use super::{use_app, LanguageToggle};
+use super::{use_app, LanguageToggle, ThemeToggle};
 
 #[function_component]
 pub fn Header() -> Html {
@@ -18,7 +18,10 @@ pub fn Header() -> Html {
                     <p class="tagline">{ t.tagline }</p>
                 </div>
             </div>
-            <LanguageToggle />
+            <div class="header-controls">
+                <ThemeToggle />
+                <LanguageToggle />
+            </div>
         </header>
     }
 }

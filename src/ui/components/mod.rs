@@ -21,6 +21,16 @@ mod mode_control;
 mod replica_chip;
 mod toolbar;
 
+// --- groups ---
+mod consumer_form;
+mod group_card;
+mod group_describe;
+mod groups_panel;
+mod lag_plot;
+mod offsets_strip;
+mod record_inspector;
+mod theme_toggle;
+
 pub use actions::{quote, ActionsPanel, CreatePanel};
 pub use broker_card::BrokerCard;
 pub use broker_control::BrokerControl;
@@ -41,6 +51,16 @@ pub use message_legend::{families, MessageLegend};
 pub use mode_control::ModeControl;
 pub use replica_chip::ReplicaChip;
 pub use toolbar::Toolbar;
+
+// --- groups ---
+pub use consumer_form::{ConsumerForm, ConsumersPanel};
+pub use group_card::GroupCard;
+pub use group_describe::GroupDescribePanel;
+pub use groups_panel::GroupsPanel;
+pub use lag_plot::LagPlot;
+pub use offsets_strip::OffsetsStrip;
+pub use record_inspector::{InspectContext, RecordInspector, RecordRef};
+pub use theme_toggle::ThemeToggle;
 
 use yew::prelude::*;
 

@@ -1,8 +1,11 @@
 //! One partition replica on a broker: leader or follower, in the ISR or not, and its log as a
 //! strip of offset cells with the high watermark drawn between committed and uncommitted ones.
 
+use wasm_bindgen::JsCast;
+use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
 
+use super::record_inspector::{InspectContext, RecordRef};
 use crate::ui::i18n::{fill, Lang};
 use crate::ui::view::ReplicaView;
 
@@ -43,6 +46,48 @@ pub fn ReplicaChip(props: &ReplicaChipProps) -> Html {
 
     let hw_before = r.cells.first().is_some_and(|(offset, _)| r.hw <= *offset);
 
+    // A click on a cell opens the record inspector on it (one listener for the strip); Enter
+    // on the focused strip opens its newest record.
+    let inspect = use_context::<InspectContext>();
+    let record = |offset: i64| RecordRef {
+        broker: props.broker,
+        topic: r.topic.clone(),
+        partition: r.partition,
+        offset,
+    };
+    let selected = inspect
+        .as_ref()
+        .and_then(|i| (**i).clone())
+        .filter(|s| s.broker == props.broker && *s.topic == *r.topic && s.partition == r.partition)
+        .map(|s| s.offset);
+    let onclick = inspect.clone().map(|inspect| {
+        let base = record(0);
+        Callback::from(move |e: MouseEvent| {
+            let offset = e
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|el| el.closest("[data-offset]").ok().flatten())
+                .and_then(|el| el.get_attribute("data-offset"))
+                .and_then(|o| o.parse::<i64>().ok());
+            if let Some(offset) = offset {
+                inspect.set(Some(RecordRef {
+                    offset,
+                    ..base.clone()
+                }));
+            }
+        })
+    });
+    let onkeydown = inspect.map(|inspect| {
+        let newest = r.cells.last().map(|(o, _)| record(*o));
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                if let Some(rec) = &newest {
+                    inspect.set(Some(rec.clone()));
+                }
+            }
+        })
+    });
+
     html! {
         <li {class} data-replica={name.clone()}
             data-leader={r.leader.to_string()} data-isr={r.in_isr.to_string()}
@@ -69,7 +114,9 @@ pub fn ReplicaChip(props: &ReplicaChipProps) -> Html {
                 </span>
             </div>
             <div class="log-row">
-                <ol class={classes!("log-strip", hw_before.then_some("hw-before"))} aria-label={log_label}>
+                <ol class={classes!("log-strip", hw_before.then_some("hw-before"))}
+                    aria-label={format!("{log_label}. {}", t.log_inspect_hint)}
+                    tabindex={(!r.cells.is_empty()).then_some("0")} {onclick} {onkeydown}>
                     if elided {
                         <li class="log-more" aria-hidden="true">{ "…" }</li>
                     }
@@ -82,7 +129,8 @@ pub fn ReplicaChip(props: &ReplicaChipProps) -> Html {
                             <li key={offset} class={classes!("log-cell",
                                     if committed { "committed" } else { "uncommitted" },
                                     format!("e{}", epoch.rem_euclid(EPOCHS)),
-                                    (offset + 1 == r.hw).then_some("at-hw"))}
+                                    (offset + 1 == r.hw).then_some("at-hw"),
+                                    (selected == Some(offset)).then_some("selected"))}
                                 data-offset={offset.to_string()} data-epoch={epoch.to_string()}
                                 title={format!("offset {offset} · epoch {epoch}")}></li>
                         }
