@@ -79,10 +79,19 @@ def pct(xs, p):
 
 topics = ";".join(f"topic create t{i} partitions=24 replication-factor=3" for i in (1, 2, 3))
 streams = ";".join(f"produce p1 t{i} rate={r}/s count=10000000" for i, r in ((1, 67), (2, 67), (3, 66)))
+# Issue 5's two loads: three groups of two consumers on the 12-broker cluster; and a cluster of 100
+# brokers (the page's control builds 12; `broker add` the rest), one topic of 240 partitions RF 3
+# and 40 consumers in 4 groups.
+groups = ";".join(f"consumer create g{g}c{c} group.id=g{g} topics=t1,t2,t3" for g in (1, 2, 3) for c in (1, 2))
+big = ";".join(["broker add"] * 88 + [
+    "topic create big partitions=240 replication-factor=3",
+    "produce p1 big rate=200/s count=10000000",
+] + [f"consumer create c{i} group.id=g{i % 4} topics=big" for i in range(40)])
 cases = [
     ("first screen, 3 brokers, default speed x0.002", "?bench"),
-    ("12 brokers, 3 topics x 24 partitions RF 3, 200 records/s, x1", f"?bench&brokers=12&speed=1&run={topics};{streams}"),
-    ("the same at x0.01", f"?bench&brokers=12&speed=0.01&run={topics};{streams}"),
+    ("12 brokers, 3 topics x 24 partitions RF 3, 3 groups, 200 records/s, x1", f"?bench&brokers=12&speed=1&run={topics};{groups};{streams}"),
+    ("the same at x0.01", f"?bench&brokers=12&speed=0.01&run={topics};{groups};{streams}"),
+    ("100 brokers, 240 partitions RF 3, 40 consumers in 4 groups, 200 records/s, x1", f"?bench&brokers=12&speed=1&run={big}"),
 ]
 session = call("POST", "/session", {"capabilities": {"alwaysMatch": {
     "goog:chromeOptions": {"args": flags + ["--window-size=1400,1000"]}}}})["sessionId"]

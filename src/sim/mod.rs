@@ -188,6 +188,34 @@ pub enum Timer {
     },
 }
 
+impl Timer {
+    /// The node whose state the timer changes (none for the controller's: they change only
+    /// the metadata, which the per-event invariants read but do not check).
+    fn node(&self) -> Option<NodeId> {
+        match self {
+            Timer::BrokerHeartbeat { broker, .. }
+            | Timer::IsrExpiration { broker, .. }
+            | Timer::FetcherRetry { broker, .. }
+            | Timer::FetchRequestTimeout { broker, .. }
+            | Timer::FetchWaitExpiry { broker, .. }
+            | Timer::DelayedProduceExpiry { broker, .. }
+            | Timer::RetentionCheck { broker, .. }
+            | Timer::GroupJoinDeadline { broker, .. }
+            | Timer::GroupSessionCheck { broker, .. }
+            | Timer::ControlledShutdownTimeout { broker, .. } => Some(NodeId::Broker(*broker)),
+            Timer::SessionCheck | Timer::QuorumElection { .. } => None,
+            Timer::ProducerSend { producer, .. }
+            | Timer::ProducerWake { producer }
+            | Timer::ProducerRequestTimeout { producer, .. }
+            | Timer::ProducerMetadataTimeout { producer, .. } => Some(NodeId::Producer(*producer)),
+            Timer::ConsumerPoll { consumer, .. }
+            | Timer::ConsumerWorker { consumer, .. }
+            | Timer::ConsumerHeartbeat { consumer, .. }
+            | Timer::ConsumerRequestTimeout { consumer, .. } => Some(NodeId::Consumer(*consumer)),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Event {
     Deliver(u64),
@@ -395,15 +423,24 @@ impl Simulation {
             return false;
         };
         self.now_ms = next.at_ms;
-        match next.event {
-            Event::Deliver(id) => {
-                if let Some(msg) = self.network.in_flight.remove(&id) {
+        let node = match next.event {
+            Event::Deliver(id) => match self.network.in_flight.remove(&id) {
+                Some(msg) => {
+                    let to = msg.to;
                     self.deliver(msg);
+                    Some(to)
                 }
+                None => None,
+            },
+            Event::Timer(timer) => {
+                let node = timer.node();
+                self.fire(timer);
+                node
             }
-            Event::Timer(timer) => self.fire(timer),
+        };
+        if let Some(node) = node {
+            self.check_invariants_at(node);
         }
-        self.check_invariants();
         true
     }
 
@@ -585,7 +622,9 @@ impl Simulation {
 
     /// Applies one command. On error nothing changed.
     pub fn apply(&mut self, command: Command) -> Result<(), CommandError> {
-        command::apply(self, command)
+        command::apply(self, command)?;
+        self.check_all_invariants();
+        Ok(())
     }
 
     /// Applies one line of the scenario language.
