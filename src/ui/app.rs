@@ -22,6 +22,8 @@ use crate::sim::ControllerMode;
 
 /// While playing, the snapshot (cards, tables, the event log) is refreshed at most this often.
 const REFRESH_MS: f64 = 66.0;
+/// ... and at least this often, however slow a refresh is.
+const MAX_REFRESH_MS: f64 = 1000.0;
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
@@ -87,17 +89,23 @@ pub fn App(props: &AppProps) -> Html {
                 let bench = benchmarking();
                 // The cards need not follow at 60 Hz: refresh the snapshot at most every
                 // REFRESH_MS while events keep running (the tokens still move every frame).
+                // A big cluster's refresh (snapshot and re-render) can take tens of ms: then
+                // refresh less often, so that refreshing takes at most an eighth of the time.
                 let mut stale = false;
                 let mut refreshed_at = f64::NEG_INFINITY;
+                let mut refresh_every = REFRESH_MS;
                 Ticker::start(move |timestamp| {
                     let started = if bench { performance_now() } else { 0.0 };
                     let wall_ms = last.map_or(0.0, |l| timestamp - l);
                     last = Some(timestamp);
                     stale |= engine.play(wall_ms, speed, quiet);
-                    if stale && timestamp - refreshed_at >= REFRESH_MS {
+                    if stale && timestamp - refreshed_at >= refresh_every {
                         stale = false;
                         refreshed_at = timestamp;
+                        let before = performance_now();
                         dispatcher.dispatch(Action::Refresh);
+                        let cost = performance_now() - before;
+                        refresh_every = (cost * 8.0).clamp(REFRESH_MS, MAX_REFRESH_MS);
                     }
                     engine.paint();
                     if bench {
