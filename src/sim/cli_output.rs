@@ -179,7 +179,7 @@ impl Simulation {
             .filter(|b| b.state == BrokerState::Running)
             .flat_map(|b| b.coordinator.groups.keys())
             .collect();
-        groups.sort();
+        super::sort::sort(&mut groups);
         groups.dedup();
         ToolOutput {
             stdout: groups.iter().map(|g| format!("{g}\n")).collect(),
@@ -269,12 +269,12 @@ impl Simulation {
             .iter()
             .filter(|(_, m)| g.state == GroupState::Stable && !m.assignment.is_empty())
             .collect();
-        members.sort_by_key(|(_, m)| std::cmp::Reverse(m.assignment.len()));
+        super::sort::sort_by_key(&mut members, |(_, m)| std::cmp::Reverse(m.assignment.len()));
         let mut rows: Vec<[String; 9]> = Vec::new();
         let mut assigned: Vec<&TopicPartition> = Vec::new();
         for (id, m) in members {
             let mut tps: Vec<&TopicPartition> = m.assignment.iter().collect();
-            tps.sort();
+            super::sort::sort(&mut tps);
             for tp in tps {
                 assigned.push(tp);
                 rows.push(row(tp, Some((id, &m.client_id))));
@@ -413,7 +413,7 @@ fn group_state_table(group: &str, g: &Group, coordinator: BrokerId) -> String {
             cols[4]
         )
     };
-    let state = format!("{:?}", g.state);
+    let state = g.state.name();
     let mut out = line([
         "GROUP",
         "COORDINATOR (ID)",
@@ -425,7 +425,7 @@ fn group_state_table(group: &str, g: &Group, coordinator: BrokerId) -> String {
         group,
         &host,
         strategy,
-        &state,
+        state,
         &g.members.len().to_string(),
     ]));
     out.push('\n');

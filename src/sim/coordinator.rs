@@ -79,6 +79,19 @@ pub struct Group {
 /// State changes a group remembers.
 pub const GROUP_TRANSITIONS_KEPT: usize = 8;
 
+impl GroupState {
+    /// Kafka's name for the state (`GroupState.toString()`).
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupState::Empty => "Empty",
+            GroupState::PreparingRebalance => "PreparingRebalance",
+            GroupState::CompletingRebalance => "CompletingRebalance",
+            GroupState::Stable => "Stable",
+            GroupState::Dead => "Dead",
+        }
+    }
+}
+
 impl Group {
     fn new() -> Self {
         Self {

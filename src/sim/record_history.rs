@@ -523,7 +523,7 @@ impl Simulation {
             };
             events.push(TimedEvent { at_ms, event });
         }
-        events.sort_by_key(|e| e.at_ms);
+        super::sort::sort_by_key(&mut events, |e| e.at_ms);
         let incomplete = self.history.dropped > 0
             && self
                 .history

@@ -9,6 +9,7 @@ use crate::sim::cli_output::GroupDescribe;
 use crate::sim::consumer::{Consumer, ConsumerState, MemberState, RebalanceChange};
 use crate::sim::coordinator::{GroupState, OFFSETS_TOPIC, OFFSETS_TOPIC_NUM_PARTITIONS};
 use crate::sim::hash::offsets_partition_for;
+use crate::sim::sort::CollectSet;
 use crate::sim::{BrokerId, Simulation, TopicPartition};
 
 /// After a rebalance, newly assigned and moved-away partitions stay marked this long.
@@ -146,8 +147,8 @@ fn member_view(sim: &Simulation, c: &Consumer, others: &[&Consumer]) -> MemberVi
 
     let mut rows: Vec<(TopicPartition, PartitionRole)> = Vec::new();
     if rebalancing {
-        let owned: BTreeSet<&TopicPartition> = c.assignment.iter().collect();
-        let mut all: BTreeSet<&TopicPartition> = r.before.iter().collect();
+        let owned: BTreeSet<&TopicPartition> = c.assignment.iter().collect_set();
+        let mut all: BTreeSet<&TopicPartition> = r.before.iter().collect_set();
         all.extend(owned.iter().copied());
         for tp in all {
             let role = if owned.contains(tp) {
@@ -235,7 +236,7 @@ pub fn build_groups(sim: &Simulation, previous: Option<&[GroupView]>) -> Vec<Gro
         .consumers
         .iter()
         .map(|c| c.config.group_id.as_str())
-        .collect();
+        .collect_set();
     names
         .into_iter()
         .map(|id| {
@@ -252,7 +253,7 @@ pub fn build_groups(sim: &Simulation, previous: Option<&[GroupView]>) -> Vec<Gro
                 .map(|c| member_view(sim, c, &consumers))
                 .collect();
             // Lag over every partition of the subscribed topics, where a commit exists.
-            let topics: BTreeSet<&String> = consumers.iter().flat_map(|c| &c.topics).collect();
+            let topics: BTreeSet<&String> = consumers.iter().flat_map(|c| &c.topics).collect_set();
             let mut total: Option<i64> = None;
             for t in topics {
                 let Some(meta) = sim.metadata.topics.get(t) else {
@@ -308,7 +309,7 @@ pub fn build_offsets(sim: &Simulation) -> Option<OffsetsView> {
         .consumers
         .iter()
         .map(|c| c.config.group_id.as_str())
-        .collect();
+        .collect_set();
     let cells = topic
         .partitions
         .iter()

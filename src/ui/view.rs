@@ -354,10 +354,10 @@ impl View {
             Some(old) if **old == o => old.clone(),
             _ => Rc::new(o),
         });
-        let topic_texts = build_topic_texts(sim);
+        // The describe text follows the partitions' metadata (configs do not change).
         let topic_texts: Rc<[(String, String)]> = match previous {
-            Some(p) if *p.topic_texts == *topic_texts => p.topic_texts.clone(),
-            _ => topic_texts.into(),
+            Some(p) if Rc::ptr_eq(&p.partitions, &partitions) => p.topic_texts.clone(),
+            _ => build_topic_texts(sim).into(),
         };
 
         View {

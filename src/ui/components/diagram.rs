@@ -214,7 +214,7 @@ fn group_boxes(t: &Texts, view: &View, layout: &Layout) -> Html {
         { for layout.groups.iter().map(|b| {
                 let g = view.groups.iter().find(|g| g.id == b.group);
                 let state = g.and_then(|g| g.state);
-                let state_name = state.map_or(t.group_state_unknown.to_string(), |s| format!("{s:?}"));
+                let state_name = state.map_or(t.group_state_unknown, |s| s.name());
                 let title = match g {
                     Some(g) if state.is_some() => fill(t.group_box_caption, &[("group", &b.group), ("generation", &g.generation)]),
                     _ => b.group.clone(),
@@ -228,7 +228,7 @@ fn group_boxes(t: &Texts, view: &View, layout: &Layout) -> Html {
                             px(bx + 60.0), px(by), px(bx), px(by))
                     });
                 html! {
-                    <g key={b.group.clone()} class={classes!("group-box", state.map(|s| format!("{s:?}")))}
+                    <g key={b.group.clone()} class={classes!("group-box", state.map(|s| s.name()))}
                         data-group={b.group.clone()}>
                         if let Some(d) = link {
                             <path class="coordinator-link" {d} />

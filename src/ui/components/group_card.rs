@@ -42,14 +42,14 @@ fn state_help(t: &Texts, s: GroupState) -> &'static str {
 pub fn GroupCard(props: &GroupCardProps) -> Html {
     let t = props.lang.texts();
     let g = &props.group;
-    let state_name = g.state.map(|s| format!("{s:?}"));
+    let state_name = g.state.map(|s| s.name());
     let coordinator = match (g.coordinator, g.state) {
         (Some(c), Some(_)) => fill(t.group_coordinator, &[("id", &c)]),
         _ => t.group_no_coordinator.to_string(),
     };
     html! {
-        <article class={classes!("group-card", state_name.clone())} data-group={g.id.clone()}
-            data-state={state_name.clone().unwrap_or_default()} data-generation={g.generation.to_string()}>
+        <article class={classes!("group-card", state_name)} data-group={g.id.clone()}
+            data-state={state_name.unwrap_or_default()} data-generation={g.generation.to_string()}>
             <header class="group-head">
                 <h3 class="group-title">{ g.id.clone() }</h3>
                 <span class="group-facts">
@@ -89,11 +89,11 @@ fn state_track(t: &Texts, g: &GroupView) -> Html {
         <ol class="state-track" aria-label={t.group_states_label}>
             { for TRACK.iter().map(|s| {
                 let current = g.state == Some(*s);
-                let name = format!("{s:?}");
+                let name = s.name();
                 let just = current && last.is_some_and(|(_, x)| x == *s);
                 html! {
                     <li class={classes!("state-step", current.then_some("current"), just.then_some("entered"))}
-                        data-step={name.clone()} aria-current={current.then_some("step")}
+                        data-step={name} aria-current={current.then_some("step")}
                         title={state_help(t, *s)}>
                         <span class="state-name">{ name }</span>
                         if let Some(at) = entered(*s) {
@@ -133,7 +133,7 @@ fn member(t: &Texts, m: &MemberView, run: &Callback<String>) -> Html {
     };
     html! {
         <section class={classes!("member", state_key, m.rebalancing.then_some("rebalancing"))}
-            data-consumer={name.clone()} data-member-state={format!("{:?}", m.member_state)}>
+            data-consumer={name.clone()} data-rebalancing={m.rebalancing.to_string()}>
             <div class="member-head">
                 <span class="member-name">
                     if m.leader {
