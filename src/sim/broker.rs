@@ -3,7 +3,7 @@
 //! fetches from the leader, truncates by leader epoch and copies. It learns leadership from the
 //! controller's metadata updates and keeps its session alive with heartbeats.
 
-use super::sort::CollectMap;
+use super::sort::{CollectMap, CollectSet};
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -468,7 +468,7 @@ impl Broker {
         cfg: &BrokerConfig,
         out: &mut Out,
     ) {
-        self.fenced_view = fenced.into_iter().collect();
+        self.fenced_view = fenced.into_iter().collect_set();
         let node = self.node();
         let mut leaders_to_fetch = BTreeSet::new();
         let mut loads = Vec::new();

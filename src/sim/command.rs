@@ -12,6 +12,7 @@ use super::metadata::{BrokerRegistration, PartitionRegistration, TopicConfig, To
 use super::network::{DropRule, MessageKind, NodeId};
 use super::placement::{self, UsableBroker};
 use super::producer::{unknown_config, Producer, ProducerConfig, ProducerCtx};
+use super::sort::CollectSet;
 use super::trace::TraceKind;
 use super::{
     BrokerId, Out, Simulation, TopicPartition, MAX_ADVANCE_MS, MAX_BROKERS, MAX_CONSUMERS,
@@ -941,7 +942,7 @@ pub(crate) fn apply(sim: &mut Simulation, command: Command) -> Result<(), Comman
             sim.consumer_do(&name, |c, ctx, out| c.commit_now(ctx, out))
         }
         Command::ConsumerPause(name) => sim.consumer_do(&name, |c, _, _| {
-            c.paused = c.assignment.iter().cloned().collect()
+            c.paused = c.assignment.iter().cloned().collect_set()
         }),
         Command::ConsumerResume(name) => sim.consumer_do(&name, |c, _, _| c.paused.clear()),
         Command::ConsumerSubscribe(name, topics) => {

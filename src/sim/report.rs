@@ -2,6 +2,7 @@
 //! committed records, what each producer had acknowledged or failed, acknowledged records that
 //! are gone, and the invariant violations.
 
+use super::sort::CollectSet;
 use serde::Serialize;
 
 use super::broker::BrokerState;
@@ -347,7 +348,7 @@ impl Simulation {
             .consumers
             .iter()
             .map(|c| c.config.group_id.as_str())
-            .collect();
+            .collect_set();
         groups
             .into_iter()
             .map(|group| {
@@ -371,7 +372,7 @@ impl Simulation {
                     .filter(|c| c.config.group_id == group)
                     .collect();
                 let topics: std::collections::BTreeSet<&String> =
-                    consumers.iter().flat_map(|c| c.topics.iter()).collect();
+                    consumers.iter().flat_map(|c| c.topics.iter()).collect_set();
                 let mut partitions = Vec::new();
                 let mut lost = Vec::new();
                 let mut dups = Vec::new();

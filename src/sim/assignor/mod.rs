@@ -13,7 +13,7 @@ mod range;
 mod roundrobin;
 mod sticky;
 
-use crate::sim::sort::CollectMap;
+use crate::sim::sort::{CollectMap, CollectSet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -389,7 +389,7 @@ impl Ctx {
                 let topics = raw_topics
                     .iter()
                     .filter_map(|t| index.get(t.as_str()).copied())
-                    .collect();
+                    .collect_set();
                 // Kafka drops claims on topics that no longer take part (A5). A partition number
                 // beyond the topic's count cannot be owned in a real cluster; it is dropped too.
                 let mut seen_owned = BTreeSet::new();
