@@ -2,7 +2,6 @@
 //! coordinator sees it and as its consumers see it, the lag over time, the `__consumer_offsets`
 //! partitions, and the tools' describe output — all read from the core in one pass.
 
-use crate::sim::sort::CollectSet;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
