@@ -365,3 +365,118 @@ fn zookeeper_controller_resends_a_lost_leader_and_isr() {
         .iter()
         .any(|e| e.text.contains("fails to send request to broker 2")));
 }
+
+/// Committed offsets of a group and its `committed_not_processed` list (from the report).
+fn group_report(sim: &Simulation, group: &str) -> (Vec<(i32, Option<i64>)>, Vec<String>) {
+    let g = sim
+        .group_reports()
+        .into_iter()
+        .find(|g| g.group == group)
+        .expect("the group");
+    (
+        g.partitions
+            .iter()
+            .map(|p| (p.partition, p.committed))
+            .collect(),
+        g.committed_not_processed,
+    )
+}
+
+/// A poll-loop consumer asked to rebalance while it processes a batch rejoins in its next
+/// `poll()`, as Java does (the heartbeat thread only flags it). It used to rejoin at once,
+/// auto-committing the batch still being processed: a crash then lost it. Found while building
+/// cases for the `groups` class's at-least-once check (where does Java commit?).
+#[test]
+fn a_rebalance_during_processing_waits_for_the_next_poll() {
+    let sim = run("seed 1
+        topic create t partitions=2 replication-factor=3
+        producer create p linger.ms=0
+        produce p t count=400 partition=0
+        consumer create c1 group.id=g topics=t auto.offset.reset=earliest processing=poll-loop processing.time.ms=20 max.poll.records=200 auto.commit.interval.ms=100000 heartbeat.interval.ms=100 session.timeout.ms=10s
+        advance 4100ms
+        consumer create c2 group.id=g topics=t auto.offset.reset=earliest heartbeat.interval.ms=100 session.timeout.ms=10s
+        advance 300ms
+        consumer crash c1
+        advance 20s");
+    let (committed, lost) = group_report(&sim, "g");
+    assert_eq!(committed, [(0, Some(400)), (1, Some(0))]);
+    assert!(lost.is_empty(), "committed, never processed: {lost:?}");
+    assert_eq!(
+        sim.consumers[1].processed.len(),
+        400,
+        "c2 read the whole partition"
+    );
+}
+
+/// `consumer close` while the poll loop processes a batch closes once the batch is done (the
+/// `wakeup()` pattern), so the auto-commit on close covers processed records only. It used to
+/// commit the whole batch and drop it.
+#[test]
+fn close_during_processing_finishes_the_batch_first() {
+    let mut sim = run("seed 1
+        topic create t partitions=1 replication-factor=3
+        producer create p linger.ms=0
+        produce p t count=200
+        consumer create c group.id=g topics=t auto.offset.reset=earliest processing=poll-loop processing.time.ms=20 max.poll.records=100 auto.commit.interval.ms=100
+        advance 4500ms
+        consumer close c");
+    assert_eq!(
+        sim.consumers[0].state,
+        kafkascope::sim::consumer::ConsumerState::Running,
+        "still processing its batch"
+    );
+    apply(&mut sim, "advance 5s");
+    assert_eq!(
+        sim.consumers[0].state,
+        kafkascope::sim::consumer::ConsumerState::Closed
+    );
+    let (committed, lost) = group_report(&sim, "g");
+    assert_eq!(committed, [(0, Some(100))]);
+    assert!(lost.is_empty(), "committed, never processed: {lost:?}");
+    assert_eq!(sim.consumers[0].processed.len(), 100);
+}
+
+/// The group coordinator writes the group's metadata (generation, members, assignments) to
+/// `__consumer_offsets` when a rebalance completes, and a broker taking the partition over
+/// loads it: members go on heartbeating without a rebalance, and the next generation follows
+/// the last one. The coordinator used to keep groups in memory only: a new coordinator knew no
+/// member (UNKNOWN_MEMBER_ID, a full rebalance) and restarted at generation 1, so a zombie of
+/// the old generation 1 and a member of the new one owned a partition "in the same
+/// generation" (`one-owner-per-generation`; `groups` fault schedules, seeds 8, 27, 38, 43, 45).
+#[test]
+fn a_group_keeps_its_generation_and_members_across_a_coordinator_failover() {
+    let mut sim = run("seed 2
+        cluster brokers=3 controllers=1
+        topic create t partitions=4 replication-factor=3
+        producer create p linger.ms=0
+        produce p t count=1000 rate=100/s
+        consumer create a group.id=g topics=t auto.offset.reset=earliest session.timeout.ms=10s
+        consumer create b group.id=g topics=t auto.offset.reset=earliest session.timeout.ms=10s
+        advance 5s");
+    let (coordinator, group) = sim.group_view("g");
+    let (coordinator, generation) = (coordinator.unwrap(), group.unwrap().generation);
+    assert_eq!(generation, 1);
+    apply(&mut sim, &format!("broker kill {coordinator}\nadvance 15s"));
+    let (moved_to, group) = sim.group_view("g");
+    assert_ne!(moved_to, Some(coordinator), "the coordinator moved");
+    let group = group.expect("the new coordinator loaded the group");
+    assert_eq!(group.generation, 1, "same generation, no rebalance");
+    assert_eq!(group.members.len(), 2);
+    assert!(
+        !sim.trace
+            .events
+            .iter()
+            .any(|e| e.text.contains("UNKNOWN_MEMBER_ID")),
+        "members were known to the new coordinator"
+    );
+    // The next rebalance moves on to generation 2.
+    apply(&mut sim, "consumer crash b\nadvance 20s");
+    let (_, group) = sim.group_view("g");
+    assert_eq!(group.unwrap().generation, 2);
+    assert!(
+        sim.invariants.violations.is_empty(),
+        "{:?}",
+        sim.invariants.violations
+    );
+    assert_eq!(sim.consumers[0].assignment.len(), 4);
+}

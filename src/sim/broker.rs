@@ -99,7 +99,7 @@ impl Broker {
         NodeId::Broker(self.id)
     }
 
-    fn request_id(&mut self) -> u64 {
+    pub(crate) fn request_id(&mut self) -> u64 {
         self.next_request_id += 1;
         // Broker request ids live in their own range, apart from clients'.
         ((self.id as u64) << 40) | self.next_request_id
@@ -160,7 +160,8 @@ impl Broker {
             reset(h.from, h.request_id, MessageKind::Fetch);
         }
         for r in self.replicas.values() {
-            for d in r.leading.iter().flat_map(|l| &l.delayed) {
+            let delayed = r.leading.iter().flat_map(|l| &l.delayed);
+            for d in delayed.filter(|d| d.store_group.is_none()) {
                 let kind = match d.commit {
                     Some(_) => MessageKind::OffsetCommit,
                     None => MessageKind::Produce,
@@ -389,11 +390,20 @@ impl Broker {
                         .position(|d| d.request_id == request_id)
                     {
                         let d = leading.delayed.remove(i).expect("index valid");
-                        out.send(
-                            self.node(),
-                            d.from,
-                            d.reply(&tp, Err(KafkaError::RequestTimedOut)),
-                        );
+                        match d.store_group {
+                            Some((group, generation)) => self.group_stored(
+                                &group,
+                                generation,
+                                Err(KafkaError::RequestTimedOut),
+                                now,
+                                out,
+                            ),
+                            None => out.send(
+                                self.node(),
+                                d.from,
+                                d.reply(&tp, Err(KafkaError::RequestTimedOut)),
+                            ),
+                        }
                     }
                 }
             }
@@ -447,7 +457,7 @@ impl Broker {
         let hw_moved = self.replicas.get_mut(tp).is_some_and(|r| {
             r.maybe_increment_hw(now, cfg.replica_lag_time_max_ms, |b| !fenced.contains(&b))
         });
-        self.complete_delayed(tp, out);
+        self.complete_delayed(tp, now, out);
         self.wake_held_fetches(tp, true, now, cfg, out);
         if hw_moved {
             self.wake_held_fetches(tp, false, now, cfg, out);
@@ -554,11 +564,16 @@ impl Broker {
                 r.leader = Some(self.id);
                 let fenced = self.fenced_view.clone();
                 r.maybe_increment_hw(now, cfg.replica_lag_time_max_ms, |b| !fenced.contains(&b));
-                self.complete_delayed(&tp, out);
+                self.complete_delayed(&tp, now, out);
             } else {
                 if let Some(leading) = r.leading.take() {
-                    // Resigning: waiting acks=all produces get NOT_LEADER_OR_FOLLOWER.
-                    for d in leading.delayed {
+                    // Resigning: waiting acks=all produces get NOT_LEADER_OR_FOLLOWER (a
+                    // group's pending metadata: its members learn it when the group unloads).
+                    for d in leading
+                        .delayed
+                        .into_iter()
+                        .filter(|d| d.store_group.is_none())
+                    {
                         out.send(
                             node,
                             d.from,
@@ -593,10 +608,10 @@ impl Broker {
             self.maybe_fetch(leader, cfg, out);
         }
         for partition in unloads {
-            self.coordinator.unload(partition);
+            self.coordinator.unload(partition, node, out);
         }
         for (partition, records) in loads {
-            self.coordinator.load(partition, &records, node, out);
+            self.coordinator.load(partition, &records, node, now, out);
         }
     }
 }

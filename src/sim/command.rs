@@ -174,13 +174,13 @@ impl Simulation {
                     ))
                 }
             }
-            NodeRef::Client(name) => {
-                self.producer_index(name)
-                    .map(NodeId::Producer)
-                    .ok_or_else(|| {
-                        CommandError::invalid(format!("no producer or consumer named '{name}'"))
-                    })
-            }
+            NodeRef::Client(name) => self
+                .producer_index(name)
+                .map(NodeId::Producer)
+                .or_else(|| self.consumer_index(name).map(NodeId::Consumer))
+                .ok_or_else(|| {
+                    CommandError::invalid(format!("no producer or consumer named '{name}'"))
+                }),
         }
     }
 

@@ -303,6 +303,13 @@ pub struct Consumer {
     pub is_leader: bool,
     last_metadata_ms: u64,
     pub rebalance: RebalanceChange,
+    /// A rejoin requested while the application processed a batch (poll loop): it happens in
+    /// the next `poll()`, with onJoinPrepare's commit and revocation, as in Java, where the
+    /// heartbeat thread only flags it (`requestRejoin`) and `poll()` rejoins.
+    rejoin_pending: Option<String>,
+    /// `close()` asked while the application processed a batch: the loop finishes the batch,
+    /// then closes (the `wakeup()` shutdown pattern).
+    close_pending: bool,
 }
 
 fn list(tps: &[TopicPartition]) -> String {
@@ -364,6 +371,8 @@ impl Consumer {
             is_leader: false,
             last_metadata_ms: 0,
             rebalance: RebalanceChange::default(),
+            rejoin_pending: None,
+            close_pending: false,
             config,
         }
     }
@@ -532,6 +541,13 @@ impl Consumer {
         }
         if processed_batch && self.config.commit_after_processing {
             self.commit(self.stored.clone(), "commitSync after processing", ctx, out);
+        }
+        if self.close_pending {
+            self.close(ctx, out);
+            return;
+        }
+        if let Some(reason) = self.rejoin_pending.take() {
+            self.join(&reason, ctx, out);
         }
         self.last_poll_ms = now;
         if self.coordinator.is_none() {
@@ -751,6 +767,10 @@ impl Consumer {
             self.member_state,
             MemberState::Joining | MemberState::Syncing
         ) {
+            return;
+        }
+        if self.busy_processing() && self.member_state == MemberState::Stable {
+            self.rejoin_pending = Some(reason.to_string());
             return;
         }
         // A rebalance begins for this member when it leaves Stable (not for the cooperative
@@ -1317,8 +1337,19 @@ impl Consumer {
         self.reset_membership();
     }
 
-    /// `close()`: a last commit (auto-commit), then LeaveGroup.
+    /// The application is processing a batch `poll()` returned (poll-loop processing): the
+    /// client's own work (rejoin, close) waits for the next `poll()`.
+    fn busy_processing(&self) -> bool {
+        self.config.processing == Processing::PollLoop && !self.in_process.is_empty()
+    }
+
+    /// `close()`: a last commit (auto-commit), then LeaveGroup. Called while the poll loop
+    /// processes a batch, it runs once the batch is done.
     pub fn close(&mut self, ctx: &mut ConsumerCtx, out: &mut Out) {
+        if self.busy_processing() {
+            self.close_pending = true;
+            return;
+        }
         if self.config.enable_auto_commit {
             self.commit(self.stored.clone(), "commit on close", ctx, out);
         }

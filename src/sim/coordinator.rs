@@ -20,6 +20,8 @@ use super::replica::DelayedProduce;
 use super::trace::TraceKind;
 use super::{Out, Timer, TopicPartition};
 
+mod group_metadata_manager;
+
 pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
 /// `offsets.topic.num.partitions`.
 pub const OFFSETS_TOPIC_NUM_PARTITIONS: i32 = 50;
@@ -123,20 +125,6 @@ pub struct GroupCoordinator {
     next_member: u64,
 }
 
-/// `__consumer_offsets` record key for a commit: `topic:partition:group` (topic names cannot
-/// contain ':', so the group id is everything after the second one).
-fn commit_key(group: &str, tp: &TopicPartition) -> String {
-    format!("{}:{}:{group}", tp.topic, tp.partition)
-}
-
-fn parse_commit_key(key: &str) -> Option<(String, TopicPartition)> {
-    let mut parts = key.splitn(3, ':');
-    let topic = parts.next()?;
-    let partition = parts.next()?.parse().ok()?;
-    let group = parts.next()?;
-    Some((group.to_string(), TopicPartition::new(topic, partition)))
-}
-
 /// Answers every SyncGroup waiting in the group.
 fn answer_syncs(
     g: &mut Group,
@@ -162,36 +150,6 @@ impl GroupCoordinator {
         for (tp, o) in offsets {
             g.offsets.insert(tp.clone(), *o);
         }
-    }
-
-    /// Another broker leads this `__consumer_offsets` partition now: its groups go.
-    pub fn unload(&mut self, partition: i32) {
-        self.groups
-            .retain(|g, _| offsets_partition_for(g, OFFSETS_TOPIC_NUM_PARTITIONS) != partition);
-    }
-
-    /// Becoming leader of a `__consumer_offsets` partition: replay its commits (last one wins).
-    pub fn load(&mut self, partition: i32, records: &[Rc<Record>], node: NodeId, out: &mut Out) {
-        let mut loaded = 0;
-        for r in records {
-            let Some(key) = r.key.as_deref() else {
-                continue;
-            };
-            let Some((group, tp)) = parse_commit_key(key) else {
-                continue;
-            };
-            let Ok(offset) = r.value.parse::<i64>() else {
-                continue;
-            };
-            let g = self.groups.entry(group).or_insert_with(Group::new);
-            g.offsets.insert(tp, offset);
-            loaded += 1;
-        }
-        out.trace(
-            node,
-            TraceKind::Group,
-            format!("[GroupCoordinator] Loaded {loaded} offset commit(s) from {OFFSETS_TOPIC}-{partition}"),
-        );
     }
 }
 
@@ -449,18 +407,22 @@ impl Broker {
                         m.awaiting_sync = Some(request_id);
                         m.last_heartbeat_ms = now;
                         if g.leader.as_deref() == Some(member_id.as_str()) {
+                            for m in g.members.values_mut() {
+                                m.assignment.clear();
+                            }
                             for (id, parts) in assignments {
                                 if let Some(mm) = g.members.get_mut(&id) {
                                     mm.assignment = parts;
                                 }
                             }
-                            g.enter(GroupState::Stable, now);
                             out.trace(
                                 node,
                                 TraceKind::Group,
                                 format!("[GroupCoordinator {}]: Assignment received from leader {member_id} for group {group} for generation {}. The group has {} members, 0 of which are static.", self.id, g.generation, g.members.len()),
                             );
-                            answer_syncs(g, node, out, |m| Ok(m.assignment.clone()));
+                            // Stable, and the assignments sent, once the group's metadata is
+                            // replicated (`group_stored`).
+                            self.store_group(&group, now, cfg, out);
                         }
                     }
                     GroupState::Stable => {
@@ -568,70 +530,6 @@ impl Broker {
         }
     }
 
-    /// Writes commit records to the group's `__consumer_offsets` partition; answers once the
-    /// HW passes them (acks=all), like a produce.
-    #[allow(clippy::too_many_arguments)]
-    fn append_commit(
-        &mut self,
-        from: NodeId,
-        request_id: u64,
-        group: &str,
-        offsets: Vec<(TopicPartition, i64)>,
-        now: u64,
-        cfg: &BrokerConfig,
-        out: &mut Out,
-    ) {
-        let p = offsets_partition_for(group, OFFSETS_TOPIC_NUM_PARTITIONS);
-        let tp = TopicPartition::new(OFFSETS_TOPIC, p);
-        let incarnation = self.incarnation;
-        let id = self.id;
-        let Some(r) = self.replicas.get_mut(&tp).filter(|r| r.leading.is_some()) else {
-            return;
-        };
-        let first_offset = r.log.leo();
-        let producer: Rc<str> = Rc::from(group);
-        for (otp, o) in &offsets {
-            let record = Rc::new(Record {
-                id: 0,
-                key: Some(Rc::from(commit_key(group, otp).as_str())),
-                value: Rc::from(o.to_string().as_str()),
-                producer: producer.clone(),
-                timestamp_ms: now,
-            });
-            let segment_bytes = r.config.log.segment_bytes;
-            let epoch = r.leader_epoch;
-            r.log.append(
-                LogEntry {
-                    offset: -1,
-                    leader_epoch: epoch,
-                    record,
-                    stamp: ProducerStamp::NONE,
-                },
-                segment_bytes,
-            );
-        }
-        let required_offset = r.log.leo();
-        let leading = r.leading.as_mut().expect("filtered");
-        leading.delayed.push_back(DelayedProduce {
-            from,
-            request_id,
-            first_offset,
-            required_offset,
-            deadline_ms: now + OFFSETS_COMMIT_TIMEOUT_MS,
-            commit: Some((group.to_string(), offsets)),
-        });
-        out.timer(
-            OFFSETS_COMMIT_TIMEOUT_MS,
-            Timer::DelayedProduceExpiry {
-                broker: id,
-                incarnation,
-                tp: tp.clone(),
-                request_id,
-            },
-        );
-        self.after_local_append(&tp, now, cfg, out);
-    }
-
     fn prepare_rebalance(
         &mut self,
         group: &str,
@@ -720,6 +618,7 @@ impl Broker {
                     self.id, g.generation
                 ),
             );
+            self.store_empty_group(group, now);
             return;
         }
         // Protocol: among those every member supports, each member votes for its first.

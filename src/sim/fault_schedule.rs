@@ -32,6 +32,16 @@ use super::broker::BrokerState;
 use super::rng::SplitMix64;
 use super::{script, Simulation, TopicPartition};
 
+mod checks;
+mod cli;
+mod events;
+pub mod groups;
+
+pub use checks::{check, committed_duplicates, Duplicate, DuplicateKind};
+pub use cli::cli;
+use cli::RUNNING;
+use events::next_event;
+
 /// A configuration class: what the producers and topics look like, and what must hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FaultClass {
@@ -43,14 +53,18 @@ pub enum FaultClass {
     Acks1,
     /// Unclean leader election on: an out-of-sync replica may lead and lose records.
     Unclean,
+    /// Consumer groups (durable topics): one owner per partition per generation; groups that
+    /// process in their poll loop read every committed record at least once.
+    Groups,
 }
 
 impl FaultClass {
-    pub const ALL: [FaultClass; 4] = [
+    pub const ALL: [FaultClass; 5] = [
         FaultClass::Durable,
         FaultClass::Idempotent,
         FaultClass::Acks1,
         FaultClass::Unclean,
+        FaultClass::Groups,
     ];
 
     pub fn name(self) -> &'static str {
@@ -59,6 +73,7 @@ impl FaultClass {
             FaultClass::Idempotent => "idempotent",
             FaultClass::Acks1 => "acks1",
             FaultClass::Unclean => "unclean",
+            FaultClass::Groups => "groups",
         }
     }
 
@@ -68,7 +83,7 @@ impl FaultClass {
 
     /// Whether this class promises that no acknowledged record is lost.
     pub fn promises_durability(self) -> bool {
-        self == FaultClass::Durable
+        matches!(self, FaultClass::Durable | FaultClass::Groups)
     }
 
     /// Whether this class promises that no record is committed twice.
@@ -83,6 +98,7 @@ impl FaultClass {
             FaultClass::Idempotent => 0x1d1d_0002,
             FaultClass::Acks1 => 0xac51_0003,
             FaultClass::Unclean => 0x0c1e_0004,
+            FaultClass::Groups => 0x6e0b_0005,
         }
     }
 }
@@ -114,6 +130,9 @@ pub struct Outcome {
     pub resequenced: usize,
     pub settled: bool,
     pub acknowledged: usize,
+    /// Consumer groups (the `groups` class): records processed, records a group processed
+    /// more than once, committed records no member processed in groups allowed to lose them.
+    pub groups: groups::GroupCounts,
 }
 
 impl Outcome {
@@ -154,6 +173,12 @@ pub struct Summary {
     pub schedules_with_resequenced: usize,
     pub unsettled: usize,
     pub acknowledged: usize,
+    pub records_processed: usize,
+    pub reprocessed_records: usize,
+    /// Schedules where a group that may lose records (worker thread, auto-commit) committed
+    /// records nobody processed, and how many.
+    pub schedules_with_unprocessed: usize,
+    pub unprocessed_records: usize,
     /// The first failing outcomes (at most 5), for printing.
     pub first_failures: Vec<Outcome>,
 }
@@ -175,6 +200,12 @@ impl Summary {
         }
         if !o.settled {
             self.unsettled += 1;
+        }
+        self.records_processed += o.groups.processed;
+        self.reprocessed_records += o.groups.reprocessed;
+        if o.groups.unprocessed_allowed > 0 {
+            self.schedules_with_unprocessed += 1;
+            self.unprocessed_records += o.groups.unprocessed_allowed;
         }
         if !o.failures.is_empty() {
             self.failed += 1;
@@ -204,6 +235,16 @@ impl Summary {
             self.unsettled,
             self.acknowledged
         );
+        if class == FaultClass::Groups {
+            let _ = write!(
+                s,
+                ", \"records_processed\": {}, \"reprocessed_records\": {}, \"schedules_with_unprocessed\": {}, \"unprocessed_records\": {}",
+                self.records_processed,
+                self.reprocessed_records,
+                self.schedules_with_unprocessed,
+                self.unprocessed_records
+            );
+        }
         if let Some(secs) = seconds {
             let _ = write!(s, ", \"seconds\": {secs:.1}");
         }
@@ -319,7 +360,7 @@ pub fn generate_into(
         let name = format!("t{t}");
         let partitions = range(&mut rng, 1, 4);
         let (rf, min_isr, unclean) = match class {
-            FaultClass::Durable => (3, 2, false),
+            FaultClass::Durable | FaultClass::Groups => (3, 2, false),
             FaultClass::Idempotent => (range(&mut rng, 2, 3), range(&mut rng, 1, 2), false),
             FaultClass::Acks1 => (range(&mut rng, 2, 3), range(&mut rng, 1, 2), false),
             FaultClass::Unclean => (range(&mut rng, 2, 3), range(&mut rng, 1, 2), true),
@@ -336,13 +377,13 @@ pub fn generate_into(
     for p in 0..producers {
         let name = format!("p{p}");
         let acks = match class {
-            FaultClass::Durable | FaultClass::Idempotent => "all",
+            FaultClass::Durable | FaultClass::Idempotent | FaultClass::Groups => "all",
             FaultClass::Acks1 => "1",
             FaultClass::Unclean => pick(&mut rng, &["all", "1"]),
         };
         let idempotence = match class {
             FaultClass::Idempotent => true,
-            FaultClass::Durable => chance(&mut rng, 50),
+            FaultClass::Durable | FaultClass::Groups => chance(&mut rng, 50),
             FaultClass::Acks1 | FaultClass::Unclean => false,
         };
         let linger = pick(&mut rng, &[0u64, 0, 5, 20]);
@@ -369,19 +410,27 @@ pub fn generate_into(
         w.cmd(line)?;
         producer_names.push(name);
     }
+    if class == FaultClass::Groups {
+        groups::setup(&mut rng, &mut w, &topic_names)?;
+    }
     w.cmd("advance 1s".into())?;
 
     // ---- the schedule ------------------------------------------------------------------------
     let events = range(&mut rng, 12, 36);
     for _ in 0..events {
-        let lines = next_event(
-            &mut rng,
-            w.sim(),
-            class,
-            &topic_names,
-            &producer_names,
-            kraft,
-        );
+        let group_event = (class == FaultClass::Groups && chance(&mut rng, 40))
+            .then(|| groups::next_event(&mut rng, w.sim()))
+            .flatten();
+        let lines = group_event.unwrap_or_else(|| {
+            next_event(
+                &mut rng,
+                w.sim(),
+                class,
+                &topic_names,
+                &producer_names,
+                kraft,
+            )
+        });
         for line in lines {
             w.cmd(line)?;
         }
@@ -418,7 +467,14 @@ pub fn generate_into(
             break;
         }
     }
-    w.cmd("advance 30s".into())?;
+    if class == FaultClass::Groups {
+        // Quiet time for the groups: a JoinGroup lost to a fault is given up after
+        // max.poll.interval.ms (at most 60 s here) + 5 s, then the member joins again.
+        w.cmd("advance 90s".into())?;
+        settled &= groups::groups_settled(w.sim());
+    } else {
+        w.cmd("advance 30s".into())?;
+    }
     let sim = w.sim.take().expect("started");
     Ok((sim, settled))
 }
@@ -451,366 +507,6 @@ fn is_settled(sim: &Simulation) -> bool {
         && sim.producers.iter().all(|p| p.pending_records() == 0)
 }
 
-/// The leader of a random partition, as the controller has it.
-fn some_leader(rng: &mut SplitMix64, sim: &Simulation) -> Option<(TopicPartition, i32)> {
-    let all: Vec<(TopicPartition, i32)> = sim
-        .metadata
-        .topics
-        .values()
-        .flat_map(|t| {
-            t.partitions.iter().enumerate().filter_map(|(i, p)| {
-                p.leader
-                    .map(|l| (TopicPartition::new(t.name.clone(), i as i32), l))
-            })
-        })
-        .collect();
-    if all.is_empty() {
-        None
-    } else {
-        Some(all[rng.below(all.len() as u64) as usize].clone())
-    }
-}
-
-/// Which faults a class's schedules use.
-///
-/// The simulated network loses single messages (a drop rule, or anything sent across an
-/// isolated or cut link) while later messages on the same path still arrive. TCP never does
-/// that: a lost segment is retransmitted or the connection breaks, failing every request in
-/// flight on it. Kafka's idempotent producer relies on that per-connection order (it is why
-/// max.in.flight.requests.per.connection <= 5 matches the 5 batches a broker remembers, I3), so
-/// the `idempotent` class keeps producer<->broker paths in order: processes die and restart
-/// (connections reset), brokers are cut off from each other and from the controllers, but no
-/// single produce request or response is lost or overtaken. The other classes use every fault.
-fn in_order_client_paths(class: FaultClass) -> bool {
-    class == FaultClass::Idempotent
-}
-
-/// Chooses the next event from the current state: only commands valid now (one or more lines).
-fn next_event(
-    rng: &mut SplitMix64,
-    sim: &Simulation,
-    class: FaultClass,
-    topics: &[(String, i32)],
-    producers: &[String],
-    kraft: bool,
-) -> Vec<String> {
-    let ids = |f: &dyn Fn(&BrokerState) -> bool| -> Vec<i32> {
-        sim.brokers
-            .values()
-            .filter(|b| f(&b.state))
-            .map(|b| b.id)
-            .collect()
-    };
-    let running = ids(&|s| *s == BrokerState::Running);
-    let down = ids(&|s| *s != BrokerState::Running);
-    let all_brokers: Vec<i32> = sim.brokers.keys().copied().collect();
-    let voters: Vec<i32> = sim.controller.voters.iter().map(|v| v.id).collect();
-    let alive_voters: Vec<i32> = sim
-        .controller
-        .voters
-        .iter()
-        .filter(|v| v.alive)
-        .map(|v| v.id)
-        .collect();
-    let dead_voters: Vec<i32> = sim
-        .controller
-        .voters
-        .iter()
-        .filter(|v| !v.alive)
-        .map(|v| v.id)
-        .collect();
-    let producer_names: Vec<&str> = producers.iter().map(String::as_str).collect();
-    let in_order = in_order_client_paths(class);
-    let on = |yes: bool, w: u64| if yes { w } else { 0 };
-    // Keep at least one broker up: faults pile up otherwise and nothing happens.
-    let may_take_down = running.len() > 1;
-    // Weighted menu: (weight, kind).
-    let menu: [(u64, u8); 17] = [
-        (10, 0),                                        // produce
-        (8, 1),                                         // advance
-        (on(may_take_down, 3), 2),                      // broker kill
-        (on(may_take_down, 2), 3),                      // broker stop (controlled shutdown)
-        (on(!down.is_empty(), 5), 4),                   // broker start
-        (on(may_take_down, 3), 5),                      // kill a partition leader
-        (on(!in_order, 3), 6),                          // isolate a broker from everything
-        (3, 7),                                         // cut a leader from a follower
-        (on(!in_order, 1), 8),                          // cut a client link
-        (on(!in_order, 2), 9),                          // slow a client link
-        (3, 10),                                        // heal one node
-        (1, 11),                                        // heal all
-        (on(!in_order, 3), 12),                         // drop produce responses
-        (2, 13),                                        // drop replication messages (or requests)
-        (on(kraft && !alive_voters.is_empty(), 2), 14), // controller kill
-        (on(kraft && !dead_voters.is_empty(), 3), 15),  // controller start
-        (3, 16), // cut a broker (often a leader) off from the cluster but not from clients
-    ];
-    let total: u64 = menu.iter().map(|m| m.0).sum();
-    let mut x = rng.below(total);
-    let mut kind = 0;
-    for (weight, k) in menu {
-        if x < weight {
-            kind = k;
-            break;
-        }
-        x -= weight;
-    }
-    let one = |s: String| vec![s];
-    match kind {
-        0 => {
-            let p = pick(rng, &producer_names);
-            let (topic, partitions) = &topics[rng.below(topics.len() as u64) as usize];
-            let count = pick(rng, &[1u64, 5, 20, 100, 300]);
-            let mut line = format!("produce {p} {topic} count={count}");
-            match rng.below(4) {
-                0 => {
-                    let _ = write!(line, " key=k{}", rng.below(8));
-                }
-                1 => {
-                    let _ = write!(line, " partition={}", rng.below(*partitions as u64));
-                }
-                _ => {}
-            }
-            if count > 1 && chance(rng, 50) {
-                let _ = write!(line, " rate={}/s", pick(rng, &[10u64, 50, 200, 1000]));
-            }
-            one(line)
-        }
-        1 => {
-            let ms = match rng.below(10) {
-                0..=3 => range(rng, 1, 50),
-                4..=7 => range(rng, 100, 5_000),
-                _ => range(rng, 10_000, 45_000),
-            };
-            one(format!("advance {ms}ms"))
-        }
-        2 => one(format!("broker kill {}", pick(rng, &running))),
-        3 => one(format!("broker stop {}", pick(rng, &running))),
-        4 => one(format!("broker start {}", pick(rng, &down))),
-        5 => match some_leader(rng, sim).filter(|(_, l)| running.contains(l)) {
-            Some((_, l)) => one(format!("broker kill {l}")),
-            None => one(format!("broker kill {}", pick(rng, &running))),
-        },
-        6 => one(format!("network isolate {}", pick(rng, &all_brokers))),
-        7 => {
-            // Cut a partition's leader off from one follower (the classic acks=1 loss setup).
-            let leader = some_leader(rng, sim).and_then(|(tp, l)| {
-                let replicas =
-                    &sim.metadata.topics[&tp.topic].partitions[tp.partition as usize].replicas;
-                let followers: Vec<i32> = replicas.iter().copied().filter(|&b| b != l).collect();
-                (!followers.is_empty()).then(|| (l, pick(rng, &followers)))
-            });
-            match leader {
-                Some((l, f)) => one(format!("network cut {l} {f}")),
-                None => {
-                    let a = pick(rng, &all_brokers);
-                    let others: Vec<i32> =
-                        all_brokers.iter().copied().filter(|&b| b != a).collect();
-                    one(format!("network cut {a} {}", pick(rng, &others)))
-                }
-            }
-        }
-        8 => {
-            let b = pick(rng, &all_brokers);
-            let p = pick(rng, &producer_names);
-            if chance(rng, 70) {
-                one(format!("network cut {p} {b}"))
-            } else {
-                one(format!("network isolate {p}"))
-            }
-        }
-        9 => {
-            let a = pick(rng, &all_brokers);
-            let others: Vec<i32> = all_brokers.iter().copied().filter(|&b| b != a).collect();
-            let ms = pick(rng, &[20u64, 100, 500, 3_000]);
-            if chance(rng, 70) {
-                one(format!("network slow {a} {} {ms}ms", pick(rng, &others)))
-            } else {
-                one(format!(
-                    "network slow {} {a} {ms}ms",
-                    pick(rng, &producer_names)
-                ))
-            }
-        }
-        10 => {
-            if chance(rng, 80) {
-                one(format!("network heal {}", pick(rng, &all_brokers)))
-            } else {
-                one(format!("network heal {}", pick(rng, &producer_names)))
-            }
-        }
-        11 => one("network heal".to_string()),
-        12 => {
-            let mut line = format!("network drop produce-response count={}", range(rng, 1, 3));
-            if chance(rng, 30) {
-                let _ = write!(line, " to={}", pick(rng, &producer_names));
-            }
-            one(line)
-        }
-        13 => {
-            let kinds: &[&str] = if in_order {
-                &["fetch", "fetch-response"]
-            } else {
-                &["produce", "fetch", "fetch-response", "metadata-response"]
-            };
-            one(format!(
-                "network drop {} count={}",
-                pick(rng, kinds),
-                range(rng, 1, 4)
-            ))
-        }
-        14 => {
-            if chance(rng, 60) && sim.controller.active.is_some() {
-                one("controller kill".to_string())
-            } else {
-                one(format!("controller kill {}", pick(rng, &alive_voters)))
-            }
-        }
-        15 => one(format!("controller start {}", pick(rng, &dead_voters))),
-        16 => {
-            // Jepsen's "partition the leader": cut from every other broker and from the
-            // controllers (or ZooKeeper), still reachable by clients.
-            let b = match some_leader(rng, sim) {
-                Some((_, l)) if chance(rng, 70) => l,
-                _ => pick(rng, &all_brokers),
-            };
-            let mut lines: Vec<String> = all_brokers
-                .iter()
-                .filter(|&&o| o != b)
-                .map(|o| format!("network cut {b} {o}"))
-                .collect();
-            if kraft {
-                lines.extend(
-                    voters
-                        .iter()
-                        .map(|v| format!("network cut {b} controller-{v}")),
-                );
-            } else {
-                lines.push(format!("network cut {b} zookeeper"));
-            }
-            lines
-        }
-        _ => unreachable!("menu kinds are 0..=16"),
-    }
-}
-
-/// How a record came to be committed twice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DuplicateKind {
-    /// Written by a producer without idempotence (a retry after a lost answer).
-    NotIdempotent,
-    /// The same batch (producer id, epoch, sequence) appended twice: the broker's de-duplication
-    /// failed. Never allowed.
-    SameBatchTwice,
-    /// The idempotent producer re-sent the record under a newer epoch: after an
-    /// OUT_OF_ORDER_SEQUENCE_NUMBER it bumped the epoch and renumbered batches still in flight
-    /// (KIP-360, `TransactionManager.canRetry` / `startSequencesAtBeginning`), one of which the
-    /// log already held. Java's client does the same; see docs/FAULTS.md.
-    Resequenced,
-    /// Any other way (two different idempotent stamps from different producers, ...).
-    Other,
-}
-
-/// A record committed more than once in a partition.
-#[derive(Clone, Debug)]
-pub struct Duplicate {
-    pub tp: TopicPartition,
-    pub value: String,
-    pub offsets: (i64, i64),
-    pub kind: DuplicateKind,
-}
-
-/// Records committed more than once in a partition's log (the same value twice).
-pub fn committed_duplicates(sim: &Simulation) -> Vec<Duplicate> {
-    let mut dups = Vec::new();
-    for t in sim.metadata.topics.values() {
-        for i in 0..t.partitions.len() {
-            let tp = TopicPartition::new(t.name.clone(), i as i32);
-            let Some(r) = sim.authoritative_replica(&tp) else {
-                continue;
-            };
-            let mut seen: BTreeMap<&str, &super::log::LogEntry> = BTreeMap::new();
-            for e in r.log.entries().take_while(|e| e.offset < r.high_watermark) {
-                let Some(first) = seen.insert(&e.record.value, e) else {
-                    continue;
-                };
-                let (a, b) = (first.stamp, e.stamp);
-                let kind = if a.producer_id < 0 && b.producer_id < 0 {
-                    DuplicateKind::NotIdempotent
-                } else if a.producer_id == b.producer_id
-                    && a.producer_epoch == b.producer_epoch
-                    && a.sequence == b.sequence
-                {
-                    DuplicateKind::SameBatchTwice
-                } else if a.producer_id == b.producer_id && b.producer_epoch > a.producer_epoch {
-                    DuplicateKind::Resequenced
-                } else {
-                    DuplicateKind::Other
-                };
-                dups.push(Duplicate {
-                    tp: tp.clone(),
-                    value: e.record.value.to_string(),
-                    offsets: (first.offset, e.offset),
-                    kind,
-                });
-            }
-        }
-    }
-    dups
-}
-
-/// Runs the class's checks on a finished schedule.
-pub fn check(schedule: &Schedule) -> Outcome {
-    let sim = &schedule.sim;
-    let class = schedule.class;
-    let mut failures = Vec::new();
-    for v in &sim.invariants.violations {
-        failures.push(format!(
-            "invariant {} at {} ms: {}",
-            v.invariant, v.at_ms, v.detail
-        ));
-    }
-    for v in sim.end_of_run_violations() {
-        failures.push(format!("end of run: {}: {}", v.invariant, v.detail));
-    }
-    let lost = sim.lost_acknowledged_records();
-    if class.promises_durability() {
-        for l in &lost {
-            failures.push(format!(
-                "acknowledged record lost: {} ({}-{} offset {}, producer {})",
-                l.value, l.topic, l.partition, l.offset, l.producer
-            ));
-        }
-    }
-    let dups = committed_duplicates(sim);
-    for d in &dups {
-        // The broker never appends one batch twice, whatever the class; an idempotent producer
-        // never writes a record twice except by the client-side re-sequencing Java also does.
-        let broken = d.kind == DuplicateKind::SameBatchTwice
-            || (class.promises_no_duplicates() && d.kind != DuplicateKind::Resequenced);
-        if broken {
-            failures.push(format!(
-                "record committed twice in {} ({:?}): {} at offsets {} and {}",
-                d.tp, d.kind, d.value, d.offsets.0, d.offsets.1
-            ));
-        }
-    }
-    failures.truncate(20);
-    Outcome {
-        seed: schedule.seed,
-        class,
-        script: schedule.script.clone(),
-        failures,
-        lost: lost.len(),
-        duplicates: dups.len(),
-        resequenced: dups
-            .iter()
-            .filter(|d| d.kind == DuplicateKind::Resequenced)
-            .count(),
-        settled: schedule.settled,
-        acknowledged: sim.producers.iter().map(|p| p.acked.len()).sum(),
-    }
-}
-
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
@@ -837,6 +533,7 @@ pub fn run_one(seed: u64, class: FaultClass) -> Outcome {
         resequenced: 0,
         settled: false,
         acknowledged: 0,
+        groups: groups::GroupCounts::default(),
     };
     match result {
         Ok(Ok((sim, settled))) => check(&Schedule {
@@ -894,198 +591,4 @@ pub fn run_many(class: FaultClass, first_seed: u64, count: u64, threads: usize) 
         summary.add(o);
     }
     summary
-}
-
-const FAULTS_USAGE: &str = "usage:
-  kafka-sim faults --class CLASS [--schedules N] [--first-seed S] [--threads T]
-      run N seeded fault schedules (default 100) of a class and print a JSON summary;
-      failing schedules are printed with their replay script on stderr (exit code 1)
-  kafka-sim faults --class CLASS --seed S --script
-      print the scenario script of one schedule (replay it with `kafka-sim run FILE`)
-  CLASS: durable | idempotent | acks1 | unclean | all";
-
-/// `kafka-sim faults ...` (wired in `cli.rs`). Returns the text to print, or an error.
-pub fn cli(args: &[String]) -> Result<String, String> {
-    let mut class = None;
-    let mut schedules: u64 = 100;
-    let mut first_seed: u64 = 1;
-    let mut seed = None;
-    let mut print_script = false;
-    let mut threads: usize = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{name} takes a value\n{FAULTS_USAGE}"))
-        };
-        let num = |name: &str, v: String| {
-            v.parse::<u64>()
-                .map_err(|_| format!("{name} takes a number, not '{v}'"))
-        };
-        match a.as_str() {
-            "--class" => class = Some(value("--class")?),
-            "--schedules" => schedules = num("--schedules", value("--schedules")?)?,
-            "--first-seed" => first_seed = num("--first-seed", value("--first-seed")?)?,
-            "--seed" => seed = Some(num("--seed", value("--seed")?)?),
-            "--threads" => threads = num("--threads", value("--threads")?)? as usize,
-            "--script" => print_script = true,
-            "-h" | "--help" => return Ok(FAULTS_USAGE.to_string()),
-            other => return Err(format!("unknown option '{other}'\n{FAULTS_USAGE}")),
-        }
-    }
-    let class_name = class.ok_or_else(|| format!("--class is required\n{FAULTS_USAGE}"))?;
-    let classes: Vec<FaultClass> = if class_name == "all" {
-        FaultClass::ALL.to_vec()
-    } else {
-        vec![FaultClass::parse(&class_name)
-            .ok_or_else(|| format!("unknown class '{class_name}'\n{FAULTS_USAGE}"))?]
-    };
-    if print_script || seed.is_some() {
-        let seed = seed.ok_or_else(|| format!("--script needs --seed\n{FAULTS_USAGE}"))?;
-        if classes.len() != 1 {
-            return Err("--seed takes one class".into());
-        }
-        // Each line is printed as it is chosen, so a panic still leaves the replay script.
-        let mut script = String::new();
-        return match generate_into(seed, classes[0], &mut script, print_script) {
-            Ok(_) if print_script => Ok(String::new()),
-            Ok((sim, settled)) => {
-                let o = check(&Schedule {
-                    seed,
-                    class: classes[0],
-                    script,
-                    sim,
-                    settled,
-                });
-                if o.failures.is_empty() {
-                    Ok(format!(
-                        "seed {seed} class {}: ok (lost {}, duplicates {}, settled {})",
-                        classes[0].name(),
-                        o.lost,
-                        o.duplicates,
-                        o.settled
-                    ))
-                } else {
-                    Err(o.replay_text())
-                }
-            }
-            Err(e) => Err(e),
-        };
-    }
-    if schedules == 0 || schedules > 10_000_000 {
-        return Err("--schedules must be between 1 and 10000000".into());
-    }
-    let mut lines = Vec::new();
-    let mut failed = false;
-    install_panic_note();
-    for class in classes {
-        let start = std::time::Instant::now();
-        let summary = run_many(class, first_seed, schedules, threads);
-        let secs = start.elapsed().as_secs_f64();
-        for o in &summary.first_failures {
-            eprintln!("{}", o.replay_text());
-        }
-        failed |= summary.failed > 0;
-        lines.push(summary.to_json(class, first_seed, Some(secs)));
-    }
-    let text = lines.join("\n");
-    if failed {
-        Err(format!("some schedules failed:\n{text}"))
-    } else {
-        Ok(text)
-    }
-}
-
-thread_local! {
-    /// The schedule this thread is running (named by the panic hook).
-    static RUNNING: std::cell::Cell<Option<(u64, FaultClass)>> = const { std::cell::Cell::new(None) };
-}
-
-/// With `panic = "abort"` (the release profile) a panic cannot be caught: name the schedule and
-/// how to print its script before the process dies.
-fn install_panic_note() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(install_panic_note_once);
-}
-
-fn install_panic_note_once() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        previous(info);
-        if let Some((seed, class)) = RUNNING.with(|r| r.get()) {
-            eprintln!(
-                "kafka-sim faults: schedule seed={seed} class={} panicked; \
-                 `kafka-sim faults --class {} --seed {seed} --script` prints its script up to the panic",
-                class.name(),
-                class.name()
-            );
-        }
-    }));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args(a: &[&str]) -> Vec<String> {
-        a.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn the_cli_checks_its_arguments() {
-        for (a, says) in [
-            (&[][..], "--class is required"),
-            (&["--class", "nope"][..], "unknown class 'nope'"),
-            (
-                &["--class", "durable", "--schedules", "x"][..],
-                "takes a number",
-            ),
-            (
-                &["--class", "durable", "--schedules", "0"][..],
-                "between 1 and",
-            ),
-            (
-                &["--class", "durable", "--bogus"][..],
-                "unknown option '--bogus'",
-            ),
-            (&["--class"][..], "--class takes a value"),
-            (
-                &["--class", "all", "--seed", "1"][..],
-                "--seed takes one class",
-            ),
-        ] {
-            let e = cli(&args(a)).unwrap_err();
-            assert!(e.contains(says), "{a:?}: {e}");
-        }
-        assert!(cli(&args(&["--help"]))
-            .unwrap()
-            .contains("kafka-sim faults"));
-    }
-
-    #[test]
-    fn the_cli_runs_one_seed_and_a_few_schedules() {
-        let one = cli(&args(&["--class", "acks1", "--seed", "2"])).unwrap();
-        assert!(one.starts_with("seed 2 class acks1: ok"), "{one}");
-        let many = cli(&args(&[
-            "--class",
-            "durable",
-            "--schedules",
-            "2",
-            "--threads",
-            "1",
-        ]))
-        .unwrap();
-        assert!(many.contains("\"schedules\": 2, \"failed\": 0"), "{many}");
-    }
-
-    #[test]
-    fn a_seed_gives_the_same_script() {
-        let a = run_one(7, FaultClass::Durable);
-        let b = run_one(7, FaultClass::Durable);
-        assert_eq!(a.script, b.script);
-        assert!(a.script.contains("cluster brokers="));
-        let c = run_one(8, FaultClass::Durable);
-        assert_ne!(a.script, c.script);
-    }
 }

@@ -76,6 +76,9 @@ pub struct DelayedProduce {
     /// Set when this append is a group's offset commit to `__consumer_offsets` (Kafka writes
     /// commits with acks=all and answers once they are replicated).
     pub commit: Option<(String, Vec<(TopicPartition, i64)>)>,
+    /// Set when this append is a group's metadata after a rebalance (group, generation): no
+    /// client waits for it; the coordinator completes the rebalance (`Broker::group_stored`).
+    pub store_group: Option<(String, i32)>,
 }
 
 impl DelayedProduce {

@@ -120,6 +120,7 @@ impl Broker {
                         required_offset,
                         deadline_ms: now + timeout_ms,
                         commit: None,
+                        store_group: None,
                     });
                     out.timer(
                         timeout_ms,
@@ -133,7 +134,7 @@ impl Broker {
                 }
             }
         }
-        self.complete_delayed(&tp, out);
+        self.complete_delayed(&tp, now, out);
         self.wake_held_fetches(&tp, true, now, cfg, out);
         if hw_moved {
             self.wake_held_fetches(&tp, false, now, cfg, out);
@@ -141,7 +142,7 @@ impl Broker {
     }
 
     /// Answers acks=all produces whose offsets the HW has passed (`DelayedProduce.tryComplete`).
-    pub(super) fn complete_delayed(&mut self, tp: &TopicPartition, out: &mut Out) {
+    pub(super) fn complete_delayed(&mut self, tp: &TopicPartition, now: u64, out: &mut Out) {
         let node = self.node();
         let Some(replica) = self.replicas.get_mut(tp) else {
             return;
@@ -152,12 +153,15 @@ impl Broker {
         let Some(leading) = replica.leading.as_mut() else {
             return;
         };
+        let mut ready = Vec::new();
         while leading
             .delayed
             .front()
             .is_some_and(|d| d.required_offset <= hw)
         {
-            let d = leading.delayed.pop_front().expect("checked");
+            ready.push(leading.delayed.pop_front().expect("checked"));
+        }
+        for d in ready {
             let result = if isr_len < min_isr {
                 Err(KafkaError::NotEnoughReplicasAfterAppend)
             } else {
@@ -166,7 +170,13 @@ impl Broker {
             if let (Ok(_), Some((group, offsets))) = (&result, &d.commit) {
                 self.coordinator.commit_completed(group, offsets);
             }
-            out.send(node, d.from, d.reply(tp, result));
+            match d.store_group {
+                // A group's metadata: the coordinator completes the rebalance.
+                Some((group, generation)) => {
+                    self.group_stored(&group, generation, result.map(|_| ()), now, out)
+                }
+                None => out.send(node, d.from, d.reply(tp, result)),
+            }
         }
     }
 
@@ -287,7 +297,7 @@ impl Broker {
         }
         let tp = p.tp.clone();
         if r.maybe_increment_hw(now, cfg.replica_lag_time_max_ms, |b| !fenced.contains(&b)) {
-            self.complete_delayed(&tp, out);
+            self.complete_delayed(&tp, now, out);
             // Consumers read up to the HW: their waiting fetches can be answered now.
             self.wake_held_fetches(&tp, false, now, cfg, out);
         }
@@ -471,7 +481,7 @@ impl Broker {
         }
         let hw_moved =
             r.maybe_increment_hw(now, cfg.replica_lag_time_max_ms, |b| !fenced.contains(&b));
-        self.complete_delayed(&tp, out);
+        self.complete_delayed(&tp, now, out);
         if hw_moved {
             self.wake_held_fetches(&tp, false, now, cfg, out);
         }
