@@ -6,8 +6,8 @@
 //! `FAULT_SCHEDULES=10000 cargo test --release --test fault_schedules -- --ignored --nocapture`.
 
 use kafkascope::sim::fault_schedule::{
-    check, committed_duplicates, generate_into, run_many, DuplicateKind, FaultClass, Schedule,
-    Summary,
+    check, committed_duplicates, generate_into, run_many, run_one, DuplicateKind, FaultClass,
+    Schedule, Summary,
 };
 use kafkascope::sim::script;
 
@@ -75,6 +75,74 @@ fn unclean_schedules_find_the_losses_kafka_allows() {
     assert!(
         s.schedules_with_loss > 0,
         "unclean leader election under faults should lose some acknowledged records: {s:?}"
+    );
+}
+
+/// Consumer groups under faults (a few schedules: each runs minutes of simulated time with 50
+/// `__consumer_offsets` partitions), and every consumer fault and kind of group in them.
+#[test]
+fn groups_schedules_keep_one_owner_and_read_at_least_once() {
+    let outcomes: Vec<_> = (1..=6)
+        .map(|seed| run_one(seed, FaultClass::Groups))
+        .collect();
+    for o in &outcomes {
+        assert!(o.failures.is_empty(), "{}", o.replay_text());
+        assert_eq!(o.lost, 0, "durable topics lose nothing");
+    }
+    assert!(outcomes.iter().map(|o| o.groups.processed).sum::<usize>() > 0);
+    let scripts: String = outcomes.iter().map(|o| o.script.as_str()).collect();
+    for needle in [
+        "consumer create ",
+        "consumer crash ",
+        "consumer restart ",
+        "consumer close ",
+        "network isolate g",
+        "network cut g",
+        "network slow g",
+        "partition.assignment.strategy=range",
+        "partition.assignment.strategy=cooperative-sticky",
+        "partition.assignment.strategy=sticky",
+        "partition.assignment.strategy=roundrobin",
+        "commit.after.processing=true",
+        "processing=poll-loop enable.auto.commit=true",
+        "processing=worker",
+        "group.instance.id=",
+    ] {
+        assert!(
+            scripts.contains(needle),
+            "no groups schedule uses '{needle}'"
+        );
+    }
+}
+
+/// The at-least-once check is not vacuous: a worker group that auto-commits records its worker
+/// never processed is allowed (Kafka allows it); judged as a poll-loop group, it fails.
+#[test]
+fn the_groups_check_catches_committed_records_nobody_processed() {
+    let text = include_str!("../scenarios/consumer-worker-loses-records.kss");
+    let sim = script::run(text).expect("the scenario runs");
+    let lossy = Schedule {
+        seed: 0,
+        class: FaultClass::Groups,
+        script: text.to_string(),
+        sim,
+        settled: true,
+    };
+    let allowed = check(&lossy);
+    assert!(allowed.failures.is_empty(), "{:?}", allowed.failures);
+    assert!(allowed.groups.unprocessed_allowed > 0);
+    let mut as_poll_loop = lossy;
+    for c in &mut as_poll_loop.sim.consumers {
+        c.config.processing = kafkascope::sim::consumer::Processing::PollLoop;
+    }
+    let judged = check(&as_poll_loop);
+    assert!(
+        judged
+            .failures
+            .iter()
+            .any(|f| f.contains("no member processed")),
+        "{:?}",
+        judged.failures
     );
 }
 

@@ -88,6 +88,7 @@ pub const FAULT_SCHEDULES: &[(&str, u64)] = &[
     ("idempotent", 3),
     ("acks1", 3),
     ("unclean", 3),
+    ("groups", 3),
 ];
 
 /// FNV-1a, 64 bits.

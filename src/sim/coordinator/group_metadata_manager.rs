@@ -167,7 +167,7 @@ impl GroupCoordinator {
         out.trace(
             node,
             TraceKind::Group,
-            format!("[GroupCoordinator] Loaded {commits} offset commit(s) and {groups} group(s) from {OFFSETS_TOPIC}-{partition}"),
+            format!("[GroupCoordinator] Loaded {commits} offset commit(s) from {OFFSETS_TOPIC}-{partition} and the metadata of {groups} group(s)"),
         );
     }
 
