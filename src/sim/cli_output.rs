@@ -32,7 +32,16 @@ pub const CLIENT_HOST: &str = "/127.0.0.1";
 
 /// Java's `%-Ns`: left-justified, at least `width` characters, never cut.
 fn pad(s: &str, width: usize) -> String {
-    format!("{s:<width$}")
+    let mut out = String::with_capacity(width.max(s.len()));
+    push_pad(&mut out, s, width);
+    out
+}
+
+fn push_pad(out: &mut String, s: &str, width: usize) {
+    out.push_str(s);
+    for _ in s.chars().count()..width {
+        out.push(' ');
+    }
 }
 
 /// Kafka prints broker lists comma-separated without blanks: `1,2,3`.
@@ -241,27 +250,9 @@ impl Simulation {
     }
 
     fn group_offsets_table(&self, group: &str, g: &Group) -> String {
-        // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID
-        let row = |tp: &TopicPartition, member: Option<(&str, &str)>| -> [String; 9] {
-            let committed = g.offsets.get(tp).copied();
-            let end = self.log_end_offset(tp);
-            let lag = committed.zip(end).map(|(c, e)| e - c);
-            let show = |v: Option<i64>| v.map_or_else(|| MISSING.to_string(), |v| v.to_string());
-            let (id, host, client) = member.map_or((MISSING, MISSING, MISSING), |(id, client)| {
-                (id, CLIENT_HOST, client)
-            });
-            [
-                group.to_string(),
-                tp.topic.clone(),
-                tp.partition.to_string(),
-                show(committed),
-                show(end),
-                show(lag),
-                id.to_string(),
-                host.to_string(),
-                client.to_string(),
-            ]
-        };
+        // One row per partition: (partition, owner's (member id, client id)).
+        type Row<'a> = (&'a TopicPartition, Option<(&'a str, &'a str)>);
+        let mut rows: Vec<Row> = Vec::new();
         // DescribeGroups gives members' assignments only while the group is Stable; the tool
         // lists members with the most partitions first.
         let mut members: Vec<_> = g
@@ -270,35 +261,38 @@ impl Simulation {
             .filter(|(_, m)| g.state == GroupState::Stable && !m.assignment.is_empty())
             .collect();
         super::sort::sort_by_key(&mut members, |(_, m)| std::cmp::Reverse(m.assignment.len()));
-        let mut rows: Vec<[String; 9]> = Vec::new();
-        let mut assigned: Vec<&TopicPartition> = Vec::new();
+        let mut assigned: std::collections::BTreeSet<&TopicPartition> = Default::default();
         for (id, m) in members {
             let mut tps: Vec<&TopicPartition> = m.assignment.iter().collect();
             super::sort::sort(&mut tps);
             for tp in tps {
-                assigned.push(tp);
-                rows.push(row(tp, Some((id, &m.client_id))));
+                assigned.insert(tp);
+                rows.push((tp, Some((id.as_str(), m.client_id.as_str()))));
             }
         }
         // Committed offsets of partitions nobody owns now.
         for tp in g.offsets.keys().filter(|tp| !assigned.contains(tp)) {
-            rows.push(row(tp, None));
+            rows.push((tp, None));
         }
         if rows.is_empty() {
             return String::new();
         }
-        let width = |col: usize| rows.iter().map(|r| r[col].len()).max().unwrap_or(0).max(15);
-        let widths = [width(0), width(1), 10, 15, 15, 15, width(6), width(7)];
-        let line = |cols: [&str; 9]| {
-            let mut l = String::from("\n");
+        let widest = |f: &dyn Fn(&Row) -> usize| rows.iter().map(f).max().unwrap_or(0).max(15);
+        let wg = group.len().max(15);
+        let wt = widest(&|r| r.0.topic.len());
+        let wc = widest(&|r| r.1.map_or(1, |m| m.0.len()));
+        let wh = widest(&|r| if r.1.is_some() { CLIENT_HOST.len() } else { 1 });
+        let widths = [wg, wt, 10, 15, 15, 15, wc, wh];
+        let mut out = String::with_capacity((rows.len() + 1) * 160);
+        let mut line = |cols: [&str; 9]| {
+            out.push('\n');
             for (c, w) in cols.iter().zip(widths) {
-                l.push_str(&pad(c, w));
-                l.push(' ');
+                push_pad(&mut out, c, w);
+                out.push(' ');
             }
-            l.push_str(cols[8]);
-            l
+            out.push_str(cols[8]);
         };
-        let mut out = line([
+        line([
             "GROUP",
             "TOPIC",
             "PARTITION",
@@ -309,8 +303,25 @@ impl Simulation {
             "HOST",
             "CLIENT-ID",
         ]);
-        for r in &rows {
-            out.push_str(&line(std::array::from_fn(|i| r[i].as_str())));
+        let show = |v: Option<i64>| v.map_or_else(|| MISSING.to_string(), |v| v.to_string());
+        for (tp, member) in rows {
+            let committed = g.offsets.get(tp).copied();
+            let end = self.log_end_offset(tp);
+            let lag = committed.zip(end).map(|(c, e)| e - c);
+            let (id, host, client) = member.map_or((MISSING, MISSING, MISSING), |(id, client)| {
+                (id, CLIENT_HOST, client)
+            });
+            line([
+                group,
+                &tp.topic,
+                &tp.partition.to_string(),
+                &show(committed),
+                &show(end),
+                &show(lag),
+                id,
+                host,
+                client,
+            ]);
         }
         out.push('\n');
         out
