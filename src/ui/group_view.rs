@@ -120,7 +120,7 @@ pub struct GroupView {
 pub struct OffsetsCell {
     pub partition: i32,
     pub leader: Option<BrokerId>,
-    /// Commit records written (the leader's log end offset).
+    /// Records written: commits and group metadata (the leader's log end offset).
     pub commits: i64,
     /// Groups whose coordinator this partition picks (`abs(hashCode) % 50`).
     pub groups: Vec<String>,
@@ -317,10 +317,12 @@ pub fn build_offsets(sim: &Simulation) -> Option<OffsetsView> {
         .map(|(i, reg)| {
             let tp = TopicPartition::new(OFFSETS_TOPIC, i as i32);
             let replica = sim.authoritative_replica(&tp);
-            let last = replica
-                .and_then(|r| r.log.entry(r.log.leo() - 1))
-                .and_then(|e| {
-                    // Commit records are keyed `topic:partition:group`, valued by the offset.
+            // The newest commit among the last records (group metadata records are keyed
+            // `metadata/<group>`; commits `topic:partition:group`, valued by the offset).
+            let last = replica.and_then(|r| {
+                let from = (r.log.leo() - 64).max(r.log.log_start_offset());
+                (from..r.log.leo()).rev().find_map(|o| {
+                    let e = r.log.entry(o)?;
                     let key = e.record.key.as_deref()?;
                     let mut parts = key.splitn(3, ':');
                     let (topic, partition, group) = (parts.next()?, parts.next()?, parts.next()?);
@@ -329,7 +331,8 @@ pub fn build_offsets(sim: &Simulation) -> Option<OffsetsView> {
                         format!("{topic}-{partition}"),
                         e.record.value.to_string(),
                     ))
-                });
+                })
+            });
             OffsetsCell {
                 partition: i as i32,
                 leader: reg.leader,
