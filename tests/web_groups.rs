@@ -510,4 +510,16 @@ fn layout_puts_producers_left_brokers_middle_groups_right() {
     let grid = Layout::new(ControllerMode::Zookeeper, &ids, &[], 0, &[]);
     assert_eq!(grid.brokers_per_row, 4);
     assert!(grid.pos(NodeId::ZooKeeper).is_some());
+    // Forty consumers: small pills two abreast, so the column stays near the brokers' height.
+    let groups: Vec<String> = (0..40).map(|i| format!("g{}", i % 4)).collect();
+    let names: Vec<&str> = groups.iter().map(String::as_str).collect();
+    let big = Layout::new(ControllerMode::Kraft, &ids, &[3000], 1, &names);
+    assert!(big.compact_consumers && !l.compact_consumers);
+    let (x0, y0) = big.pos(NodeId::Consumer(0)).unwrap();
+    let (x4, y4) = big.pos(NodeId::Consumer(4)).unwrap();
+    assert!(
+        x0 < x4 && (y0 - y4).abs() < 1.0,
+        "g0's first two side by side"
+    );
+    assert!(big.height < 1300.0, "{}", big.height);
 }

@@ -19,6 +19,9 @@ const BROKER_ROW_GAP: f64 = 78.0;
 const GROUP_LEFT: f64 = 618.0;
 const GROUP_RIGHT: f64 = 792.0;
 const CONSUMER_GAP: f64 = 44.0;
+/// Beyond this many consumers, they are drawn as small name-only pills, closer together.
+const COMPACT_CONSUMERS: usize = 10;
+const COMPACT_CONSUMER_GAP: f64 = 26.0;
 /// A group box: its caption, then its consumers.
 const GROUP_HEAD: f64 = 40.0;
 const GROUP_PAD: f64 = 10.0;
@@ -52,6 +55,8 @@ pub struct Layout {
     pub groups: Vec<GroupBox>,
     /// Brokers per row in the middle column.
     pub brokers_per_row: usize,
+    /// Many consumers: small name-only pills.
+    pub compact_consumers: bool,
 }
 
 /// Brokers per row: up to three side by side, then a squarer grid.
@@ -101,7 +106,15 @@ impl Layout {
         for (i, g) in consumer_groups.iter().enumerate() {
             groups.entry(g).or_default().push(i as u32);
         }
-        let group_h = |n: usize| GROUP_HEAD + n as f64 * CONSUMER_GAP + GROUP_PAD;
+        let compact = consumer_groups.len() > COMPACT_CONSUMERS;
+        let gap = if compact {
+            COMPACT_CONSUMER_GAP
+        } else {
+            CONSUMER_GAP
+        };
+        // Compact: two name-only pills side by side.
+        let columns = if compact { 2 } else { 1 };
+        let group_h = |n: usize| GROUP_HEAD + n.div_ceil(columns) as f64 * gap + GROUP_PAD;
         let groups_h = groups.values().map(|c| group_h(c.len())).sum::<f64>()
             + GROUP_GAP * groups.len().saturating_sub(1) as f64;
         let body_h = brokers_h.max(producers_h).max(groups_h);
@@ -130,11 +143,12 @@ impl Layout {
         if !groups.is_empty() {
             rows.push((Row::Consumers, GROUP_LEFT, caption_y));
             let mut y = top(groups_h);
-            let x = (GROUP_LEFT + GROUP_RIGHT) / 2.0;
             for (group, members) in &groups {
                 let height = group_h(members.len());
                 for (k, i) in members.iter().enumerate() {
-                    let cy = y + GROUP_HEAD + CONSUMER_GAP * (k as f64 + 0.5);
+                    let (row, col) = (k / columns, k % columns);
+                    let x = spread(GROUP_LEFT, GROUP_RIGHT, columns, col);
+                    let cy = y + GROUP_HEAD + gap * (row as f64 + 0.5);
                     nodes.insert(NodeId::Consumer(*i), (x, cy));
                 }
                 boxes.push(GroupBox {
@@ -154,6 +168,7 @@ impl Layout {
             rows,
             groups: boxes,
             brokers_per_row: per_row,
+            compact_consumers: compact,
         }
     }
 

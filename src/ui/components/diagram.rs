@@ -189,18 +189,26 @@ fn consumers(t: &Texts, view: &View, layout: &Layout) -> Html {
                         fill(t.consumer_partitions, &[("count", &c.assigned)]),
                     ),
                 };
-                let title = fill(t.consumer_title, &[("name", &c.name), ("group", &c.group),
-                    ("generation", &c.generation)]);
+                let title = format!("{} · {sub}", fill(t.consumer_title, &[("name", &c.name),
+                    ("group", &c.group), ("generation", &c.generation)]));
                 html! {
                     <g key={c.index} class={classes!("node", "consumer", state, (!c.running).then_some("down"))}
                         data-node={format!("consumer-{}", c.index)} data-state={state}
                         transform={format!("translate({} {})", px(x), px(y))}>
-                        <rect class="shape" x="-74" y="-17" width="148" height="34" rx="17" />
-                        <text class="node-name" y="-2">
-                            if c.group_leader { <tspan class="star">{ "★ " }</tspan> }
-                            { c.name.to_string() }
-                        </text>
-                        <text class="node-sub" y="12">{ sub }</text>
+                        if layout.compact_consumers {
+                            <rect class="shape" x="-38" y="-10" width="76" height="20" rx="10" />
+                            <text class="node-name small" y="4">
+                                if c.group_leader { <tspan class="star">{ "★" }</tspan> }
+                                { c.name.to_string() }
+                            </text>
+                        } else {
+                            <rect class="shape" x="-74" y="-17" width="148" height="34" rx="17" />
+                            <text class="node-name" y="-2">
+                                if c.group_leader { <tspan class="star">{ "★ " }</tspan> }
+                                { c.name.to_string() }
+                            </text>
+                            <text class="node-sub" y="12">{ sub }</text>
+                        }
                         <title>{ title }</title>
                     </g>
                 }
