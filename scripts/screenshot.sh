@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Takes docs/screenshot.png: the release bundle served locally, in headless Chromium.
+# Takes one picture (docs/screenshots/moment.png by default): the release bundle served locally, in headless Chromium.
 # Usage: scripts/screenshot.sh [OUT.png] [WIDTH,HEIGHT] [extra chromium flags...]
 # The page is opened at a moment of a scenario given in the URL (SCREENSHOT_QUERY overrides it):
 # two producers stream into topic orders, broker 3 is killed at 3 s, and at 12 s its session has
@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-out=${1:-docs/screenshot.png}
+out=${1:-docs/screenshots/moment.png}
 size=${2:-1440,1400}
 query=${SCREENSHOT_QUERY-"?paused&lang=en&run=producer create p2 acks=1;produce p1 orders key=alice rate=45/s count=1000;produce p2 orders key=dave rate=31/s count=1000;advance 3s;broker kill 3;advance 8999ms&t=12001.1"}
 shift $(( $# > 2 ? 2 : $# ))
