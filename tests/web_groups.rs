@@ -523,3 +523,24 @@ fn layout_puts_producers_left_brokers_middle_groups_right() {
     );
     assert!(big.height < 1300.0, "{}", big.height);
 }
+
+#[wasm_bindgen_test]
+async fn a_consumers_last_error_shows_on_its_card() {
+    let root = mount().await;
+    console(
+        &root,
+        "consumer create c1 group.id=billing topics=orders auto.offset.reset=none",
+    )
+    .await;
+    console(&root, "advance 10s").await;
+    let error = text(&one(&root, "[data-consumer=\"c1\"] .member-error"));
+    let core = core_after(&[
+        "consumer create c1 group.id=billing topics=orders auto.offset.reset=none",
+        "advance 10s",
+    ]);
+    let last = core.consumers[0].errors.last().unwrap();
+    assert!(last.starts_with("NoOffsetForPartitionException"), "{last}");
+    assert!(error.ends_with(last.as_str()), "{error}");
+    let stats = text(&one(&root, "[data-consumer=\"c1\"] .member-stats"));
+    assert!(stats.contains("polled 0 · processed 0"), "{stats}");
+}
