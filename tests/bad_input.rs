@@ -425,3 +425,56 @@ fn mode_specific_commands_are_refused_in_the_other_mode() {
         "there is no active controller",
     );
 }
+
+/// Kafka's tools in the console (`sim::kafka_cli`): bad forms get the tools' own refusals
+/// (joptsimple's and `CommandLineUtils`' messages, `TopicCommand`'s "Error while executing
+/// topic command"), and nothing changes — a console producer line that fails does not even
+/// create the producer.
+#[test]
+fn bad_kafka_tool_lines_are_refused_as_the_tools_refuse_them() {
+    let mut sim = base();
+    let bs = "--bootstrap-server localhost:9092";
+    let topics = |rest: &str| format!("kafka-topics.sh {bs} {rest}");
+    let producer = |rest: &str| format!("kafka-console-producer.sh {bs} {rest}");
+    let table: Vec<(String, Option<&str>, &str)> = vec![
+        ("kafka-topics.sh --create --topic u".into(), NONE, "--bootstrap-server must be specified"),
+        (topics("--topic u"), NONE, "Command must include exactly one action: --list, --describe, --create, --alter or --delete"),
+        (topics("--create --list --topic u"), NONE, "Command must include exactly one action"),
+        (topics("--create"), NONE, "Missing required argument \"[topic]\""),
+        (topics("--alter --topic t"), NONE, "Missing required argument \"[partitions]\""),
+        (topics("--create --topic u --partitions x"), NONE, "Cannot parse argument 'x' of option partitions"),
+        (topics("--create --topic u --bogus"), NONE, "bogus is not a recognized option"),
+        (topics("--create --topic"), NONE, "Option topic requires an argument"),
+        (topics("--describe --replication-factor 3"), NONE, "Option \"[replication-factor]\" can't be used with option \"[describe]\""),
+        (topics("--list --partitions 3"), NONE, "Option \"[partitions]\" can't be used with option \"[list]\""),
+        (topics("--create --topic u --config retention.ms"), NONE, "all configs to be added must be in the format \"key=val\""),
+        (topics("--delete --topic t"), NONE, "Kafkascope does not model --delete"),
+        (topics("--create --topic t"), Some("TOPIC_ALREADY_EXISTS"), "Error while executing topic command : Topic 't' already exists."),
+        (topics("--create --topic u --replication-factor 4"), Some("INVALID_REPLICATION_FACTOR"), "Error while executing topic command : The target replication factor of 4 cannot be reached"),
+        (topics("--create --topic a/b"), Some("INVALID_TOPIC_EXCEPTION"), "Topic name \"a/b\" is illegal"),
+        (topics("--create --topic u --config min.insync.replicas=zero"), INVALID_CONFIG, "Invalid value zero for configuration min.insync.replicas"),
+        (topics("--alter --topic t --partitions 1"), INVALID_PARTITIONS, "Topic currently has 2 partitions, which is higher than the requested 1."),
+        (topics("--alter --topic nope --partitions 5"), UNKNOWN_TOPIC_OR_PARTITION, "Topic 'nope' does not exist."),
+        (format!("kafka-consumer-groups.sh {bs} --describe"), NONE, "Option [describe] takes one of these options: [all-groups], [group]"),
+        (format!("kafka-consumer-groups.sh {bs} --describe --group g --members --state"), NONE, "takes at most one of these options"),
+        ("kafka-consumer-groups.sh --list".into(), NONE, "Missing required argument \"[bootstrap-server]\""),
+        (format!("kafka-consumer-groups.sh {bs} --reset-offsets --group g"), NONE, "Kafkascope does not model --reset-offsets"),
+        ("kafka-console-producer.sh --topic t <<< x".into(), NONE, "Missing required option(s) [bootstrap-server]"),
+        (format!("kafka-console-producer.sh {bs} <<< x"), NONE, "Missing required argument \"[topic]\""),
+        (producer("--topic t"), NONE, "reads records from standard input"),
+        (producer("--topic t --property parse.key=true <<< 'no-tab'"), NONE, "No key separator found on line number 1: 'no-tab'"),
+        (producer("--topic nope <<< x"), UNKNOWN_TOPIC_OR_PARTITION, "Topic nope not present in metadata"),
+        (producer("--topic t --producer-property acks=2 <<< x"), INVALID_CONFIG, "String must be one of: all, -1, 0, 1"),
+        (producer("--topic t <<< x y"), NONE, "`<<<` takes one word after it"),
+        (format!("cat f | kafka-console-producer.sh {bs} --topic t"), NONE, "only `echo 'TEXT' |` can feed a tool"),
+        (format!("echo x | kafka-topics.sh {bs} --list"), NONE, "kafka-topics.sh does not read standard input"),
+        (topics("--create --topic 'u"), NONE, "unterminated quote"),
+    ];
+    for (line, kafka, says) in &table {
+        refused(&mut sim, line, *kafka, says);
+    }
+    assert!(
+        !sim.producers.iter().any(|p| &*p.name == "console-producer"),
+        "refused console producer lines created no producer"
+    );
+}

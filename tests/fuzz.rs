@@ -282,6 +282,33 @@ fn parser_never_panics() {
     });
 }
 
+/// Kafka tool lines in the console (`sim::kafka_cli`): shell-like splitting, options, here-strings
+/// and pipes never panic, and a refused line changes nothing.
+#[test]
+fn kafka_tool_lines_never_panic() {
+    let base = script::run(
+        "seed 2\ntopic create t partitions=2 replication-factor=3\nconsumer create c group.id=g topics=t\nadvance 5s",
+    )
+    .expect("runs");
+    let tool_line = prop_oneof![
+        "(echo [a-z'\"|<]{0,6} \\| )?(bin/)?(kafka-topics|kafka-consumer-groups|kafka-console-producer)(\\.sh)?( (--bootstrap-server|--create|--describe|--list|--alter|--topic|--partitions|--replication-factor|--config|--group|--members|--state|--property|--producer-property|--if-not-exists|[a-z0-9:=.'\"<|\\\\-]{0,8})){0,10}( <<< [a-z0-9:'\"\\\\ ]{0,8})?",
+        any::<String>().prop_map(|s| format!("kafka-topics.sh {s}")),
+    ];
+    run_property(cases(2_000), tool_line, |line| {
+        let mut sim = base.clone();
+        let before = sim.report_json();
+        if sim.run_console_line(&line).is_err() {
+            prop_assert_eq!(
+                before,
+                sim.report_json(),
+                "refused '{}' changed the state",
+                line
+            );
+        }
+        Ok(())
+    });
+}
+
 /// (a) Running mutated scripts never panics, and a script that runs leaves no invariant broken.
 #[test]
 fn mutated_scripts_run_without_panic() {

@@ -23,6 +23,7 @@ pub mod fault_schedule;
 pub mod group_protocol;
 pub mod hash;
 pub mod invariants;
+pub mod kafka_cli;
 pub mod leader_epoch;
 pub mod log;
 pub mod metadata;
@@ -627,8 +628,11 @@ impl Simulation {
         Ok(())
     }
 
-    /// Applies one line of the scenario language.
+    /// Applies one line of the scenario language (or a Kafka tool command: `kafka_cli`).
     pub fn apply_line(&mut self, line: &str) -> Result<(), CommandError> {
+        if kafka_cli::is_tool_line(line) {
+            return self.run_tool_line(line).map(|_| ());
+        }
         match script::parse_line(line)? {
             Some(cmd) => self.apply(cmd),
             None => Ok(()),

@@ -72,16 +72,21 @@ fn split_pairs(words: &[&str]) -> Result<(Vec<String>, Pairs), CommandError> {
 }
 
 fn tokenize(line: &str) -> Result<Vec<String>, CommandError> {
-    // Words split on blanks; "double quotes" keep blanks (for keys and values).
+    // Words split on blanks; "double quotes" keep blanks (for keys and values), and inside
+    // them a backslash escapes `"` and `\`, so any value can be written.
     let mut words = Vec::new();
     let mut cur = String::new();
     let mut in_quotes = false;
     let mut any = false;
-    for c in line.chars() {
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '"' => {
                 in_quotes = !in_quotes;
                 any = true;
+            }
+            '\\' if in_quotes && matches!(chars.peek(), Some('"' | '\\')) => {
+                cur.push(chars.next().expect("peeked"));
             }
             '#' if !in_quotes => break,
             c if c.is_whitespace() && !in_quotes => {
@@ -447,6 +452,17 @@ pub fn run(text: &str) -> Result<Simulation, ScriptError> {
             line,
             message: e.to_string(),
         };
+        if super::kafka_cli::is_tool_line(raw) {
+            if sim.is_none() {
+                let config = cluster_config_from(seed, &cluster).map_err(at)?;
+                sim = Some(Simulation::new(config).map_err(at)?);
+            }
+            sim.as_mut()
+                .expect("created")
+                .run_tool_line(raw)
+                .map_err(at)?;
+            continue;
+        }
         match parse(raw).map_err(at)? {
             None => {}
             Some(Line::Setup(s)) => {

@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent, UrlSearchParams};
 use yew::prelude::*;
 
+use super::components::NetworkPanel;
 use super::components::{
     ActionsPanel, ClusterPanel, CommandErrorNotice, ConsolePanel, CreatePanel, DescribeTable,
     EventLog, Footer, Header, Toolbar,
@@ -178,6 +179,7 @@ pub fn App(props: &AppProps) -> Html {
                         <RecordInspector />
                         <ActionsPanel />
                         <ConsumersPanel />
+                        <NetworkPanel />
                         <ConsolePanel />
                         <EventLog />
                         <CreatePanel />

@@ -139,6 +139,14 @@ impl Engine {
         result
     }
 
+    /// Runs one console line (a scenario line or a Kafka tool command) and returns what the
+    /// tool prints; on error nothing changed.
+    pub fn run_console_line(&self, line: &str) -> Result<String, crate::sim::CommandError> {
+        let result = self.sim.borrow_mut().run_console_line(line);
+        self.catch_up();
+        result
+    }
+
     /// Processes the next event (`Simulation::step`); false when nothing is scheduled.
     pub fn step(&self) -> bool {
         let stepped = self.sim.borrow_mut().step();

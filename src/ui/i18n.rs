@@ -394,6 +394,23 @@ pub struct Texts {
     pub theme_light: &'static str,
     /// `{theme}`
     pub theme_label: &'static str,
+
+    // --- harden ---
+    pub console_tools_note: &'static str,
+    pub console_output_label: &'static str,
+    pub network_heading: &'static str,
+    pub network_note: &'static str,
+    pub network_node_a: &'static str,
+    pub network_node_b: &'static str,
+    pub network_cut: &'static str,
+    pub network_slow: &'static str,
+    pub network_latency_label: &'static str,
+    pub network_isolate: &'static str,
+    pub network_heal: &'static str,
+    pub network_heal_all: &'static str,
+    pub network_drop: &'static str,
+    pub network_kind_label: &'static str,
+    pub network_count_label: &'static str,
 }
 
 pub static EN: Texts = Texts {
@@ -667,6 +684,23 @@ pub static EN: Texts = Texts {
     theme_dark: "Dark",
     theme_light: "Light",
     theme_label: "Switch to the {theme} theme",
+
+    // --- harden ---
+    console_tools_note: "Kafka's tools work here too: kafka-topics.sh --bootstrap-server localhost:9092 --describe, kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group G, kafka-console-producer.sh --bootstrap-server localhost:9092 --topic orders --property parse.key=true --property key.separator=: <<< 'key:value'",
+    console_output_label: "Tool output",
+    network_heading: "Network faults",
+    network_note: "Cut or slow the link between two nodes, isolate a node, or drop messages of one kind; heal undoes them. Each button writes a scenario line.",
+    network_node_a: "Node",
+    network_node_b: "Other node",
+    network_cut: "Cut link",
+    network_slow: "Slow link",
+    network_latency_label: "One-way latency (ms)",
+    network_isolate: "Isolate node",
+    network_heal: "Heal node",
+    network_heal_all: "Heal everything",
+    network_drop: "Drop messages",
+    network_kind_label: "Message kind",
+    network_count_label: "How many",
 };
 
 pub static KO: Texts = Texts {
@@ -940,6 +974,23 @@ pub static KO: Texts = Texts {
     theme_dark: "어두운",
     theme_light: "밝은",
     theme_label: "{theme} 테마로 바꾸기",
+
+    // --- harden ---
+    console_tools_note: "Kafka 도구도 그대로 쓸 수 있습니다: kafka-topics.sh --bootstrap-server localhost:9092 --describe, kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group G, kafka-console-producer.sh --bootstrap-server localhost:9092 --topic orders --property parse.key=true --property key.separator=: <<< 'key:value'",
+    console_output_label: "도구 출력",
+    network_heading: "네트워크 장애",
+    network_note: "두 노드 사이의 링크를 끊거나 느리게 하고, 노드를 고립시키거나, 한 종류의 메시지를 버립니다. 복구하면 되돌아갑니다. 버튼마다 시나리오 명령 한 줄을 씁니다.",
+    network_node_a: "노드",
+    network_node_b: "상대 노드",
+    network_cut: "링크 끊기",
+    network_slow: "링크 느리게",
+    network_latency_label: "단방향 지연 (ms)",
+    network_isolate: "노드 고립",
+    network_heal: "노드 복구",
+    network_heal_all: "모두 복구",
+    network_drop: "메시지 버리기",
+    network_kind_label: "메시지 종류",
+    network_count_label: "개수",
 };
 
 /// Replaces each `{name}` in `template` with its value.

@@ -42,6 +42,8 @@ pub struct AppState {
     pub error: Option<Rc<str>>,
     /// Bumped whenever time moves or the cluster changes, so the diagram repaints.
     pub revision: u64,
+    /// What the last Kafka tool command typed in the console printed.
+    pub console_output: Option<Rc<str>>,
 }
 
 pub enum Action {
@@ -114,6 +116,7 @@ impl AppState {
             history: Rc::new(setup_history(brokers, options.mode)),
             error: None,
             revision: 0,
+            console_output: None,
         };
         for line in &options.run {
             state = state.run(line);
@@ -148,11 +151,14 @@ impl AppState {
     fn run(&self, line: &str) -> Self {
         let line = line.trim();
         let at_ms = self.engine.sim().now_ms();
-        let result = self.engine.apply_line(line);
+        let result = self.engine.run_console_line(line);
         let mut next = match &result {
-            Ok(()) => {
+            Ok(printed) => {
                 let mut next = self.refreshed();
                 next.error = None;
+                if crate::sim::kafka_cli::is_tool_line(line) {
+                    next.console_output = (!printed.is_empty()).then(|| printed.as_str().into());
+                }
                 next
             }
             Err(_) => self.clone(),
@@ -290,5 +296,6 @@ impl PartialEq for AppState {
             && Rc::ptr_eq(&self.history, &other.history)
             && self.error == other.error
             && self.revision == other.revision
+            && self.console_output == other.console_output
     }
 }

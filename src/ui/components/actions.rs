@@ -12,8 +12,8 @@ use crate::ui::state::Action;
 
 /// A value as the scenario language reads it: quoted when it holds blanks or `#`.
 pub fn quote(value: &str) -> String {
-    if value.is_empty() || value.contains(char::is_whitespace) || value.contains('#') {
-        format!("\"{value}\"")
+    if value.is_empty() || value.contains(char::is_whitespace) || value.contains(['#', '"', '\\']) {
+        crate::sim::kafka_cli::quote(value)
     } else {
         value.to_string()
     }

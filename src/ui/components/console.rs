@@ -36,6 +36,7 @@ pub fn ConsolePanel() -> Html {
         <section class="panel console-panel">
             <h2>{ t.console_heading }</h2>
             <p class="note">{ t.console_note }</p>
+            <p class="note console-tools-note">{ t.console_tools_note }</p>
             <form class="console-form" data-form="console" {onsubmit}>
                 <span class="console-prompt" aria-hidden="true">{ "›" }</span>
                 <input ref={input} type="text" class="console-input" data-control="console"
@@ -49,6 +50,9 @@ pub fn ConsolePanel() -> Html {
                     <code class="refused-line">{ line.to_string() }</code>
                     <pre class="error-text">{ error.to_string() }</pre>
                 </div>
+            }
+            if let Some(output) = app.console_output.clone() {
+                <pre class="console-output" data-console-output="" aria-label={t.console_output_label}>{ output.to_string() }</pre>
             }
             <ol class="history" aria-label={t.history_label} reversed=true>
                 { for app.history.iter().enumerate().rev().map(|(i, h)| html! {

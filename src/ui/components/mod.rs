@@ -31,6 +31,9 @@ mod offsets_strip;
 mod record_inspector;
 mod theme_toggle;
 
+// --- harden ---
+mod network_panel;
+
 pub use actions::{quote, ActionsPanel, CreatePanel};
 pub use broker_card::BrokerCard;
 pub use broker_control::BrokerControl;
@@ -61,6 +64,9 @@ pub use lag_plot::LagPlot;
 pub use offsets_strip::OffsetsStrip;
 pub use record_inspector::{InspectContext, RecordInspector, RecordRef};
 pub use theme_toggle::ThemeToggle;
+
+// --- harden ---
+pub use network_panel::NetworkPanel;
 
 use yew::prelude::*;
 
