@@ -5,8 +5,6 @@
 //! its generation and its members across a coordinator failover (members go on heartbeating to
 //! the new coordinator without a rebalance).
 
-use serde::{Deserialize, Serialize};
-
 use super::*;
 
 /// The record key of a commit: `topic:partition:group` (topic names cannot contain ':', so the
@@ -27,9 +25,9 @@ pub(super) fn parse_commit_key(key: &str) -> Option<(String, TopicPartition)> {
 /// names, so no commit key starts like this.
 const METADATA_KEY_PREFIX: &str = "metadata/";
 
-/// `GroupMetadataValue`, as JSON in the record's value.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// `GroupMetadataValue`, in the record's value as length-prefixed fields (Kafka's is a binary
+/// schema too; JSON would bring a parser into the page for one record type).
+#[derive(Debug, PartialEq)]
 struct GroupMetadataValue {
     protocol_type: String,
     generation: i32,
@@ -38,8 +36,7 @@ struct GroupMetadataValue {
     members: Vec<MemberMetadata>,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, PartialEq)]
 struct MemberMetadata {
     member_id: String,
     group_instance_id: Option<String>,
@@ -55,6 +52,85 @@ struct MemberMetadata {
 }
 
 impl GroupMetadataValue {
+    /// `consumer;3;range;5:c1-ab;1;...`: strings as `len:text` (any text), numbers and counts
+    /// as `n;`, absent strings as `-;`.
+    fn encode(&self) -> String {
+        let mut w = String::new();
+        put_str(&mut w, Some(&self.protocol_type));
+        put_num(&mut w, i64::from(self.generation));
+        put_str(&mut w, self.protocol.as_deref());
+        put_str(&mut w, self.leader.as_deref());
+        put_num(&mut w, self.members.len() as i64);
+        for m in &self.members {
+            put_str(&mut w, Some(&m.member_id));
+            put_str(&mut w, m.group_instance_id.as_deref());
+            put_str(&mut w, Some(&m.client_id));
+            put_num(&mut w, m.rebalance_timeout as i64);
+            put_num(&mut w, m.session_timeout as i64);
+            for list in [&m.protocols, &m.topics] {
+                put_num(&mut w, list.len() as i64);
+                for item in list {
+                    put_str(&mut w, Some(item));
+                }
+            }
+            put_num(&mut w, m.assignment.len() as i64);
+            for (topic, partition) in &m.assignment {
+                put_str(&mut w, Some(topic));
+                put_num(&mut w, i64::from(*partition));
+            }
+            put_num(&mut w, i64::from(m.client));
+        }
+        w
+    }
+
+    /// The value [`encode`](Self::encode) wrote; `None` for anything else.
+    fn decode(mut r: &str) -> Option<Self> {
+        let r = &mut r;
+        let protocol_type = get_str(r)??;
+        let generation = i32::try_from(get_num(r)?).ok()?;
+        let protocol = get_str(r)?;
+        let leader = get_str(r)?;
+        let count = get_num(r)?;
+        let mut members = Vec::new();
+        for _ in 0..count {
+            let member_id = get_str(r)??;
+            let group_instance_id = get_str(r)?;
+            let client_id = get_str(r)??;
+            let rebalance_timeout = u64::try_from(get_num(r)?).ok()?;
+            let session_timeout = u64::try_from(get_num(r)?).ok()?;
+            let mut lists = [Vec::new(), Vec::new()];
+            for list in &mut lists {
+                for _ in 0..get_num(r)? {
+                    list.push(get_str(r)??);
+                }
+            }
+            let [protocols, topics] = lists;
+            let mut assignment = Vec::new();
+            for _ in 0..get_num(r)? {
+                assignment.push((get_str(r)??, i32::try_from(get_num(r)?).ok()?));
+            }
+            let client = u32::try_from(get_num(r)?).ok()?;
+            members.push(MemberMetadata {
+                member_id,
+                group_instance_id,
+                client_id,
+                rebalance_timeout,
+                session_timeout,
+                protocols,
+                topics,
+                assignment,
+                client,
+            });
+        }
+        r.is_empty().then_some(Self {
+            protocol_type,
+            generation,
+            protocol,
+            leader,
+            members,
+        })
+    }
+
     fn of(g: &Group) -> Self {
         Self {
             protocol_type: "consumer".into(),
@@ -107,7 +183,7 @@ impl GroupCoordinator {
                 continue;
             };
             if let Some(group) = key.strip_prefix(METADATA_KEY_PREFIX) {
-                if let Ok(v) = serde_json::from_str::<GroupMetadataValue>(&r.value) {
+                if let Some(v) = GroupMetadataValue::decode(&r.value) {
                     metadata.insert(group.to_string(), v);
                 }
                 continue;
@@ -292,7 +368,7 @@ impl Broker {
     ) -> Option<(TopicPartition, i64, i64, i32)> {
         let g = self.coordinator.groups.get(group)?;
         let generation = g.generation;
-        let value = serde_json::to_string(&GroupMetadataValue::of(g)).expect("serializes");
+        let value = GroupMetadataValue::of(g).encode();
         let key = format!("{METADATA_KEY_PREFIX}{group}");
         let (tp, first, required) = self.append_group_records(group, vec![(key, value)], now)?;
         Some((tp, first, required, generation))
@@ -377,6 +453,78 @@ impl Broker {
                     out,
                 );
             }
+        }
+    }
+}
+
+fn put_num(w: &mut String, n: i64) {
+    w.push_str(&n.to_string());
+    w.push(';');
+}
+
+fn put_str(w: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => {
+            w.push_str(&s.len().to_string());
+            w.push(':');
+            w.push_str(s);
+        }
+        None => w.push_str("-;"),
+    }
+}
+
+fn get_num(r: &mut &str) -> Option<i64> {
+    let (n, rest) = r.split_once(';')?;
+    *r = rest;
+    n.parse().ok()
+}
+
+/// `Some(None)` for an absent string, `None` when the input is not what `put_str` wrote.
+fn get_str(r: &mut &str) -> Option<Option<String>> {
+    if let Some(rest) = r.strip_prefix("-;") {
+        *r = rest;
+        return Some(None);
+    }
+    let (len, rest) = r.split_once(':')?;
+    let len: usize = len.parse().ok()?;
+    let s = rest.get(..len)?;
+    *r = &rest[len..];
+    Some(Some(s.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_metadata_values_round_trip_and_garbage_is_refused() {
+        let v = GroupMetadataValue {
+            protocol_type: "consumer".into(),
+            generation: 7,
+            protocol: Some("range".into()),
+            leader: None,
+            members: vec![MemberMetadata {
+                member_id: "c1-1:2;3-;".into(),
+                group_instance_id: Some(String::new()),
+                client_id: "c1 키".into(),
+                rebalance_timeout: 300_000,
+                session_timeout: 45_000,
+                protocols: vec!["range".into(), "cooperative-sticky".into()],
+                topics: vec!["orders".into()],
+                assignment: vec![("orders".into(), 0), ("orders".into(), 2)],
+                client: 4,
+            }],
+        };
+        let text = v.encode();
+        assert_eq!(GroupMetadataValue::decode(&text), Some(v));
+        for bad in [
+            "",
+            "8:consumer",
+            "8:consumer;x;",
+            &text[..text.len() - 1],
+            &format!("{text}1;"),
+        ] {
+            assert_eq!(GroupMetadataValue::decode(bad), None, "{bad:?}");
         }
     }
 }
