@@ -232,6 +232,24 @@ check(page.states == {"1": "running", "2": "running", "3": "running"}, "and noth
 done("the refused line")
 PY
 
+# A guided tour from the URL: its file is fetched from the bundle (tours/, copied by Trunk),
+# relative to the page's sub-path, and the step's cluster is the tour's replay.
+echo "loading ${url}?paused&lang=en&tour=05-acks&step=5"
+dump "${url}?paused&lang=en&tour=05-acks&step=5" "$work/tour.html"
+PYTHONPATH="$work" python3 - "$work/tour.html" <<'PY'
+import re, sys
+from page import load, check, done
+page = load(sys.argv[1])
+html = open(sys.argv[1], encoding="utf-8").read()
+panel = re.search(r'<section[^>]*data-tour-panel[^>]*>', html)
+check(panel is not None, "the tour panel is shown (the tour file was fetched)")
+check(panel is not None and 'data-tour="05-acks"' in panel.group(0) and 'data-step="5"' in panel.group(0),
+      f"tour 05-acks at step 5 ({panel.group(0)[:120] if panel else None})")
+check(page.states.get("1") == "crashed", f"broker 1, the old leader, is drawn crashed ({page.states})")
+check([(r[0], r[1]) for r in page.rows] == [("t-0", "2")], f"t-0 is led by broker 2 ({page.rows})")
+done("the guided tour")
+PY
+
 # A panic must leave a visible banner, not a dead page (`?panic` panics on purpose).
 echo "loading ${url}?panic"
 dump "${url}?panic" "$work/panic.html"

@@ -21,6 +21,20 @@ fn every_tour_file_is_in_the_catalog() {
     on_disk.sort();
     let embedded: Vec<String> = catalog::FILES.iter().map(|(n, _)| n.to_string()).collect();
     assert_eq!(embedded, on_disk);
+    // The page's list (built without the parser) agrees with the parsed tours.
+    let tours = tours();
+    assert_eq!(catalog::INDEX.len(), tours.len());
+    for (entry, tour) in catalog::INDEX.iter().zip(&tours) {
+        assert_eq!(entry.id, tour.id());
+        assert_eq!(
+            (entry.title_en, entry.title_ko),
+            (&*tour.title.en, &*tour.title.ko)
+        );
+        assert_eq!(
+            (entry.summary_en, entry.summary_ko),
+            (&*tour.summary.en, &*tour.summary.ko)
+        );
+    }
     assert!(
         on_disk.len() >= 16,
         "at least the 16 tours of issue 6: {on_disk:?}"
@@ -43,23 +57,28 @@ fn every_tour_runs_and_every_claim_holds() {
             tour.file
         );
         let mut player = Player::new(tour);
-        let found = player.check();
+        let mut ends = Vec::new();
+        let found = player.check_and(|_, sim| ends.push(sim.now_ms()));
         if !found.is_empty() {
             failures.extend(found.into_iter().map(|e| e.to_string()));
             continue;
         }
         // Each step starts where the last ended (or at 0 on a new cluster) and lasts its
         // `advance`s: the page plays a step's timeline from its start state to its end state.
-        for k in 0..player.tour().steps.len() {
-            let end = player.state_after(k).unwrap().now_ms();
+        let tour = player.tour();
+        for (k, step) in tour.steps.iter().enumerate() {
             let start = player.start_ms(k);
-            assert_eq!(player.start_state(k).unwrap().now_ms(), start);
-            let duration = player.tour().steps[k].timeline().duration_ms;
+            let expected_start = if k == 0 || step.is_setup() {
+                0
+            } else {
+                ends[k - 1]
+            };
+            assert_eq!(start, expected_start, "{} step {}", tour.file, k + 1);
             assert_eq!(
-                end,
-                start + duration,
+                ends[k],
+                start + step.timeline().duration_ms,
                 "{} step {}",
-                player.tour().file,
+                tour.file,
                 k + 1
             );
         }
@@ -144,7 +163,7 @@ fn show() {
         for k in 0..player.tour().steps.len() {
             let line = player.tour().steps[k].line;
             let sim = match player.state_after(k) {
-                Ok(s) => s.clone(),
+                Ok(s) => s,
                 Err(e) => {
                     println!("{e}");
                     break;

@@ -1,6 +1,5 @@
 //! Runs a tour: the cluster after step k is steps 0..=k replayed on a fresh simulation. The core
-//! is deterministic, so going back to a step gives exactly the cluster it had; the states are
-//! cached, so going back and forth replays nothing twice.
+//! is deterministic, so going back to a step gives exactly the cluster it had.
 
 use super::{Step, Tour, TourError};
 use crate::sim::command::Command;
@@ -42,8 +41,6 @@ pub struct PlayedLine {
 
 pub struct Player {
     tour: Tour,
-    /// `states[k]`: the cluster after step k.
-    states: Vec<Simulation>,
     /// The core's refusals of `>!` lines, by tour-file line.
     refusals: Vec<(usize, String)>,
 }
@@ -52,7 +49,6 @@ impl Player {
     pub fn new(tour: Tour) -> Player {
         Player {
             tour,
-            states: Vec::new(),
             refusals: Vec::new(),
         }
     }
@@ -87,43 +83,67 @@ impl Player {
         if k == 0 || self.tour.steps[k].is_setup() {
             self.fresh(k)
         } else {
-            self.state_after(k - 1).cloned()
+            self.state_after(k - 1)
         }
     }
 
-    /// The cluster after step `k` (from 0), replaying only the steps not yet cached.
-    pub fn state_after(&mut self, k: usize) -> Result<&Simulation, TourError> {
+    /// The cluster after step `k` (from 0): the steps since the last new cluster replayed on a
+    /// fresh simulation. (Replaying rather than keeping copies: the core is deterministic, and
+    /// the page then never needs to copy a simulation.)
+    pub fn state_after(&mut self, k: usize) -> Result<Simulation, TourError> {
         self.check_index(k)?;
-        while self.states.len() <= k {
-            let i = self.states.len();
-            let mut sim = self.start_state(i)?;
-            for l in &self.tour.steps[i].script {
-                let result = match script::parse(&l.text) {
-                    Ok(Some(Line::Setup(_))) => continue,
-                    _ => sim.apply_line(&l.text),
-                };
-                match (result, l.refused) {
-                    (Ok(()), false) => {}
-                    (Err(e), false) => return Err(self.error(l.line, e.to_string())),
-                    (Ok(()), true) => {
-                        return Err(self.error(
-                            l.line,
-                            format!(
-                                "'>! {}' was accepted: '>!' marks a line the cluster refuses",
-                                l.text
-                            ),
-                        ))
-                    }
-                    (Err(e), true) => {
-                        if !self.refusals.iter().any(|(line, _)| *line == l.line) {
-                            self.refusals.push((l.line, e.to_string()));
-                        }
+        let first = self.cluster_start(k);
+        let mut sim = self.fresh(first)?;
+        for i in first..=k {
+            self.run_step(i, &mut sim)?;
+        }
+        Ok(sim)
+    }
+
+    /// Runs every step once, in order, calling `each` with the cluster after each step.
+    pub fn run_all(&mut self, mut each: impl FnMut(usize, &Simulation)) -> Result<(), TourError> {
+        let mut sim: Option<Simulation> = None;
+        for k in 0..self.tour.steps.len() {
+            let mut current = match sim.take() {
+                Some(s) if k > 0 && !self.tour.steps[k].is_setup() => s,
+                _ => self.fresh(k)?,
+            };
+            self.run_step(k, &mut current)?;
+            each(k, &current);
+            sim = Some(current);
+        }
+        Ok(())
+    }
+
+    /// Applies step `k`'s commands to `sim` (its `seed` and `cluster` lines made `sim`).
+    fn run_step(&mut self, k: usize, sim: &mut Simulation) -> Result<(), TourError> {
+        for i in 0..self.tour.steps[k].script.len() {
+            let l = &self.tour.steps[k].script[i];
+            let result = match script::parse(&l.text) {
+                Ok(Some(Line::Setup(_))) => continue,
+                _ => sim.apply_line(&l.text),
+            };
+            match (result, l.refused) {
+                (Ok(()), false) => {}
+                (Err(e), false) => return Err(self.error(l.line, e.to_string())),
+                (Ok(()), true) => {
+                    return Err(self.error(
+                        l.line,
+                        format!(
+                            "'>! {}' was accepted: '>!' marks a line the cluster refuses",
+                            l.text
+                        ),
+                    ))
+                }
+                (Err(e), true) => {
+                    let line = l.line;
+                    if !self.refusals.iter().any(|(at, _)| *at == line) {
+                        self.refusals.push((line, e.to_string()));
                     }
                 }
             }
-            self.states.push(sim);
         }
-        Ok(&self.states[k])
+        Ok(())
     }
 
     /// A new cluster from step `k`'s `seed` and `cluster` lines (seed 1 and the default
@@ -169,7 +189,14 @@ impl Player {
     /// The lines that built the cluster after step `k`, with the simulated time each was
     /// given to the core at: the console's history after step k.
     pub fn lines_through(&mut self, k: usize) -> Result<Vec<PlayedLine>, TourError> {
-        self.state_after(k)?;
+        let refused = self.tour.steps[..=k.min(self.tour.steps.len().saturating_sub(1))]
+            .iter()
+            .flat_map(|s| &s.script)
+            .filter(|l| l.refused)
+            .count();
+        if self.refusals.len() < refused {
+            self.state_after(k)?;
+        }
         let mut out = Vec::new();
         let mut now = 0;
         for step in &self.tour.steps[self.cluster_start(k)..=k] {
@@ -195,22 +222,32 @@ impl Player {
     /// Runs every step and checks every expectation: the tour's claims, as errors naming the
     /// `expect` line (empty when the tour holds).
     pub fn check(&mut self) -> Vec<TourError> {
+        self.check_and(|_, _| {})
+    }
+
+    /// [`Player::check`], calling `each` with the cluster after each step as well.
+    pub fn check_and(&mut self, mut each: impl FnMut(usize, &Simulation)) -> Vec<TourError> {
         let mut failures = Vec::new();
-        for k in 0..self.tour.steps.len() {
-            let claims = !self.tour.steps[k].expectations.is_empty();
-            let docs = match self.state_after(k) {
-                Ok(_) if !claims => continue,
-                Ok(sim) => super::expect::Documents::of(sim),
-                Err(e) => {
-                    failures.push(e);
-                    return failures;
-                }
-            };
-            for e in &self.tour.steps[k].expectations {
+        let steps = self.tour.steps.clone();
+        let file = self.tour.file.clone();
+        let ran = self.run_all(|k, sim| {
+            each(k, sim);
+            if steps[k].expectations.is_empty() {
+                return;
+            }
+            let docs = super::expect::Documents::of(sim);
+            for e in &steps[k].expectations {
                 if let Err(found) = e.check_in(&docs) {
-                    failures.push(self.error(e.line, format!("expect {}: {found}", e.text)));
+                    failures.push(TourError {
+                        file: file.clone(),
+                        line: e.line,
+                        message: format!("expect {}: {found}", e.text),
+                    });
                 }
             }
+        });
+        if let Err(e) = ran {
+            failures.push(e);
         }
         failures
     }
@@ -283,6 +320,14 @@ expect partitions[topic=t,partition=0].leader = 1
         let first = p.state_after(1).unwrap().report_json();
         p.state_after(2).unwrap();
         assert_eq!(p.state_after(1).unwrap().report_json(), first);
+        let mut in_one_pass = String::new();
+        p.run_all(|k, sim| {
+            if k == 1 {
+                in_one_pass = sim.report_json();
+            }
+        })
+        .unwrap();
+        assert_eq!(in_one_pass, first);
         let mut fresh = Player::new(parse("t.tour", TOUR).unwrap());
         assert_eq!(fresh.state_after(1).unwrap().report_json(), first);
     }
@@ -304,7 +349,7 @@ expect partitions[topic=t,partition=0].leader = 1
             + "step\n> seed 4\n> cluster brokers=2\n> topic create u partitions=2 replication-factor=2\n> advance 1s\nsay.en d\nsay.ko d\n";
         let mut p = Player::new(parse("t.tour", &text).unwrap());
         assert!(p.tour().steps[3].is_setup() && !p.tour().steps[2].is_setup());
-        let after = p.state_after(3).unwrap().clone();
+        let after = p.state_after(3).unwrap();
         assert_eq!(after.now_ms(), 1000);
         assert_eq!(after.describe_brokers().len(), 2);
         assert_eq!(p.start_ms(3), 0);

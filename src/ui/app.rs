@@ -9,7 +9,7 @@ use yew::prelude::*;
 use super::components::NetworkPanel;
 use super::components::{
     ActionsPanel, ClusterPanel, CommandErrorNotice, ConsolePanel, CreatePanel, DescribeTable,
-    EventLog, Footer, Header, Toolbar,
+    EventLog, Footer, Header, Toolbar, TourPanel,
 };
 use super::components::{
     ConsumersPanel, GroupDescribePanel, GroupsPanel, InspectContext, RecordInspector, RecordRef,
@@ -19,6 +19,8 @@ use super::i18n::Lang;
 use super::panic;
 use super::state::{Action, AppContext, AppState, StartOptions};
 use super::ticker::{benchmarking, performance_now, record_frame, Ticker};
+use super::tour_loader;
+use super::tour_session::TourAction;
 use crate::sim::ControllerMode;
 
 /// While playing, the snapshot (cards, tables, the event log) is refreshed at most this often.
@@ -66,6 +68,21 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // `?tour=ID&step=N` in the URL: open that guided tour (fetching its file) once mounted.
+    {
+        let dispatcher = state.dispatcher();
+        let read_url = props.read_url;
+        use_effect_with((), move |_| {
+            let mut options = StartOptions::new(Lang::En);
+            if read_url {
+                url_options(&mut options);
+            }
+            if let Some((id, step)) = options.tour {
+                tour_loader::open(dispatcher, id, step);
+            }
+        });
+    }
+
     // `?panic` in the URL: crash on purpose once mounted (see `Action::Crash`).
     {
         let dispatcher = state.dispatcher();
@@ -100,6 +117,9 @@ pub fn App(props: &AppProps) -> Html {
                     let wall_ms = last.map_or(0.0, |l| timestamp - l);
                     last = Some(timestamp);
                     stale |= engine.play(wall_ms, speed, quiet);
+                    if engine.take_arrived() {
+                        dispatcher.dispatch(Action::Tour(TourAction::Arrived));
+                    }
                     if stale && timestamp - refreshed_at >= refresh_every {
                         stale = false;
                         refreshed_at = timestamp;
@@ -150,6 +170,15 @@ pub fn App(props: &AppProps) -> Html {
                             event.prevent_default();
                             dispatcher.dispatch(Action::Step);
                         }
+                        // In a guided tour: the next and the previous step.
+                        "PageDown" | "PageUp" if touring() => {
+                            event.prevent_default();
+                            dispatcher.dispatch(Action::Tour(if event.key() == "PageDown" {
+                                TourAction::Next
+                            } else {
+                                TourAction::Back
+                            }));
+                        }
                         _ => {}
                     }
                 },
@@ -161,6 +190,7 @@ pub fn App(props: &AppProps) -> Html {
     // The record the inspector follows (set by a click on a log cell).
     let inspect: InspectContext = use_state(|| None::<RecordRef>);
 
+    let touring = state.tour.is_some();
     html! {
         <ContextProvider<AppContext> context={state}>
         <ContextProvider<InspectContext> context={inspect}>
@@ -168,7 +198,10 @@ pub fn App(props: &AppProps) -> Html {
                 <Header />
                 <Toolbar />
                 <CommandErrorNotice />
-                <div class="workspace">
+                <div class={classes!("workspace", touring.then_some("touring"))}>
+                    if touring {
+                        <TourPanel />
+                    }
                     <main class="main-col">
                         <ClusterPanel />
                         <GroupsPanel />
@@ -177,12 +210,16 @@ pub fn App(props: &AppProps) -> Html {
                     </main>
                     <aside class="side-col">
                         <RecordInspector />
-                        <ActionsPanel />
-                        <ConsumersPanel />
-                        <NetworkPanel />
+                        if !touring {
+                            <ActionsPanel />
+                            <ConsumersPanel />
+                            <NetworkPanel />
+                        }
                         <ConsolePanel />
                         <EventLog />
-                        <CreatePanel />
+                        if !touring {
+                            <CreatePanel />
+                        }
                     </aside>
                 </div>
                 <Footer />
@@ -200,6 +237,15 @@ fn wants_keys(element: &HtmlElement) -> bool {
     ) || element.is_content_editable()
 }
 
+/// Whether a guided tour is on screen (the keyboard handler is set up once, without the state).
+fn touring() -> bool {
+    gloo::utils::document()
+        .query_selector("[data-tour-panel]")
+        .ok()
+        .flatten()
+        .is_some()
+}
+
 fn search_params() -> Option<UrlSearchParams> {
     let search = web_sys::window()?.location().search().ok()?;
     UrlSearchParams::new_with_str(&search).ok()
@@ -212,7 +258,8 @@ fn url_has(name: &str) -> bool {
 /// `?brokers=12` and `?mode=zookeeper` pick the cluster; `?lang=ko` the language; `?paused` starts
 /// paused; `?speed=0.01` picks the nearest speed; `?quiet=0` turns quiet time
 /// off; `?run=line;line` runs scenario lines at start (`;` or newlines between them); `?t=2001.5`
-/// then runs the core to that simulated millisecond (a link to a moment).
+/// then runs the core to that simulated millisecond (a link to a moment); `?tour=05-acks&step=3`
+/// opens a guided tour at a step (from 1).
 fn url_options(options: &mut StartOptions) {
     let Some(params) = search_params() else {
         return;
@@ -245,6 +292,13 @@ fn url_options(options: &mut StartOptions) {
     }
     if let Some(t) = params.get("t").and_then(|s| s.parse::<f64>().ok()) {
         options.at_ms = Some(t);
+    }
+    if let Some(id) = params.get("tour") {
+        let step = params
+            .get("step")
+            .and_then(|s| s.parse::<usize>().ok())
+            .unwrap_or(1);
+        options.tour = Some((id, step.saturating_sub(1)));
     }
     if let Some(run) = params.get("run") {
         options.run = run

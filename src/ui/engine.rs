@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use web_sys::{Document, Element};
 use yew::NodeRef;
 
+use super::tour_script::Script;
 use super::view::Layout;
 use crate::sim::{Message, MessageKind, Simulation};
 
@@ -93,6 +94,9 @@ pub struct Engine {
     tokens: RefCell<BTreeMap<u64, Token>>,
     layout: RefCell<Option<Layout>>,
     pass: Cell<u64>,
+    /// A tour step being played (its commands at their times), and whether one just ended.
+    script: RefCell<Option<Script>>,
+    arrived: Cell<bool>,
 }
 
 impl Engine {
@@ -107,6 +111,8 @@ impl Engine {
             tokens: RefCell::new(BTreeMap::new()),
             layout: RefCell::new(None),
             pass: Cell::new(0),
+            script: RefCell::new(None),
+            arrived: Cell::new(false),
         }
     }
 
@@ -116,6 +122,7 @@ impl Engine {
 
     /// Re-creates the cluster: a new simulation, the clock back at its time, no tokens.
     pub fn replace(&self, sim: Simulation) {
+        *self.script.borrow_mut() = None;
         self.view_ms.set(sim.now_ms() as f64);
         *self.sim.borrow_mut() = sim;
         for (_, token) in std::mem::take(&mut *self.tokens.borrow_mut()) {
@@ -147,8 +154,51 @@ impl Engine {
         result
     }
 
+    /// Plays a tour step from the simulation's time: its commands due now are given at once,
+    /// the others as the clock reaches them. Returns whether anything is left to play.
+    pub fn play_script(&self, mut script: Script) -> bool {
+        let mut sim = self.sim.borrow_mut();
+        script.apply_due(&mut sim);
+        let playing = !script.done(&sim);
+        *self.script.borrow_mut() = playing.then_some(script);
+        drop(sim);
+        self.catch_up();
+        playing
+    }
+
+    /// Whether a tour step is being played.
+    pub fn scripted(&self) -> bool {
+        self.script.borrow().is_some()
+    }
+
+    /// Runs the tour step being played to its end at once.
+    pub fn finish_script(&self) {
+        if let Some(mut script) = self.script.borrow_mut().take() {
+            script.finish(&mut self.sim.borrow_mut());
+            self.view_ms.set(script.end_ms() as f64);
+        }
+    }
+
+    /// Whether a tour step reached its end since the last call.
+    pub fn take_arrived(&self) -> bool {
+        self.arrived.replace(false)
+    }
+
     /// Processes the next event (`Simulation::step`); false when nothing is scheduled.
     pub fn step(&self) -> bool {
+        let scripted = self
+            .script
+            .borrow_mut()
+            .as_mut()
+            .map(|script| script.step(&mut self.sim.borrow_mut()));
+        if let Some(done) = scripted {
+            if done {
+                *self.script.borrow_mut() = None;
+                self.arrived.set(true);
+            }
+            self.view_ms.set(self.sim.borrow().now_ms() as f64);
+            return true;
+        }
         let stepped = self.sim.borrow_mut().step();
         self.catch_up();
         // Show the simulation's time exactly: tokens sent now sit on their sender.
@@ -184,6 +234,22 @@ impl Engine {
     /// always stop at the next event, so no message is skipped over. Returns whether the core
     /// processed any event (the page then refreshes its snapshot).
     pub fn play(&self, wall_ms: f64, speed: f64, quiet: bool) -> bool {
+        let scripted = self.script.borrow_mut().as_mut().map(|script| {
+            script.play(
+                &mut self.sim.borrow_mut(),
+                self.view_ms.get(),
+                wall_ms,
+                speed,
+            )
+        });
+        if let Some((t, processed, done)) = scripted {
+            self.view_ms.set(t);
+            if done {
+                *self.script.borrow_mut() = None;
+                self.arrived.set(true);
+            }
+            return processed || done;
+        }
         let mut sim = self.sim.borrow_mut();
         let mut t = self.view_ms.get().max(sim.now_ms() as f64);
         let mut budget = wall_ms.clamp(0.0, MAX_FRAME_MS);

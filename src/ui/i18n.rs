@@ -411,6 +411,33 @@ pub struct Texts {
     pub network_drop: &'static str,
     pub network_kind_label: &'static str,
     pub network_count_label: &'static str,
+    // --- tours ---
+    pub tours_button: &'static str,
+    pub tours_button_hint: &'static str,
+    pub tours_heading: &'static str,
+    pub tours_intro: &'static str,
+    pub tours_close: &'static str,
+    /// `{n}`, `{total}`
+    pub tour_step: &'static str,
+    pub tour_next: &'static str,
+    pub tour_back: &'static str,
+    pub tour_keys: &'static str,
+    pub tour_playing: &'static str,
+    pub tour_skip: &'static str,
+    pub tour_predict: &'static str,
+    pub tour_predict_hint: &'static str,
+    pub tour_right: &'static str,
+    pub tour_wrong: &'static str,
+    /// `{answer}`
+    pub tour_answer: &'static str,
+    /// `{answer}`
+    pub tour_your_answer: &'static str,
+    pub tour_end: &'static str,
+    pub tour_play_freely: &'static str,
+    pub tour_play_freely_hint: &'static str,
+    pub tour_error: &'static str,
+    /// `{id}`
+    pub tour_not_found: &'static str,
 }
 
 pub static EN: Texts = Texts {
@@ -701,6 +728,29 @@ pub static EN: Texts = Texts {
     network_drop: "Drop messages",
     network_kind_label: "Message kind",
     network_count_label: "How many",
+    // --- tours ---
+    tours_button: "Tours",
+    tours_button_hint: "Guided tours: one concept of Kafka at a time, on a live cluster",
+    tours_heading: "Guided tours",
+    tours_intro: "Each tour walks through one concept on a running cluster, in steps. Back always restores the exact earlier cluster.",
+    tours_close: "Close",
+    tour_step: "Step {n} of {total}",
+    tour_next: "Next",
+    tour_back: "Back",
+    tour_keys: "PageDown / PageUp: next / back",
+    tour_playing: "Playing this step on the cluster…",
+    tour_skip: "Skip to its end",
+    tour_predict: "Predict first",
+    tour_predict_hint: "Pick an answer, then press Next to see what happens.",
+    tour_right: "Right!",
+    tour_wrong: "Not quite.",
+    tour_answer: "The answer: {answer}",
+    tour_your_answer: "You picked: {answer}",
+    tour_end: "End of the tour. Play freely from here, or pick another tour.",
+    tour_play_freely: "Play freely from here",
+    tour_play_freely_hint: "Leave the tour with this cluster and every control; the console keeps the tour's commands.",
+    tour_error: "This tour could not be run:",
+    tour_not_found: "The tour {id} could not be loaded.",
 };
 
 pub static KO: Texts = Texts {
@@ -991,6 +1041,29 @@ pub static KO: Texts = Texts {
     network_drop: "메시지 버리기",
     network_kind_label: "메시지 종류",
     network_count_label: "개수",
+    // --- tours ---
+    tours_button: "투어",
+    tours_button_hint: "가이드 투어: 살아 있는 클러스터에서 카프카 개념을 하나씩 배웁니다",
+    tours_heading: "가이드 투어",
+    tours_intro: "투어마다 개념 하나를 실행 중인 클러스터에서 단계별로 보여 줍니다. 이전 단계로 돌아가면 언제나 그때의 클러스터가 정확히 돌아옵니다.",
+    tours_close: "닫기",
+    tour_step: "{total}단계 중 {n}단계",
+    tour_next: "다음",
+    tour_back: "이전",
+    tour_keys: "PageDown / PageUp: 다음 / 이전",
+    tour_playing: "클러스터에서 이 단계를 재생하는 중…",
+    tour_skip: "끝으로 건너뛰기",
+    tour_predict: "먼저 예측해 보세요",
+    tour_predict_hint: "답을 고른 뒤 다음을 누르면 어떻게 되는지 보여 줍니다.",
+    tour_right: "맞았습니다!",
+    tour_wrong: "아쉽습니다.",
+    tour_answer: "정답: {answer}",
+    tour_your_answer: "고른 답: {answer}",
+    tour_end: "투어가 끝났습니다. 여기서부터 자유롭게 해 보거나 다른 투어를 골라 보세요.",
+    tour_play_freely: "여기서부터 자유롭게 해 보기",
+    tour_play_freely_hint: "이 클러스터와 모든 조작 도구를 그대로 두고 투어를 나갑니다. 콘솔에는 투어의 명령이 남습니다.",
+    tour_error: "이 투어를 실행할 수 없습니다:",
+    tour_not_found: "투어 {id}을(를) 불러오지 못했습니다.",
 };
 
 /// Replaces each `{name}` in `template` with its value.

@@ -19,6 +19,9 @@ pub mod layout;
 pub mod panic;
 pub mod state;
 pub mod ticker;
+pub mod tour_loader;
+pub mod tour_script;
+pub mod tour_session;
 pub mod view;
 
 pub use app::App;

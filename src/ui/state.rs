@@ -11,6 +11,7 @@ use super::cluster::{default_cluster, setup_script, DEFAULT_BROKERS, MAX_BROKERS
 use super::engine::{Engine, DEFAULT_SPEED, SPEEDS};
 use super::i18n::Lang;
 use super::panic;
+use super::tour_session::{TourAction, TourSession};
 use super::view::View;
 use crate::sim::ControllerMode;
 
@@ -44,6 +45,8 @@ pub struct AppState {
     pub revision: u64,
     /// What the last Kafka tool command typed in the console printed.
     pub console_output: Option<Rc<str>>,
+    /// The guided tour on screen, if any.
+    pub tour: Option<Rc<TourSession>>,
 }
 
 pub enum Action {
@@ -64,6 +67,8 @@ pub enum Action {
     /// Panics on purpose: `?panic` in the page's URL dispatches it, so a check can see that a
     /// panic shows the error banner instead of leaving a dead page.
     Crash,
+    /// Open, walk or leave a guided tour.
+    Tour(TourAction),
 }
 
 pub type AppContext = UseReducerHandle<AppState>;
@@ -82,6 +87,8 @@ pub struct StartOptions {
     pub run: Vec<String>,
     /// Then run the core to this simulated time (ms, fractions allowed).
     pub at_ms: Option<f64>,
+    /// Open this guided tour (its id) at this step (from 0).
+    pub tour: Option<(String, usize)>,
 }
 
 impl StartOptions {
@@ -95,6 +102,7 @@ impl StartOptions {
             mode: ControllerMode::Kraft,
             run: Vec::new(),
             at_ms: None,
+            tour: None,
         }
     }
 }
@@ -117,6 +125,7 @@ impl AppState {
             error: None,
             revision: 0,
             console_output: None,
+            tour: None,
         };
         for line in &options.run {
             state = state.run(line);
@@ -190,6 +199,7 @@ impl AppState {
                 next.history = Rc::new(setup_history(brokers, mode));
                 next.error = None;
                 next.revision += 1;
+                next.tour = None;
                 remember_script(&next.history);
                 next
             }
@@ -214,7 +224,7 @@ fn setup_history(brokers: usize, mode: ControllerMode) -> Vec<HistoryEntry> {
 }
 
 /// What the panic banner offers: the lines the core accepted, in order.
-fn remember_script(history: &[HistoryEntry]) {
+pub(super) fn remember_script(history: &[HistoryEntry]) {
     let script: Vec<&str> = history
         .iter()
         .filter(|h| h.error.is_none())
@@ -246,7 +256,7 @@ impl Reducible for AppState {
                 Rc::new(next)
             }
             Action::Run(line) if line.trim().is_empty() => self,
-            Action::Run(line) => Rc::new(self.run(&line)),
+            Action::Run(line) => Rc::new(self.settle_tour().run(&line)),
             Action::TogglePlay => {
                 // Pausing catches up with any refresh the animation loop held back.
                 let mut next = self.refreshed();
@@ -269,6 +279,9 @@ impl Reducible for AppState {
                 self.engine.step();
                 let mut next = self.refreshed();
                 next.playing = false;
+                if self.engine.take_arrived() {
+                    next = next.tour_action(TourAction::Arrived);
+                }
                 Rc::new(next)
             }
             Action::Refresh => {
@@ -281,6 +294,7 @@ impl Reducible for AppState {
                 Rc::new(next)
             }
             Action::Crash => panic!("a panic on purpose (the page was opened with ?panic)"),
+            Action::Tour(action) => Rc::new(self.tour_action(action)),
         }
     }
 }
@@ -297,5 +311,9 @@ impl PartialEq for AppState {
             && self.error == other.error
             && self.revision == other.revision
             && self.console_output == other.console_output
+            && match (&self.tour, &other.tour) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
     }
 }

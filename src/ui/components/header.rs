@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use super::{use_app, LanguageToggle, ThemeToggle};
+use super::{use_app, LanguageToggle, ThemeToggle, TourMenu};
 
 #[function_component]
 pub fn Header() -> Html {
@@ -19,6 +19,7 @@ pub fn Header() -> Html {
                 </div>
             </div>
             <div class="header-controls">
+                <TourMenu />
                 <ThemeToggle />
                 <LanguageToggle />
             </div>

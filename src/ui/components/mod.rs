@@ -20,6 +20,8 @@ mod message_legend;
 mod mode_control;
 mod replica_chip;
 mod toolbar;
+mod tour_menu;
+mod tour_panel;
 
 // --- groups ---
 mod consumer_form;
@@ -54,6 +56,8 @@ pub use message_legend::{families, MessageLegend};
 pub use mode_control::ModeControl;
 pub use replica_chip::ReplicaChip;
 pub use toolbar::Toolbar;
+pub use tour_menu::TourMenu;
+pub use tour_panel::TourPanel;
 
 // --- groups ---
 pub use consumer_form::{ConsumerForm, ConsumersPanel};

@@ -1,0 +1,210 @@
+//! A tour step played on the page: its commands are given to the core at their simulated times
+//! while the clock runs through the step's `advance`s, and the clock stops at the step's end. The
+//! core is run exactly as the step's lines would run it (all events up to a command's time, then
+//! the command), so the page ends where the tour's replay ends.
+//!
+//! Pacing: messages worth watching (requests and responses that carry something) cross the screen
+//! at the player's speed; stretches with only heartbeats and empty fetches in flight run fast;
+//! and a step that has played for [`PATIENCE_WALL_MS`] finishes within [`HURRY_WALL_MS`].
+
+use std::collections::VecDeque;
+
+use crate::sim::group_protocol::{GroupRequest, GroupResponse};
+use crate::sim::{Message, NodeId, Payload, Simulation};
+use crate::tour::play::Timeline;
+
+/// Wall time after which a step stops taking its time.
+const PATIENCE_WALL_MS: f64 = 10_000.0;
+/// ... and then finishes within this.
+const HURRY_WALL_MS: f64 = 2_000.0;
+/// Quiet stretches of a step take about this long in all (at least [`MIN_IDLE_RATE`]).
+const IDLE_WALL_MS: f64 = 4_000.0;
+const MIN_IDLE_RATE: f64 = 2.0;
+/// A frame longer than this counts as this long (a background tab).
+const MAX_FRAME_MS: f64 = 100.0;
+
+pub struct Script {
+    /// (simulated ms, line), in time order.
+    commands: VecDeque<(u64, String)>,
+    end_ms: u64,
+    /// Simulated ms per wall ms while nothing worth watching is in flight.
+    idle_rate: f64,
+    wall_ms: f64,
+    hurry_rate: Option<f64>,
+}
+
+impl Script {
+    /// The step whose timeline is `timeline`, starting at `start_ms`.
+    pub fn new(start_ms: u64, timeline: &Timeline) -> Script {
+        Script {
+            commands: timeline
+                .commands
+                .iter()
+                .map(|(at, line)| (start_ms + at, line.clone()))
+                .collect(),
+            end_ms: start_ms + timeline.duration_ms,
+            idle_rate: (timeline.duration_ms as f64 / IDLE_WALL_MS).max(MIN_IDLE_RATE),
+            wall_ms: 0.0,
+            hurry_rate: None,
+        }
+    }
+
+    pub fn end_ms(&self) -> u64 {
+        self.end_ms
+    }
+
+    /// Gives the core the commands due at its time. A tour's `>!` lines are refused by the
+    /// core, which changes nothing: the console shows their refusal from the tour's replay.
+    pub fn apply_due(&mut self, sim: &mut Simulation) -> bool {
+        let mut applied = false;
+        while self
+            .commands
+            .front()
+            .is_some_and(|(at, _)| *at <= sim.now_ms())
+        {
+            let (_, line) = self.commands.pop_front().expect("front exists");
+            let _ = sim.apply_line(&line);
+            applied = true;
+        }
+        applied
+    }
+
+    /// Whether the step has reached its end (every command given, the clock at the end).
+    pub fn done(&self, sim: &Simulation) -> bool {
+        self.commands.is_empty() && sim.now_ms() >= self.end_ms
+    }
+
+    fn next_stop(&self) -> u64 {
+        self.commands.front().map_or(self.end_ms, |(at, _)| *at)
+    }
+
+    /// Runs to the step's end at once.
+    pub fn finish(&mut self, sim: &mut Simulation) {
+        while !self.done(sim) {
+            sim.run_until(self.next_stop());
+            self.apply_due(sim);
+        }
+    }
+
+    /// One animation frame of `wall_ms` from the animation clock `t`: returns the new clock,
+    /// whether the core processed anything, and whether the step has ended.
+    pub fn play(
+        &mut self,
+        sim: &mut Simulation,
+        t: f64,
+        wall_ms: f64,
+        speed: f64,
+    ) -> (f64, bool, bool) {
+        let mut t = t.max(sim.now_ms() as f64);
+        let mut budget = wall_ms.clamp(0.0, MAX_FRAME_MS);
+        self.wall_ms += budget;
+        if self.hurry_rate.is_none() && self.wall_ms > PATIENCE_WALL_MS {
+            self.hurry_rate = Some(((self.end_ms as f64 - t) / HURRY_WALL_MS).max(speed));
+        }
+        let mut processed = false;
+        // Bounded: each turn ends the frame, or runs the core to an event or a command.
+        for _ in 0..10_000 {
+            if self.done(sim) {
+                return (self.end_ms as f64, processed, true);
+            }
+            if budget <= 0.0 {
+                break;
+            }
+            let stop = self.next_stop() as f64;
+            let watching = sim.in_flight().any(|m| worth_watching(sim, m));
+            let rate = match self.hurry_rate {
+                Some(hurry) => hurry,
+                None if watching => speed,
+                None => speed.max(self.idle_rate),
+            };
+            let target = t + budget * rate;
+            if !watching {
+                // Fast, but not past the moment the next message leaves.
+                if let Some(next) = sim.next_event_ms().map(|n| n as f64) {
+                    if next <= target.min(stop) {
+                        budget -= (next - t).max(0.0) / rate;
+                        t = next.max(t);
+                        processed |= run_to(sim, t);
+                        continue;
+                    }
+                }
+            }
+            if target >= stop {
+                budget -= (stop - t).max(0.0) / rate;
+                t = stop;
+                processed |= run_to(sim, t);
+                processed |= self.apply_due(sim);
+                continue;
+            }
+            t = target;
+            processed |= run_to(sim, t);
+            break;
+        }
+        let done = self.done(sim);
+        (t, processed, done)
+    }
+
+    /// The Step button: the core's next event, or the next command if it comes first, or the
+    /// step's end. Returns whether the step has ended.
+    pub fn step(&mut self, sim: &mut Simulation) -> bool {
+        let stop = self.next_stop();
+        match sim.next_event_ms() {
+            Some(next) if next <= stop => {
+                sim.step();
+            }
+            _ => {
+                sim.run_until(stop);
+                self.apply_due(sim);
+            }
+        }
+        self.done(sim)
+    }
+}
+
+fn run_to(sim: &mut Simulation, t: f64) -> bool {
+    let until = t.floor().max(0.0) as u64;
+    let runs = sim.next_event_ms().is_some_and(|n| n <= until);
+    sim.run_until(until);
+    runs
+}
+
+/// Whether a message in flight carries something a learner should see move: not heartbeats,
+/// not fetches that will come back empty and change nothing.
+pub fn worth_watching(sim: &Simulation, msg: &Message) -> bool {
+    match &msg.payload {
+        Payload::BrokerHeartbeat { .. } | Payload::BrokerHeartbeatResponse { .. } => false,
+        Payload::Group {
+            body: GroupRequest::Heartbeat { .. },
+            ..
+        } => false,
+        Payload::GroupResponse {
+            body: GroupResponse::Heartbeat(None),
+            ..
+        } => false,
+        Payload::FetchResponse { partitions, .. } => partitions
+            .iter()
+            .any(|p| !p.records.is_empty() || p.error.is_some() || p.diverging_epoch.is_some()),
+        Payload::Fetch {
+            replica,
+            partitions,
+            ..
+        } => {
+            let NodeId::Broker(leader) = msg.to else {
+                return true;
+            };
+            let Some(broker) = sim.brokers.get(&leader) else {
+                return true;
+            };
+            // A fetch matters if it brings records back, or tells the leader of new progress
+            // (a follower's offset past the high watermark moves it).
+            partitions.iter().any(|p| match broker.replicas.get(&p.tp) {
+                Some(r) => {
+                    p.fetch_offset != r.high_watermark
+                        || (replica.is_some() && r.log.leo() > p.fetch_offset)
+                }
+                None => true,
+            })
+        }
+        _ => true,
+    }
+}
