@@ -1,5 +1,5 @@
 //! Lists `tours/*.tour` into `$OUT_DIR/tours.rs`, so a new tour is a new file and nothing else:
-//! `INDEX` (each tour's id, title and summary, for the page's list) on every target, and `FILES`
+//! `INDEX` (each tour's id and titles, for the page's list) on every target, and `FILES`
 //! (each file's text, `include_str!`) natively. The page fetches a tour's file when it is opened
 //! (Trunk copies `tours/` next to the page), which keeps the texts out of the WebAssembly.
 
@@ -31,7 +31,9 @@ fn main() {
         })
         .unwrap_or_default();
     files.sort();
-    let mut index = String::from("/// Every tour, in file-name order: id, titles and summaries.\npub static INDEX: &[Entry] = &[\n");
+    let mut index = String::from(
+        "/// Every tour, in file-name order: id and titles.\npub static INDEX: &[Entry] = &[\n",
+    );
     let mut texts = String::from(
         "/// Every tour file (native builds), by name.\npub static FILES: &[(&str, &str)] = &[\n",
     );
@@ -42,11 +44,9 @@ fn main() {
         let id = name.trim_end_matches(".tour");
         writeln!(
             index,
-            "    Entry {{ id: {id:?}, title_en: {:?}, title_ko: {:?}, summary_en: {:?}, summary_ko: {:?} }},",
+            "    Entry {{ id: {id:?}, title_en: {:?}, title_ko: {:?} }},",
             header(&text, "title.en"),
             header(&text, "title.ko"),
-            header(&text, "summary.en"),
-            header(&text, "summary.ko"),
         )
         .expect("a String");
         if native {

@@ -318,13 +318,22 @@ async fn a_prediction_is_asked_before_the_step_and_answered_after_it() {
         "not answered before the step"
     );
 
-    // A wrong pick: Next reveals the answer and says so.
+    // A wrong pick: Next plays the step, then reveals the answer and says so.
     click(&root, "[data-choice=\"0\"]").await;
     assert_eq!(
         attr(&one(&root, "[data-choice=\"0\"]"), "aria-pressed"),
         "true"
     );
     click(&root, "[data-action=\"tour-next\"]").await;
+    assert!(
+        all(&root, "[data-tour-reveal]").is_empty(),
+        "not while the step plays"
+    );
+    assert!(text(&root, "[data-tour-watching]").contains(&fill(
+        t.tour_your_answer,
+        &[("answer", &prediction.choices[0].get(korean))]
+    )));
+    step_to_end(&root).await;
     let reveal = one(&root, "[data-tour-reveal]");
     assert_eq!(attr(&reveal, "data-tour-reveal"), "wrong");
     let shown = reveal.text_content().unwrap();
@@ -345,6 +354,7 @@ async fn a_prediction_is_asked_before_the_step_and_answered_after_it() {
     click(&root, "[data-action=\"tour-back\"]").await;
     click(&root, &format!("[data-choice=\"{}\"]", prediction.answer)).await;
     click(&root, "[data-action=\"tour-next\"]").await;
+    click(&root, "[data-action=\"tour-skip\"]").await;
     assert_eq!(
         attr(&one(&root, "[data-tour-reveal]"), "data-tour-reveal"),
         "right"

@@ -14,8 +14,6 @@ pub struct Entry {
     pub id: &'static str,
     pub title_en: &'static str,
     pub title_ko: &'static str,
-    pub summary_en: &'static str,
-    pub summary_ko: &'static str,
 }
 
 impl Entry {
@@ -24,14 +22,6 @@ impl Entry {
             self.title_ko
         } else {
             self.title_en
-        }
-    }
-
-    pub fn summary(&self, korean: bool) -> &'static str {
-        if korean {
-            self.summary_ko
-        } else {
-            self.summary_en
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Opens a guided tour, fetching its file the first time: Trunk copies `tours/` next to the
 //! page, and only the list of tours is in the WebAssembly.
 
+use js_sys::futures::JsFuture;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::state::{Action, AppState};
@@ -13,16 +15,28 @@ pub fn open(dispatcher: UseReducerDispatcher<AppState>, id: String, step: usize)
         dispatcher.dispatch(Action::Tour(TourAction::Open(id, step)));
         return;
     }
-    yew::platform::spawn_local(async move {
-        let url = format!("tours/{id}.tour");
-        if let Ok(response) = gloo::net::http::Request::get(&url).send().await {
-            if response.ok() {
-                if let Ok(text) = response.text().await {
-                    catalog::provide(&id, &text);
-                }
-            }
+    js_sys::futures::spawn_local(async move {
+        if let Some(text) = fetch_text(&format!("tours/{id}.tour")).await {
+            catalog::provide(&id, &text);
         }
         // Not found: the reducer says so.
         dispatcher.dispatch(Action::Tour(TourAction::Open(id, step)));
     });
+}
+
+/// The body of a successful GET of `url` (relative to the page), as text.
+async fn fetch_text(url: &str) -> Option<String> {
+    let window = web_sys::window()?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()
 }

@@ -3,9 +3,11 @@
 //! core is run exactly as the step's lines would run it (all events up to a command's time, then
 //! the command), so the page ends where the tour's replay ends.
 //!
-//! Pacing: messages worth watching (requests and responses that carry something) cross the screen
-//! at the player's speed; stretches with only heartbeats and empty fetches in flight run fast;
-//! and a step that has played for [`PATIENCE_WALL_MS`] finishes within [`HURRY_WALL_MS`].
+//! Pacing: for [`WINDOW_MS`] after each command (the command's own requests, replication and
+//! answers) messages cross the screen at the player's speed; the rest of the step flows so that
+//! it takes about [`FLOW_WALL_MS`], and faster while nothing worth watching is in flight (only
+//! heartbeats and empty fetches); a step that has played for [`PATIENCE_WALL_MS`] (a very slow
+//! speed) finishes within [`HURRY_WALL_MS`].
 
 use std::collections::VecDeque;
 
@@ -13,13 +15,16 @@ use crate::sim::group_protocol::{GroupRequest, GroupResponse};
 use crate::sim::{Message, NodeId, Payload, Simulation};
 use crate::tour::play::Timeline;
 
-/// Wall time after which a step stops taking its time.
-const PATIENCE_WALL_MS: f64 = 10_000.0;
+/// Simulated time after a command shown at the player's speed (a few network hops).
+const WINDOW_MS: u64 = 12;
+/// The rest of a step takes about this long.
+const FLOW_WALL_MS: f64 = 5_000.0;
+/// Stretches with nothing worth watching in flight run at least this fast (real time × 2).
+const MIN_IDLE_RATE: f64 = 2.0;
+/// Wall time after which a step stops taking its time...
+const PATIENCE_WALL_MS: f64 = 15_000.0;
 /// ... and then finishes within this.
 const HURRY_WALL_MS: f64 = 2_000.0;
-/// Quiet stretches of a step take about this long in all (at least [`MIN_IDLE_RATE`]).
-const IDLE_WALL_MS: f64 = 4_000.0;
-const MIN_IDLE_RATE: f64 = 2.0;
 /// A frame longer than this counts as this long (a background tab).
 const MAX_FRAME_MS: f64 = 100.0;
 
@@ -27,8 +32,10 @@ pub struct Script {
     /// (simulated ms, line), in time order.
     commands: VecDeque<(u64, String)>,
     end_ms: u64,
-    /// Simulated ms per wall ms while nothing worth watching is in flight.
-    idle_rate: f64,
+    /// Simulated ms per wall ms outside the windows after commands.
+    flow_rate: f64,
+    /// The end of the window after the last command given.
+    window_until: u64,
     wall_ms: f64,
     hurry_rate: Option<f64>,
 }
@@ -43,7 +50,8 @@ impl Script {
                 .map(|(at, line)| (start_ms + at, line.clone()))
                 .collect(),
             end_ms: start_ms + timeline.duration_ms,
-            idle_rate: (timeline.duration_ms as f64 / IDLE_WALL_MS).max(MIN_IDLE_RATE),
+            flow_rate: timeline.duration_ms as f64 / FLOW_WALL_MS,
+            window_until: start_ms + WINDOW_MS,
             wall_ms: 0.0,
             hurry_rate: None,
         }
@@ -65,6 +73,7 @@ impl Script {
             let (_, line) = self.commands.pop_front().expect("front exists");
             let _ = sim.apply_line(&line);
             applied = true;
+            self.window_until = sim.now_ms() + WINDOW_MS;
         }
         applied
     }
@@ -110,12 +119,17 @@ impl Script {
             if budget <= 0.0 {
                 break;
             }
-            let stop = self.next_stop() as f64;
+            let in_window = t < self.window_until as f64;
+            let mut stop = self.next_stop() as f64;
+            if in_window {
+                stop = stop.min(self.window_until as f64);
+            }
             let watching = sim.in_flight().any(|m| worth_watching(sim, m));
             let rate = match self.hurry_rate {
                 Some(hurry) => hurry,
-                None if watching => speed,
-                None => speed.max(self.idle_rate),
+                None if in_window && watching => speed,
+                None if watching => speed.max(self.flow_rate),
+                None => speed.max(self.flow_rate).max(MIN_IDLE_RATE),
             };
             let target = t + budget * rate;
             if !watching {

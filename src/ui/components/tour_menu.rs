@@ -52,7 +52,6 @@ pub fn TourMenu() -> Html {
                                     <button type="button" class={classes!("tour-item", here.then_some("on"))}
                                         data-tour-id={id} {onclick}>
                                         <span class="tour-item-title">{ entry.title(korean) }</span>
-                                        <span class="tour-item-summary">{ entry.summary(korean) }</span>
                                     </button>
                                 </li>
                             }

@@ -97,14 +97,15 @@ pub fn TourPanel() -> Html {
             data-step={(k + 1).to_string()} aria-live="polite">
             <p class="tour-kicker">{ t.tours_heading }</p>
             <h2 class="tour-title">{ tour.title.get(korean).to_string() }</h2>
+            if k == 0 {
+                <p class="tour-summary">{ tour.summary.get(korean).to_string() }</p>
+            }
             <div class="tour-progress">
                 <span class="tour-step-count" data-tour-step="">
                     { fill(t.tour_step, &[("n", &(k + 1)), ("total", &total)]) }
                 </span>
-                <span class="tour-dots" aria-hidden="true">
-                    { for (0..total).map(|i| html! {
-                        <span class={classes!("tour-dot", (i < k).then_some("done"), (i == k).then_some("now"))}></span>
-                    }) }
+                <span class="tour-bar" aria-hidden="true">
+                    <span style={format!("width:{}%", (k + 1) * 100 / total)}></span>
                 </span>
             </div>
             if let Some(error) = &session.error {
@@ -121,7 +122,17 @@ pub fn TourPanel() -> Html {
                 </p>
             }
             if let Some(p) = &step.prediction {
-                { reveal(t, korean, p, session.picks.get(k).copied().flatten()) }
+                if session.animating {
+                    // The answer comes once the step has been seen.
+                    <div class="tour-reveal" data-tour-watching="">
+                        <p class="tour-question-again">{ p.question.get(korean).to_string() }</p>
+                        if let Some(pick) = session.picks.get(k).copied().flatten() {
+                            <p>{ fill(t.tour_your_answer, &[("answer", &p.choices[pick].get(korean))]) }</p>
+                        }
+                    </div>
+                } else {
+                    { reveal(t, korean, p, session.picks.get(k).copied().flatten()) }
+                }
             }
             <div class="tour-narration" data-tour-narration="">
                 { for step.narration.iter().map(|p| html! { <p>{ p.get(korean).to_string() }</p> }) }
