@@ -95,7 +95,6 @@ pub fn TourPanel() -> Html {
     html! {
         <section class="panel tour-panel" data-tour-panel="" data-tour={tour.id().to_string()}
             data-step={(k + 1).to_string()} aria-live="polite">
-            <p class="tour-kicker">{ t.tours_heading }</p>
             <h2 class="tour-title">{ tour.title.get(korean).to_string() }</h2>
             if k == 0 {
                 <p class="tour-summary">{ tour.summary.get(korean).to_string() }</p>
@@ -147,7 +146,7 @@ pub fn TourPanel() -> Html {
                             let onclick = Callback::from(move |_: MouseEvent| d.dispatch(Action::Tour(TourAction::Choose(i))));
                             let chosen = pick_next == Some(i);
                             html! {
-                                <button type="button" class={classes!("tour-choice", chosen.then_some("on"))}
+                                <button type="button" class={if chosen { "tour-choice on" } else { "tour-choice" }}
                                     data-choice={i.to_string()} aria-pressed={chosen.to_string()} {onclick}>
                                     { c.get(korean).to_string() }
                                 </button>
@@ -162,11 +161,10 @@ pub fn TourPanel() -> Html {
             }
             <div class="tour-nav">
                 <button type="button" class="btn" data-action="tour-back" disabled={k == 0}
-                    onclick={action(|| TourAction::Back)}>{ "← " }{ t.tour_back }</button>
+                    title={t.tour_keys} onclick={action(|| TourAction::Back)}>{ "← " }{ t.tour_back }</button>
                 <button type="button" class="btn primary" data-action="tour-next" disabled={k + 1 == total}
-                    onclick={action(|| TourAction::Next)}>{ t.tour_next }{ " →" }</button>
+                    title={t.tour_keys} onclick={action(|| TourAction::Next)}>{ t.tour_next }{ " →" }</button>
             </div>
-            <p class="tour-keys help">{ t.tour_keys }</p>
             <button type="button" class="btn tour-free" data-action="tour-play-freely"
                 title={t.tour_play_freely_hint} onclick={action(|| TourAction::PlayFreely)}>
                 { t.tour_play_freely }
