@@ -77,6 +77,8 @@ shots = [
      url(group, 14900.4), "[data-panel=groups]", (1440, 2400)),
     ("unclean-election.png", "ledger-0: its leader (broker 2) kept acknowledging acks=1 writes alone, then died; broker 3 was elected uncleanly and the 10 records only broker 2 had are gone",
      url(unclean, None), ".cluster-panel", (1440, 1400)),
+    ("tour-acks.png", "tour 5 (acks) in Korean after step 2: the prediction answered, the narration, the step's replicas outlined",
+     page + "?paused&lang=ko&tour=05-acks&step=2", None, (1440, 1100)),
     ("korean-dark.png", "the page in Korean, dark theme (the theme button clicked)",
      url(stream + ["advance 2s"], 2000.5).replace("lang=en", "lang=ko"), None, (1440, 1000),
      ["[data-action=switch-theme]"]),
