@@ -3,18 +3,23 @@
 # in headless Chromium and check that the DOM holds what only the running wasm core can draw:
 # the first screen (cards, chips, describe rows, the network diagram and its messages in flight),
 # a failover run from scenario lines in the URL, and a refused line. Fails when the wasm does not
-# load (no broker cards, no replica chips).
+# load (no broker cards, no replica chips). Then the page's promises: it runs under its strict
+# Content-Security-Policy without a violation (and a violation would show), and it makes no
+# network request after the load whatever a visitor does (scripts/page_checks.py, through
+# ChromeDriver). --soak: the page's memory after one simulated hour at 1,000 records/s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 build=1
 frames=0
+soak=0
 for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
     --frames) frames=1 ;;
-    *) echo "usage: scripts/e2e.sh [--no-build] [--frames]" >&2; exit 2 ;;
+    --soak) soak=1 ;;
+    *) echo "usage: scripts/e2e.sh [--no-build] [--frames] [--soak]" >&2; exit 2 ;;
   esac
 done
 if [ "$build" = 1 ]; then
@@ -34,12 +39,31 @@ mkdir -p "$work/www/a"
 cp -r dist "$work/www/a/b"
 SERVER_LOG="$work/server.log" serve_dir "$work/www"
 
-dump() { # dump URL FILE
-  "$CHROMIUM" "${chromium_flags[@]}" --user-data-dir="$work/profile" \
+dump() { # dump URL FILE: the DOM after 10 s of virtual time; the console in $work/chromium.log
+  "$CHROMIUM" "${chromium_flags[@]}" --user-data-dir="$work/profile" --enable-logging=stderr --v=0 \
     --virtual-time-budget=10000 --dump-dom "$1" >"$2" 2>"$work/chromium.log" || {
     cat "$work/chromium.log" >&2
     return 1
   }
+  # Chromium logs every Content-Security-Policy violation to the console.
+  if grep -q "Content Security Policy" "$work/chromium.log"; then
+    grep "Content Security Policy" "$work/chromium.log" | head -3 >&2
+    echo "  FAIL a Content-Security-Policy violation while loading $1" >&2
+    return 1
+  fi
+}
+
+# page_checks [--soak]: scripts/page_checks.py through ChromeDriver.
+page_checks() {
+  DRIVER_PORT=$(free_port)
+  chromedriver --port="$DRIVER_PORT" >"$work/chromedriver.log" 2>&1 &
+  DRIVER_PID=$!
+  local flags status=0
+  flags=$(printf '"%s",' "${chromium_flags[@]}")
+  python3 scripts/page_checks.py "http://127.0.0.1:$DRIVER_PORT" "$url" "[${flags%,}]" "$@" || status=$?
+  kill "$DRIVER_PID" 2>/dev/null || true
+  wait "$DRIVER_PID" 2>/dev/null || true
+  return $status
 }
 
 url="http://127.0.0.1:$PORT/a/b/"
@@ -117,6 +141,18 @@ finally:
 PY
   exit 0
 fi
+
+if [ "$soak" = 1 ]; then
+  echo "the page's memory after simulated time at 1,000 records/s ($url)"
+  page_checks --soak
+  exit 0
+fi
+
+# The release page carries its policy (Trunk's post_build hook, scripts/csp.py).
+grep -q 'http-equiv="Content-Security-Policy"' dist/index.html || {
+  echo "  FAIL dist/index.html has no Content-Security-Policy" >&2
+  exit 1
+}
 
 echo "loading $url"
 dump "$url" "$work/page.html"
@@ -259,4 +295,17 @@ else
   echo "  FAIL a panic did not show the error banner" >&2
   exit 1
 fi
+# A violation would show: the same bundle with one inline script the policy does not allow.
+mkdir -p "$work/www/a/csp"
+cp -r dist/. "$work/www/a/csp/"
+sed -i 's#<body>#<body><script>document.title = "injected"</script>#' "$work/www/a/csp/index.html"
+if dump "http://127.0.0.1:$PORT/a/csp/" "$work/csp.html" 2>/dev/null; then
+  echo "  FAIL an inline script outside the policy ran unnoticed" >&2
+  exit 1
+fi
+grep -q "<title>injected" "$work/csp.html" && { echo "  FAIL the injected script ran" >&2; exit 1; }
+echo "  ok   an inline script outside the policy is refused and the refusal is seen"
+
+page_checks
+
 echo "e2e: the release bundle works from a sub-path"

@@ -9,11 +9,26 @@ const USAGE: &str = "usage:
   kafka-sim offsets-partition --group GROUP          the __consumer_offsets partition of a group
   kafka-sim assign < input.json                      one run of a consumer assignor
   kafka-sim bench [--records N]                      end-to-end speed, produce and consume, records/s
+  kafka-sim bench --soak [--minutes M] [--rate R]    memory over a long run (default 60 simulated
+                                                     minutes at 1,000 records/s, retention on)
   kafka-sim faults --class CLASS [--schedules N]     seeded fault schedules (docs/FAULTS.md)";
+
+/// The process's heap, as a counting allocator sees it (`kafka-sim` installs one).
+#[derive(Clone, Copy)]
+pub struct HeapMeter {
+    /// (live, peak) bytes.
+    pub usage: fn() -> (usize, usize),
+    pub reset_peak: fn(),
+}
 
 /// Runs one invocation; returns the process exit code (0 ok, 2 usage or script error).
 pub fn run(args: &[String]) -> i32 {
-    match dispatch(args) {
+    run_with_heap(args, None)
+}
+
+/// `run`, with a heap meter for `bench --soak`.
+pub fn run_with_heap(args: &[String], heap: Option<HeapMeter>) -> i32 {
+    match dispatch(args, heap) {
         Ok(out) => {
             println!("{out}");
             0
@@ -25,7 +40,7 @@ pub fn run(args: &[String]) -> i32 {
     }
 }
 
-fn dispatch(args: &[String]) -> Result<String, String> {
+fn dispatch(args: &[String], heap: Option<HeapMeter>) -> Result<String, String> {
     let Some((command, rest)) = args.split_first() else {
         return Err(USAGE.to_string());
     };
@@ -48,6 +63,9 @@ fn dispatch(args: &[String]) -> Result<String, String> {
             Ok(sim.report_json())
         }
         "partition" => super::hash::partition_cli(rest),
+        "bench" if rest.first().is_some_and(|a| a == "--soak") => {
+            super::soak::cli(&rest[1..], heap)
+        }
         "bench" => bench(rest),
         "faults" => super::fault_schedule::cli(rest),
         "offsets-partition" => super::hash::offsets_partition_cli(rest),

@@ -294,7 +294,11 @@ pub struct Consumer {
     poll_scheduled: bool,
     /// Bumped on restart: timers of an earlier life are ignored.
     pub incarnation: u32,
+    /// The latest processed records (`observations`: bounded), their total, and per partition
+    /// the offset below which processed records were dropped from the list.
     pub processed: Vec<ProcessedRecord>,
+    pub processed_count: u64,
+    pub processed_from: BTreeMap<TopicPartition, i64>,
     /// Shared topic names for `processed` (one allocation per topic, not per record).
     topic_names: BTreeMap<String, Rc<str>>,
     pub polled: u64,
@@ -365,6 +369,8 @@ impl Consumer {
             poll_scheduled: false,
             incarnation: 0,
             processed: Vec::new(),
+            processed_count: 0,
+            processed_from: BTreeMap::new(),
             topic_names: BTreeMap::new(),
             polled: 0,
             errors: Vec::new(),
@@ -637,13 +643,20 @@ impl Consumer {
                 t
             }
         };
-        self.processed.push(ProcessedRecord {
+        self.processed_count += 1;
+        let from = &mut self.processed_from;
+        let record = ProcessedRecord {
             topic,
             partition: tp.partition,
             offset: e.offset,
             key: e.record.key.clone(),
             value: e.record.value.clone(),
             at_ms: now,
+        };
+        super::observations::push_bounded(&mut self.processed, record, |d| {
+            let tp = TopicPartition::new(&*d.topic, d.partition);
+            let below = from.entry(tp).or_insert(0);
+            *below = (*below).max(d.offset + 1);
         });
         if !self.config.enable_auto_offset_store {
             // The application stores the offset once the record is processed (offsets_store).
@@ -1385,6 +1398,8 @@ impl Consumer {
         fresh.client_id = self.client_id.clone();
         fresh.incarnation = self.incarnation + 1;
         fresh.processed = keep_processed;
+        fresh.processed_count = self.processed_count;
+        fresh.processed_from = std::mem::take(&mut self.processed_from);
         fresh.errors = keep_errors;
         fresh.polled = self.polled;
         fresh.start_positions = std::mem::take(&mut self.start_positions);

@@ -28,6 +28,7 @@ pub mod leader_epoch;
 pub mod log;
 pub mod metadata;
 pub mod network;
+pub mod observations;
 pub mod placement;
 pub mod producer;
 pub mod producer_state;
@@ -36,6 +37,7 @@ pub mod replica;
 pub mod report;
 pub mod rng;
 pub mod script;
+pub mod soak;
 pub mod sort;
 pub mod trace;
 

@@ -308,8 +308,11 @@ pub struct Producer {
     next_schedule: u64,
     wake_at: Option<u64>,
     records_created: u64,
+    /// The latest acknowledged and failed records (`observations`: bounded), and their totals.
     pub acked: Vec<AckedRecord>,
     pub failed: Vec<FailedRecord>,
+    pub acked_count: u64,
+    pub failed_count: u64,
     pub closed: bool,
     /// Epochs the producer moved to after failed batches (traced by the sender).
     epoch_bumps: Vec<i16>,
@@ -356,6 +359,8 @@ impl Producer {
             records_created: 0,
             acked: Vec::new(),
             failed: Vec::new(),
+            acked_count: 0,
+            failed_count: 0,
             closed: false,
             epoch_bumps: Vec::new(),
         }
@@ -363,6 +368,16 @@ impl Producer {
 
     fn node(&self) -> NodeId {
         NodeId::Producer(self.index)
+    }
+
+    fn record_acked(&mut self, record: AckedRecord) {
+        self.acked_count += 1;
+        super::observations::push_bounded(&mut self.acked, record, |_| {});
+    }
+
+    fn record_failed(&mut self, record: FailedRecord) {
+        self.failed_count += 1;
+        super::observations::push_bounded(&mut self.failed, record, |_| {});
     }
 
     /// Records produced but not yet acknowledged or failed.
@@ -520,7 +535,7 @@ impl Producer {
             }
         };
         if partition < 0 || partition >= partitions {
-            self.failed.push(FailedRecord {
+            self.record_failed(FailedRecord {
                 key: record.key.as_deref().map(str::to_string),
                 value: record.value.to_string(),
                 error: KafkaError::UnknownTopicOrPartition.name().to_string(),
@@ -806,7 +821,7 @@ impl Producer {
                     // acks=0: done once written to the socket; offset unknown (-1).
                     let topic: Rc<str> = Rc::from(tp.topic.as_str());
                     for r in &batch.records {
-                        self.acked.push(acked(&topic, tp.partition, -1, r));
+                        self.record_acked(acked(&topic, tp.partition, -1, r));
                     }
                     continue;
                 }
@@ -899,7 +914,7 @@ impl Producer {
                     if self.partition_counts.contains_key(&s.topic) {
                         self.send(s, ctx);
                     } else {
-                        self.failed.push(FailedRecord {
+                        self.record_failed(FailedRecord {
                             key: s.key.as_deref().map(str::to_string),
                             value: s.value.as_deref().map(str::to_string).unwrap_or_default(),
                             error: KafkaError::UnknownTopicOrPartition.name().to_string(),
@@ -931,8 +946,7 @@ impl Producer {
                         }
                         let topic: Rc<str> = Rc::from(tp.topic.as_str());
                         for (i, r) in f.batch.records.iter().enumerate() {
-                            self.acked
-                                .push(acked(&topic, tp.partition, base + i as i64, r));
+                            self.record_acked(acked(&topic, tp.partition, base + i as i64, r));
                         }
                     }
                     Err(e) => self.on_batch_error(f.batch, e, ctx, out),
@@ -1133,7 +1147,7 @@ impl Producer {
             .filter(|&c| c != e)
             .map(|c| c.name().to_string());
         for r in batch.records {
-            self.failed.push(FailedRecord {
+            self.record_failed(FailedRecord {
                 key: r.key.as_deref().map(str::to_string),
                 value: r.value.to_string(),
                 error: e.name().to_string(),

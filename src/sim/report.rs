@@ -409,10 +409,17 @@ impl Simulation {
                                 dups.push(format!("{tp}@{o}"));
                             }
                         }
+                        // Offsets whose processed records left the bounded lists are not checked.
+                        let dropped_below = consumers
+                            .iter()
+                            .filter_map(|c| c.processed_from.get(&tp).copied())
+                            .max()
+                            .unwrap_or(0);
                         let start = consumers
                             .iter()
                             .filter_map(|c| c.start_positions.get(&tp).copied())
-                            .min();
+                            .min()
+                            .map(|s| s.max(dropped_below));
                         if let (Some(start), Some(committed)) = (start, committed) {
                             for o in start..committed {
                                 if !seen.contains_key(&o) {

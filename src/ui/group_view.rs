@@ -225,7 +225,7 @@ fn member_view(sim: &Simulation, c: &Consumer, others: &[&Consumer]) -> MemberVi
         paused: !c.paused.is_empty(),
         partitions,
         polled: c.polled,
-        processed: c.processed.len(),
+        processed: c.processed_count as usize,
         last_error: c.errors.last().cloned(),
     }
 }

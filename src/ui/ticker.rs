@@ -127,5 +127,12 @@ fn bench_arrays() -> Option<(js_sys::Array, js_sys::Array)> {
     let work = js_sys::Array::new();
     js_sys::Reflect::set(&window, &"__kafkascopeFrames".into(), &frames).ok()?;
     js_sys::Reflect::set(&window, &"__kafkascopeWork".into(), &work).ok()?;
+    // The wasm linear memory, for the memory figures (its buffer's size never shrinks).
+    js_sys::Reflect::set(
+        &window,
+        &"__kafkascopeMemory".into(),
+        &wasm_bindgen::memory(),
+    )
+    .ok()?;
     Some((frames, work))
 }
