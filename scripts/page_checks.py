@@ -119,6 +119,26 @@ try:
         check(control == len(after) + 1, f"control: a fetch made on purpose is seen ({control} resources)")
         violations = js("return window.__cspViolations")
         check(any("style-src" in v for v in violations), f"control: a forbidden inline style is reported ({violations})")
+        # A guided tour: its file is the one request a visitor can cause after the load (fetched
+        # from the page's own origin when the tour opens), and its highlight is a stylesheet rule
+        # added through the CSSOM, which the policy allows.
+        tour = page + "?paused&lang=en&tour=05-acks&step=5"
+        call("POST", f"/session/{session}/url", {"url": tour})
+        check(wait_for("return !!document.querySelector('[data-tour-panel][data-step=\"5\"]')"),
+              "a tour step shows under the policy")
+        js("window.__cspViolations = [];"
+           " document.addEventListener('securitypolicyviolation',"
+           "   e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));")
+        js("document.querySelector('[data-action=\"tour-next\"]').click()")
+        time.sleep(1)
+        requests = js("return performance.getEntriesByType('resource').map(e => e.name)")
+        extra = [n for n in requests if not (n.endswith(".wasm") or n.endswith(".js") or n.endswith(".css"))]
+        check(all("/tours/" in n and n.endswith(".tour") for n in extra),
+              f"the only requests besides the bundle are tour files ({extra})")
+        rule = js("const r = document.styleSheets[0].cssRules; return r[r.length - 1].cssText")
+        check("--tour-hl" in rule, f"the step's highlight is a stylesheet rule ({rule[:80]})")
+        violations = js("return window.__cspViolations")
+        check(violations == [], f"no CSP violation in the tour ({violations})")
     else:
         lines = [
             "topic create soak partitions=6 replication-factor=3 min.insync.replicas=2 retention.ms=60000 segment.bytes=1048576",

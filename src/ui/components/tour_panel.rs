@@ -1,6 +1,8 @@
 //! The guided tour's panel: the step's narration, the answer to the prediction that led to it,
 //! the question for the next step, Back and Next, and "Play freely from here". The things the
-//! step talks about are outlined on the diagram and the cards by a small style block.
+//! step talks about are outlined on the diagram and the cards by one rule added to the page's
+//! stylesheet through the CSSOM (the Content-Security-Policy, `style-src 'self'`, refuses
+//! `<style>` elements and `style` attributes, not CSSOM edits: docs/SECURITY.md).
 
 use yew::prelude::*;
 
@@ -10,6 +12,37 @@ use crate::ui::i18n::{fill, Lang, Texts};
 use crate::ui::state::Action;
 use crate::ui::tour_session::TourAction;
 use crate::ui::view::View;
+
+/// Adds `rule` at the end of the page's stylesheet; returns its index.
+fn insert_rule(rule: &str) -> Option<u32> {
+    let sheet = js_sys::Reflect::get(&gloo::utils::document(), &"styleSheets".into())
+        .ok()
+        .and_then(|sheets| js_sys::Reflect::get(&sheets, &0.into()).ok())
+        .filter(|s| !s.is_undefined())?;
+    let rules = js_sys::Reflect::get(&sheet, &"cssRules".into()).ok()?;
+    let at = js_sys::Reflect::get(&rules, &"length".into())
+        .ok()?
+        .as_f64()?;
+    let insert: js_sys::Function = js_sys::Reflect::get(&sheet, &"insertRule".into())
+        .ok()?
+        .into();
+    insert
+        .call2(&sheet, &rule.into(), &at.into())
+        .ok()?
+        .as_f64()
+        .map(|i| i as u32)
+}
+
+fn delete_rule(index: u32) {
+    let sheet = js_sys::Reflect::get(&gloo::utils::document(), &"styleSheets".into())
+        .ok()
+        .and_then(|sheets| js_sys::Reflect::get(&sheets, &0.into()).ok());
+    if let Some(sheet) = sheet.filter(|s| !s.is_undefined()) {
+        if let Ok(delete) = js_sys::Reflect::get(&sheet, &"deleteRule".into()) {
+            let _ = js_sys::Function::from(delete).call1(&sheet, &index.into());
+        }
+    }
+}
 
 /// CSS selectors of the page elements showing `h`.
 fn selectors(h: &Highlight, view: &View) -> Vec<String> {
@@ -92,6 +125,22 @@ pub fn TourPanel() -> Html {
         .collect::<Vec<_>>()
         .join(",");
 
+    // The step's highlight: one stylesheet rule while the step shows.
+    use_effect_with(style.clone(), |selectors| {
+        let index = (!selectors.is_empty())
+            .then(|| {
+                insert_rule(&format!(
+                    "{selectors}{{outline:3px solid var(--tour-hl);outline-offset:2px;stroke:var(--tour-hl);stroke-width:4px}}"
+                ))
+            })
+            .flatten();
+        move || {
+            if let Some(i) = index {
+                delete_rule(i);
+            }
+        }
+    });
+
     html! {
         <section class="panel tour-panel" data-tour-panel="" data-tour={tour.id().to_string()}
             data-step={(k + 1).to_string()} aria-live="polite">
@@ -103,9 +152,9 @@ pub fn TourPanel() -> Html {
                 <span class="tour-step-count" data-tour-step="">
                     { fill(t.tour_step, &[("n", &(k + 1)), ("total", &total)]) }
                 </span>
-                <span class="tour-bar" aria-hidden="true">
-                    <span style={format!("width:{}%", (k + 1) * 100 / total)}></span>
-                </span>
+                <svg class="tour-bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">
+                    <rect width={((k + 1) * 100 / total).to_string()} height="6" />
+                </svg>
             </div>
             if let Some(error) = &session.error {
                 <div class="console-error" role="alert" data-tour-error="">
@@ -169,9 +218,6 @@ pub fn TourPanel() -> Html {
                 title={t.tour_play_freely_hint} onclick={action(|| TourAction::PlayFreely)}>
                 { t.tour_play_freely }
             </button>
-            if !style.is_empty() {
-                <style>{ format!("{style}{{outline:3px solid var(--tour-hl);outline-offset:2px;stroke:var(--tour-hl);stroke-width:4px}}") }</style>
-            }
         </section>
     }
 }
