@@ -2,6 +2,8 @@
 //! and the page that animates it (`ui`, Yew, wasm32 only).
 
 pub mod sim;
+/// The run as data (commands with their exact moments), time travel, share links, scenario files.
+pub mod timeline;
 pub mod tour;
 
 #[cfg(target_arch = "wasm32")]

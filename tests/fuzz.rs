@@ -637,3 +637,173 @@ fn random_valid_commands_never_panic_or_break_invariants() {
     );
     assert!(ACKED.load(Relaxed) > 0, "no record acknowledged");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The share-link decoder and the scenario-file importer (the page's inputs from outside).
+
+use kafkascope::timeline::{base64, link, scenario, Player};
+
+/// Share links of real runs: a few commands, steps between events of one millisecond, a moment
+/// in the past.
+fn sample_links() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut p = scenario::import(
+        "seed 3\ncluster brokers=3\ntopic create orders partitions=3 replication-factor=3\n\
+         producer create p1 linger.ms=0\nproduce p1 orders key=a count=20 rate=100/s\nadvance 300ms\n\
+         step 3\nbroker kill 2\nadvance 2s\nconsumer create c1 group.id=g topics=orders\nadvance 1s",
+    )
+    .expect("the sample runs");
+    out.push(link::encode(p.timeline(), p.cursor()));
+    p.seek_ms(1_000);
+    out.push(link::encode(p.timeline(), p.cursor()));
+    let q = scenario::import("seed 9\ncluster brokers=1 mode=zookeeper\nadvance 1s").unwrap();
+    out.push(link::encode(q.timeline(), q.cursor()));
+    out
+}
+
+#[derive(Clone, Debug)]
+enum ByteMutation {
+    Flip(usize, u8),
+    Insert(usize, u8),
+    Delete(usize),
+    Truncate(usize),
+    /// A 10-byte varint of all ones (the largest numbers).
+    Huge(usize),
+}
+
+fn byte_mutation() -> impl Strategy<Value = ByteMutation> {
+    prop_oneof![
+        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| ByteMutation::Flip(i, b)),
+        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| ByteMutation::Insert(i, b)),
+        any::<usize>().prop_map(ByteMutation::Delete),
+        any::<usize>().prop_map(ByteMutation::Truncate),
+        any::<usize>().prop_map(ByteMutation::Huge),
+    ]
+}
+
+fn mutate_bytes(mut v: Vec<u8>, m: &ByteMutation) -> Vec<u8> {
+    let n = v.len().max(1);
+    match m {
+        ByteMutation::Flip(i, b) if !v.is_empty() => v[i % n] ^= b | 1,
+        ByteMutation::Insert(i, b) => v.insert(i % (v.len() + 1), *b),
+        ByteMutation::Delete(i) if !v.is_empty() => {
+            v.remove(i % n);
+        }
+        ByteMutation::Truncate(i) => v.truncate(i % n),
+        ByteMutation::Huge(i) => {
+            let at = i % (v.len() + 1);
+            v.splice(at..at, [0xff; 9].into_iter().chain([0x7f]));
+        }
+        _ => {}
+    }
+    v
+}
+
+/// Inputs for the decoder: anything; `1` plus base64url; real links with characters changed;
+/// and real links' payloads mutated with the checksum made right again, so the mutation reaches
+/// the fields behind it.
+fn link_input(samples: Vec<String>) -> impl Strategy<Value = String> {
+    let n = samples.len();
+    let samples = std::sync::Arc::new(samples);
+    let (s1, s2) = (samples.clone(), samples);
+    prop_oneof![
+        any::<String>(),
+        "1[A-Za-z0-9_-]{0,80}",
+        (0..n, proptest::collection::vec(mutation(), 1..4))
+            .prop_map(move |(i, ms)| ms.iter().fold(s1[i].clone(), |t, m| apply_mutation(&t, m))),
+        (0..n, proptest::collection::vec(byte_mutation(), 1..5)).prop_map(move |(i, ms)| {
+            let mut bytes = base64::decode(&s2[i][1..]).expect("a sample link");
+            bytes.truncate(bytes.len() - 4);
+            let mut payload = ms.iter().fold(bytes, mutate_bytes);
+            let sum = link::checksum(&payload);
+            payload.extend_from_slice(&sum.to_le_bytes());
+            format!("1{}", base64::encode(&payload))
+        }),
+    ]
+}
+
+/// Decodes (and when cheap replays) a link: never panics; what decodes is encoded again to a
+/// link of the same run (not always the same characters: a packed text or a number may be
+/// written in more than one way).
+fn check_link(value: &str, decoded: &std::sync::atomic::AtomicUsize) -> Result<(), TestCaseError> {
+    if let Ok(shared) = link::decode(value) {
+        decoded.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let again = link::decode(&link::encode(&shared.timeline, shared.at));
+        prop_assert_eq!(again.as_ref(), Ok(&shared));
+        if shared.timeline.end.events <= 5_000 && shared.timeline.entries.len() <= 50 {
+            let _ = Player::replay(&shared.timeline, shared.at);
+        }
+    }
+    Ok(())
+}
+
+/// The share-link decoder never panics (nor does replaying what it accepts).
+#[test]
+fn share_link_decoder_never_panics() {
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    static DECODED: AtomicUsize = AtomicUsize::new(0);
+    run_property(2_000, link_input(sample_links()), |value| {
+        check_link(&value, &DECODED)
+    });
+    println!("share links: {} decoded", DECODED.load(Relaxed));
+    assert!(DECODED.load(Relaxed) > 0, "some mutated links still decode");
+}
+
+/// The long decoder run (`PROPTEST_CASES=1000000 ... -- --ignored share_link`).
+#[test]
+#[ignore]
+fn share_link_decoder_never_panics_long() {
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    static DECODED: AtomicUsize = AtomicUsize::new(0);
+    let start = std::time::Instant::now();
+    let n = cases(1_000_000);
+    run_property(n, link_input(sample_links()), |value| {
+        check_link(&value, &DECODED)
+    });
+    println!(
+        "share links: {n} inputs, {} decoded, no panic, {:.0?}",
+        DECODED.load(Relaxed),
+        start.elapsed()
+    );
+}
+
+/// Events an imported file may run in the property tests (a real import allows 20,000,000).
+const FUZZ_IMPORT_EVENTS: u64 = 3_000;
+
+/// Imports a file: never panics; an error names a line of the file.
+fn check_import(text: &str, ran: &std::sync::atomic::AtomicUsize) -> Result<(), TestCaseError> {
+    match scenario::import_limited(text, FUZZ_IMPORT_EVENTS) {
+        Ok(p) => {
+            ran.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            prop_assert!(p.sim().invariants.violations.is_empty());
+        }
+        Err(e) => prop_assert!(e.line <= text.lines().count(), "{e}"),
+    }
+    Ok(())
+}
+
+/// The scenario-file importer never panics, on anything.
+#[test]
+fn scenario_importer_never_panics() {
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    static RAN: AtomicUsize = AtomicUsize::new(0);
+    run_property(300, parser_input(), |text| check_import(&text, &RAN));
+    println!("imported files: {} ran", RAN.load(Relaxed));
+    assert!(RAN.load(Relaxed) > 0);
+}
+
+/// The long importer run (`PROPTEST_CASES=1000000 ... -- --ignored scenario_importer`).
+#[test]
+#[ignore]
+fn scenario_importer_never_panics_long() {
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    static RAN: AtomicUsize = AtomicUsize::new(0);
+    let start = std::time::Instant::now();
+    let n = cases(1_000_000);
+    run_property(n, parser_input(), |text| check_import(&text, &RAN));
+    println!(
+        "imported files: {n} inputs, {} ran, the others refused with a line number, {:.0?}",
+        RAN.load(Relaxed),
+        start.elapsed()
+    );
+}

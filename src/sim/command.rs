@@ -16,7 +16,7 @@ use super::sort::CollectSet;
 use super::trace::TraceKind;
 use super::{
     BrokerId, Out, Simulation, TopicPartition, MAX_ADVANCE_MS, MAX_BROKERS, MAX_CONSUMERS,
-    MAX_PARTITIONS_PER_TOPIC, MAX_PRODUCERS, MAX_TOPICS,
+    MAX_PARTITIONS_PER_TOPIC, MAX_PRODUCERS, MAX_STEP_EVENTS, MAX_TOPICS,
 };
 
 /// A node as commands name it: `2` or `broker-2`, `controller-3000`, `zookeeper`, a producer name.
@@ -80,6 +80,8 @@ pub enum Command {
         count: Option<u32>,
     },
     Advance(u64),
+    /// `step N`: process exactly the next N events (stops early when none is scheduled).
+    Step(u64),
     /// `consumer create NAME group.id=G topics=a,b [consumer configs]`.
     ConsumerCreate {
         name: String,
@@ -390,7 +392,8 @@ impl Simulation {
         Ok(())
     }
 
-    fn validate(&self, command: &Command) -> Result<(), CommandError> {
+    /// Whether `command` would be accepted now (what `apply` checks before changing anything).
+    pub fn validate(&self, command: &Command) -> Result<(), CommandError> {
         match command {
             Command::BrokerAdd { id } => {
                 if self.brokers.len() >= MAX_BROKERS {
@@ -639,6 +642,13 @@ impl Simulation {
                     return Err(CommandError::invalid(format!(
                         "advance at most {}h at a time",
                         MAX_ADVANCE_MS / 3_600_000
+                    )));
+                }
+            }
+            Command::Step(n) => {
+                if *n > MAX_STEP_EVENTS {
+                    return Err(CommandError::invalid(format!(
+                        "step at most {MAX_STEP_EVENTS} events at a time"
                     )));
                 }
             }
@@ -898,6 +908,13 @@ pub(crate) fn apply(sim: &mut Simulation, command: Command) -> Result<(), Comman
             );
         }
         Command::Advance(ms) => sim.advance(ms),
+        Command::Step(n) => {
+            for _ in 0..n {
+                if !sim.step() {
+                    break;
+                }
+            }
+        }
         Command::ConsumerCreate { name, configs } => {
             let (config, topics) = ConsumerConfig::from_pairs(&configs)?;
             if !sim.metadata.topics.contains_key(OFFSETS_TOPIC) {

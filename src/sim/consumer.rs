@@ -324,6 +324,16 @@ fn list(tps: &[TopicPartition]) -> String {
 }
 
 impl Consumer {
+    /// Records this consumer holds but has not processed yet: fetched, being processed, or
+    /// queued for its worker thread.
+    pub fn unprocessed(&self) -> impl Iterator<Item = (&TopicPartition, i64)> {
+        self.buffer
+            .iter()
+            .chain(&self.in_process)
+            .chain(&self.worker_queue)
+            .map(|(tp, e)| (&**tp, e.offset))
+    }
+
     pub fn new(
         name: &str,
         index: u32,

@@ -70,6 +70,8 @@ pub const MAX_PRODUCERS: usize = 100;
 pub const MAX_CONSUMERS: usize = 100;
 /// The longest single `advance` (one simulated day).
 pub const MAX_ADVANCE_MS: u64 = 86_400_000;
+/// The most events one `step N` line processes.
+pub const MAX_STEP_EVENTS: u64 = 1_000_000;
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct TopicPartition {
@@ -293,6 +295,9 @@ pub struct Simulation {
     pub invariants: invariants::InvariantLog,
     /// Marks of what happened to records (the page's record inspector); observation only.
     pub history: record_history::RecordHistory,
+    /// Events processed since the start: with `now_ms`, the exact moment of a run (several
+    /// events can share a millisecond), so a replay can stop between them.
+    events_processed: u64,
 }
 
 impl Simulation {
@@ -315,6 +320,7 @@ impl Simulation {
             next_producer_id: 1000,
             invariants: invariants::InvariantLog::default(),
             history: record_history::RecordHistory::default(),
+            events_processed: 0,
             now_ms: 0,
             config,
         };
@@ -354,6 +360,20 @@ impl Simulation {
 
     pub fn config(&self) -> &ClusterConfig {
         &self.config
+    }
+
+    /// How many events `step` has processed since the start.
+    pub fn events_processed(&self) -> u64 {
+        self.events_processed
+    }
+
+    /// Moves the clock forward to `until_ms` without processing any event: a replay stopping
+    /// where a live run stopped, between two events of one millisecond. It never passes the next
+    /// scheduled event and never goes back; returns whether the clock is now at `until_ms`.
+    pub fn hold_until(&mut self, until_ms: u64) -> bool {
+        let limit = self.next_event_ms().map_or(until_ms, |n| n.min(until_ms));
+        self.now_ms = self.now_ms.max(limit);
+        self.now_ms == until_ms
     }
 
     /// Whether a node's process is up (messages to a dead process get a connection reset).
@@ -426,6 +446,7 @@ impl Simulation {
             return false;
         };
         self.now_ms = next.at_ms;
+        self.events_processed += 1;
         let node = match next.event {
             Event::Deliver(id) => match self.network.in_flight.remove(&id) {
                 Some(msg) => {

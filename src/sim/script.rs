@@ -14,6 +14,7 @@
 //! consumer crash c1        # also: close, restart, commit (commitSync), pause, resume
 //! network isolate 2        # also: heal [node], cut A B, slow A B 500ms, drop KIND [count=N] [from=A] [to=B]
 //! advance 5s               # also: wait 5s, 200ms, 2m
+//! step 3                   # exactly the next 3 events (several can share a millisecond)
 //! ```
 //! `seed` and `cluster` set up the cluster and come before any other command.
 
@@ -174,6 +175,12 @@ pub fn parse(line: &str) -> Result<Option<Line>, CommandError> {
         "advance" | "wait" | "run" => {
             no_extra(&pos, &pairs, 1, "advance DURATION (e.g. 5s, 200ms)")?;
             Command::Advance(duration(&pos[0])?)
+        }
+        "step" => {
+            if pos.len() > 1 || !pairs.is_empty() {
+                return Err(err("usage: step [N] (process exactly the next N events)"));
+            }
+            Command::Step(pos.first().map(|n| parse_int("step", n)).transpose()?.unwrap_or(1))
         }
         "broker" => {
             let usage = "broker add [ID] | broker stop|kill|start ID";
@@ -357,7 +364,7 @@ pub fn parse(line: &str) -> Result<Option<Line>, CommandError> {
         }
         other => {
             return Err(err(format!(
-                "unknown command '{other}' (seed, cluster, broker, controller, topic, producer, produce, consumer, network, advance)"
+                "unknown command '{other}' (seed, cluster, broker, controller, topic, producer, produce, consumer, network, advance, step)"
             )))
         }
     };

@@ -37,6 +37,8 @@ pub const MAX_TRACE: usize = 100_000;
 pub struct Trace {
     pub events: std::collections::VecDeque<TraceEvent>,
     hash: u64,
+    /// Lines pushed since the start (`events` keeps only the newest).
+    pushed: u64,
 }
 
 impl Default for Trace {
@@ -44,6 +46,7 @@ impl Default for Trace {
         Self {
             events: Default::default(),
             hash: 0xcbf2_9ce4_8422_2325,
+            pushed: 0,
         }
     }
 }
@@ -55,6 +58,7 @@ impl Trace {
             self.hash ^= *b as u64;
             self.hash = self.hash.wrapping_mul(0x100_0000_01b3);
         }
+        self.pushed += 1;
         if self.events.len() == MAX_TRACE {
             self.events.pop_front();
         }
@@ -68,5 +72,10 @@ impl Trace {
 
     pub fn hash(&self) -> u64 {
         self.hash
+    }
+
+    /// Lines pushed since the start, including those no longer kept.
+    pub fn total(&self) -> u64 {
+        self.pushed
     }
 }

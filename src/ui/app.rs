@@ -14,14 +14,20 @@ use super::components::{
 use super::components::{
     ConsumersPanel, GroupDescribePanel, GroupsPanel, InspectContext, RecordInspector, RecordRef,
 };
+use super::components::{
+    HelpOverlay, MessageLegend, MonitorsPanel, NetworkDiagram, SharePanel, TimeNotices, TimelineBar,
+};
 use super::engine::SPEEDS;
 use super::i18n::Lang;
 use super::panic;
 use super::state::{Action, AppContext, AppState, StartOptions};
 use super::ticker::{benchmarking, performance_now, record_frame, Ticker};
+use super::time::TimeAction;
 use super::tour_loader;
 use super::tour_session::TourAction;
+use super::{api, share};
 use crate::sim::ControllerMode;
+use crate::timeline::link;
 
 /// While playing, the snapshot (cards, tables, the event log) is refreshed at most this often.
 const REFRESH_MS: f64 = 66.0;
@@ -83,6 +89,14 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // The address bar holds a share link of what is on screen (at rest); the JavaScript API
+    // drives this page.
+    share::use_share_url(&state, props.read_url);
+    {
+        let (engine, dispatcher) = (state.engine.clone(), state.dispatcher());
+        use_effect_with((), move |_| api::register(engine, dispatcher));
+    }
+
     // `?panic` in the URL: crash on purpose once mounted (see `Action::Crash`).
     {
         let dispatcher = state.dispatcher();
@@ -138,7 +152,8 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    // Space plays or pauses, → steps, unless the key is meant for a control.
+    // Space plays or pauses, → steps, ← steps back, ? opens the help, unless the key is meant
+    // for a control.
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
@@ -179,6 +194,15 @@ pub fn App(props: &AppProps) -> Html {
                                 TourAction::Back
                             }));
                         }
+                        "ArrowLeft" => {
+                            event.prevent_default();
+                            dispatcher.dispatch(Action::Time(TimeAction::StepBack));
+                        }
+                        "?" => {
+                            event.prevent_default();
+                            dispatcher.dispatch(Action::Time(TimeAction::ToggleHelp));
+                        }
+                        "Escape" => dispatcher.dispatch(Action::Time(TimeAction::CloseHelp)),
                         _ => {}
                     }
                 },
@@ -191,38 +215,52 @@ pub fn App(props: &AppProps) -> Html {
     let inspect: InspectContext = use_state(|| None::<RecordRef>);
 
     let touring = state.tour.is_some();
+    // Embed mode (`?embed`, for an iframe): the diagram and the time controls only.
+    let embed = state.time.embed;
     html! {
         <ContextProvider<AppContext> context={state}>
         <ContextProvider<InspectContext> context={inspect}>
-            <div class="app">
-                <Header />
+            <div class={classes!("app", embed.then_some("embed"))} data-embed={embed.then_some("")}>
+                if !embed {
+                    <Header />
+                }
                 <Toolbar />
-                <CommandErrorNotice />
-                <div class={classes!("workspace", touring.then_some("touring"))}>
-                    if touring {
-                        <TourPanel />
-                    }
-                    <main class="main-col">
-                        <ClusterPanel />
-                        <GroupsPanel />
-                        <DescribeTable />
-                        <GroupDescribePanel />
-                    </main>
-                    <aside class="side-col">
-                        <RecordInspector />
-                        if !touring {
-                            <ActionsPanel />
-                            <ConsumersPanel />
-                            <NetworkPanel />
+                <TimelineBar />
+                <TimeNotices />
+                if embed {
+                    <NetworkDiagram />
+                    <MessageLegend />
+                } else {
+                    <CommandErrorNotice />
+                    <div class={classes!("workspace", touring.then_some("touring"))}>
+                        if touring {
+                            <TourPanel />
                         }
-                        <ConsolePanel />
-                        <EventLog />
-                        if !touring {
-                            <CreatePanel />
-                        }
-                    </aside>
-                </div>
-                <Footer />
+                        <main class="main-col">
+                            <ClusterPanel />
+                            <GroupsPanel />
+                            <DescribeTable />
+                            <GroupDescribePanel />
+                        </main>
+                        <aside class="side-col">
+                            <RecordInspector />
+                            if !touring {
+                                <ActionsPanel />
+                                <ConsumersPanel />
+                                <NetworkPanel />
+                            }
+                            <ConsolePanel />
+                            <EventLog />
+                            if !touring {
+                                <CreatePanel />
+                            }
+                            <MonitorsPanel />
+                            <SharePanel />
+                        </aside>
+                    </div>
+                    <Footer />
+                }
+                <HelpOverlay />
             </div>
         </ContextProvider<InspectContext>>
         </ContextProvider<AppContext>>
@@ -261,6 +299,12 @@ fn url_has(name: &str) -> bool {
 /// then runs the core to that simulated millisecond (a link to a moment); `?tour=05-acks&step=3`
 /// opens a guided tour at a step (from 1).
 fn url_options(options: &mut StartOptions) {
+    // `#k=...` is a share link (the whole run); `?embed` or `#...&embed` the embed mode.
+    let fragment = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    options.link = link::from_fragment(&fragment).map(String::from);
+    options.embed = link::fragment_has(&fragment, "embed") || url_has("embed");
     let Some(params) = search_params() else {
         return;
     };

@@ -1,5 +1,8 @@
 //! The running simulation and the two clocks of the page.
 //!
+//! The simulation lives in a [`Player`] (`crate::timeline`): it records every command with its
+//! exact moment and can go back to any earlier moment and play on from there.
+//!
 //! - The **simulation clock** is the core's `now_ms`: it moves only when the core runs events
 //!   (`run_until`, `step`, an `advance` line).
 //! - The **animation clock** (`view_ms`, fractional simulated milliseconds) is what the screen
@@ -10,7 +13,7 @@
 //! one `<g>` per message (its path and its token), created when the message appears, moved while
 //! it flies, removed when the core delivers it. Yew never re-renders for that.
 
-use std::cell::{Cell, Ref, RefCell};
+use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::collections::BTreeMap;
 
 use web_sys::{Document, Element};
@@ -19,6 +22,7 @@ use yew::NodeRef;
 use super::tour_script::Script;
 use super::view::Layout;
 use crate::sim::{Message, MessageKind, Simulation};
+use crate::timeline::{Applied, Player};
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
@@ -83,7 +87,7 @@ struct Token {
 }
 
 pub struct Engine {
-    sim: RefCell<Simulation>,
+    player: RefCell<Player>,
     view_ms: Cell<f64>,
     reduced_motion: Cell<bool>,
     /// The SVG group the tokens go in, the clock and the in-flight count (rendered by Yew,
@@ -91,6 +95,8 @@ pub struct Engine {
     pub layer: NodeRef,
     pub clock: NodeRef,
     pub count: NodeRef,
+    /// The timeline's slider (its value follows the animation clock).
+    pub seek: NodeRef,
     tokens: RefCell<BTreeMap<u64, Token>>,
     layout: RefCell<Option<Layout>>,
     pass: Cell<u64>,
@@ -100,14 +106,15 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(sim: Simulation) -> Engine {
+    pub fn new(player: Player) -> Engine {
         Engine {
-            view_ms: Cell::new(sim.now_ms() as f64),
-            sim: RefCell::new(sim),
+            view_ms: Cell::new(player.sim().now_ms() as f64),
+            player: RefCell::new(player),
             reduced_motion: Cell::new(prefers_reduced_motion()),
             layer: NodeRef::default(),
             clock: NodeRef::default(),
             count: NodeRef::default(),
+            seek: NodeRef::default(),
             tokens: RefCell::new(BTreeMap::new()),
             layout: RefCell::new(None),
             pass: Cell::new(0),
@@ -117,14 +124,22 @@ impl Engine {
     }
 
     pub fn sim(&self) -> Ref<'_, Simulation> {
-        self.sim.borrow()
+        Ref::map(self.player.borrow(), Player::sim)
     }
 
-    /// Re-creates the cluster: a new simulation, the clock back at its time, no tokens.
-    pub fn replace(&self, sim: Simulation) {
+    pub fn player(&self) -> Ref<'_, Player> {
+        self.player.borrow()
+    }
+
+    pub fn player_mut(&self) -> RefMut<'_, Player> {
+        self.player.borrow_mut()
+    }
+
+    /// Re-creates the cluster: a new run, the clock back at its time, no tokens.
+    pub fn replace(&self, player: Player) {
         *self.script.borrow_mut() = None;
-        self.view_ms.set(sim.now_ms() as f64);
-        *self.sim.borrow_mut() = sim;
+        self.view_ms.set(player.sim().now_ms() as f64);
+        *self.player.borrow_mut() = player;
         for (_, token) in std::mem::take(&mut *self.tokens.borrow_mut()) {
             token.group.remove();
         }
@@ -139,29 +154,34 @@ impl Engine {
         self.reduced_motion.set(on);
     }
 
-    /// Applies one scenario line; on error nothing changed (the core's promise).
-    pub fn apply_line(&self, line: &str) -> Result<(), crate::sim::CommandError> {
-        let result = self.sim.borrow_mut().apply_line(line);
+    /// Applies one scenario line; on error nothing changed (the core's promise). A command in
+    /// the past forks the timeline (see [`Applied`]).
+    pub fn apply_line(&self, line: &str) -> Result<Applied, crate::sim::CommandError> {
+        let result = self.player.borrow_mut().apply_line(line);
         self.catch_up();
         result
     }
 
-    /// Runs one console line (a scenario line or a Kafka tool command) and returns what the
-    /// tool prints; on error nothing changed.
-    pub fn run_console_line(&self, line: &str) -> Result<String, crate::sim::CommandError> {
-        let result = self.sim.borrow_mut().run_console_line(line);
+    /// Runs one console line (a scenario line or a Kafka tool command): what the tool prints, and
+    /// what applying it did (a command in the past forks the timeline). On error nothing changed.
+    pub fn run_console_line(
+        &self,
+        line: &str,
+    ) -> Result<(String, Applied), crate::sim::CommandError> {
+        let result = self.player.borrow_mut().run_console_line(line);
         self.catch_up();
         result
     }
 
     /// Plays a tour step from the simulation's time: its commands due now are given at once,
-    /// the others as the clock reaches them. Returns whether anything is left to play.
+    /// the others as the clock reaches them (each recorded on the timeline like any command).
+    /// Returns whether anything is left to play.
     pub fn play_script(&self, mut script: Script) -> bool {
-        let mut sim = self.sim.borrow_mut();
-        script.apply_due(&mut sim);
-        let playing = !script.done(&sim);
+        let mut player = self.player.borrow_mut();
+        script.apply_due(&mut player);
+        let playing = !script.done(player.sim());
         *self.script.borrow_mut() = playing.then_some(script);
-        drop(sim);
+        drop(player);
         self.catch_up();
         playing
     }
@@ -174,7 +194,7 @@ impl Engine {
     /// Runs the tour step being played to its end at once.
     pub fn finish_script(&self) {
         if let Some(mut script) = self.script.borrow_mut().take() {
-            script.finish(&mut self.sim.borrow_mut());
+            script.finish(&mut self.player.borrow_mut());
             self.view_ms.set(script.end_ms() as f64);
         }
     }
@@ -184,31 +204,42 @@ impl Engine {
         self.arrived.replace(false)
     }
 
-    /// Processes the next event (`Simulation::step`); false when nothing is scheduled.
+    /// Processes the next event (after the recorded commands due before it; in a tour step,
+    /// or the step's next command if it comes first); false when nothing is scheduled.
     pub fn step(&self) -> bool {
         let scripted = self
             .script
             .borrow_mut()
             .as_mut()
-            .map(|script| script.step(&mut self.sim.borrow_mut()));
+            .map(|script| script.step(&mut self.player.borrow_mut()));
         if let Some(done) = scripted {
             if done {
                 *self.script.borrow_mut() = None;
                 self.arrived.set(true);
             }
-            self.view_ms.set(self.sim.borrow().now_ms() as f64);
+            self.show_core_time();
             return true;
         }
-        let stepped = self.sim.borrow_mut().step();
-        self.catch_up();
-        // Show the simulation's time exactly: tokens sent now sit on their sender.
-        self.view_ms.set(self.sim.borrow().now_ms() as f64);
+        let stepped = self.player.borrow_mut().step();
+        self.show_core_time();
         stepped
+    }
+
+    /// Back one event (see [`Player::step_back`]).
+    pub fn step_back(&self) -> bool {
+        let moved = self.player.borrow_mut().step_back();
+        self.show_core_time();
+        moved
+    }
+
+    /// Show the simulation's time exactly: tokens sent now sit on their sender.
+    pub fn show_core_time(&self) {
+        self.view_ms.set(self.sim().now_ms() as f64);
     }
 
     /// The animation clock never shows a time before the core's.
     fn catch_up(&self) {
-        let now = self.sim.borrow().now_ms() as f64;
+        let now = self.sim().now_ms() as f64;
         if self.view_ms.get() < now {
             self.view_ms.set(now);
         }
@@ -217,11 +248,19 @@ impl Engine {
     /// Runs the core to `view_ms` and shows that moment (fractions of a millisecond place the
     /// messages in flight along their paths). Never goes back.
     pub fn seek(&self, view_ms: f64) {
-        let mut sim = self.sim.borrow_mut();
-        if view_ms > sim.now_ms() as f64 {
-            run_until(&mut sim, view_ms);
+        let mut player = self.player.borrow_mut();
+        if view_ms > player.sim().now_ms() as f64 {
+            run_until(&mut player, view_ms);
             self.view_ms.set(view_ms);
         }
+    }
+
+    /// Shows the run at `view_ms`, earlier or later: from the nearest snapshot before it, along
+    /// the recorded run.
+    pub fn travel(&self, view_ms: f64) {
+        let t = view_ms.max(0.0);
+        self.player.borrow_mut().seek_ms(t.floor() as u64);
+        self.view_ms.set(t);
     }
 
     /// The animation clock, in simulated milliseconds.
@@ -236,7 +275,7 @@ impl Engine {
     pub fn play(&self, wall_ms: f64, speed: f64, quiet: bool) -> bool {
         let scripted = self.script.borrow_mut().as_mut().map(|script| {
             script.play(
-                &mut self.sim.borrow_mut(),
+                &mut self.player.borrow_mut(),
                 self.view_ms.get(),
                 wall_ms,
                 speed,
@@ -250,8 +289,8 @@ impl Engine {
             }
             return processed || done;
         }
-        let mut sim = self.sim.borrow_mut();
-        let mut t = self.view_ms.get().max(sim.now_ms() as f64);
+        let mut player = self.player.borrow_mut();
+        let mut t = self.view_ms.get().max(player.sim().now_ms() as f64);
         let mut budget = wall_ms.clamp(0.0, MAX_FRAME_MS);
         let mut processed = false;
         // Bounded: each turn either ends the frame or runs the core to its next event.
@@ -259,21 +298,21 @@ impl Engine {
             if budget <= 0.0 {
                 break;
             }
-            let idle = quiet && sim.in_flight().next().is_none();
+            let idle = quiet && player.sim().in_flight().next().is_none();
             let rate = if idle { speed.max(QUIET_RATE) } else { speed };
             let target = t + budget * rate;
             if idle {
-                if let Some(next) = sim.next_event_ms().map(|n| n as f64) {
+                if let Some(next) = player.sim().next_event_ms().map(|n| n as f64) {
                     if next <= target {
                         budget -= (next - t).max(0.0) / rate;
                         t = next.max(t);
-                        processed |= run_until(&mut sim, t);
+                        processed |= run_until(&mut player, t);
                         continue;
                     }
                 }
             }
             t = target;
-            processed |= run_until(&mut sim, t);
+            processed |= run_until(&mut player, t);
             break;
         }
         self.view_ms.set(t);
@@ -282,12 +321,16 @@ impl Engine {
 
     /// Draws the clock, the count and every message in flight at the animation clock.
     pub fn paint(&self) {
-        let sim = self.sim.borrow();
+        let sim = self.sim();
         let now = sim.now_ms();
         let view_ms = self.view_ms.get().max(now as f64);
         if let Some(clock) = self.clock.cast::<Element>() {
             clock.set_text_content(Some(&format_clock(view_ms)));
             let _ = clock.set_attribute("data-now-ms", &now.to_string());
+        }
+        if let Some(seek) = self.seek.cast::<web_sys::HtmlInputElement>() {
+            seek.set_value(&(view_ms.floor() as u64).to_string());
+            let _ = seek.set_attribute("aria-valuetext", &format_clock(view_ms));
         }
         let in_flight = sim.network.in_flight.len();
         if let Some(count) = self.count.cast::<Element>() {
@@ -366,11 +409,12 @@ impl Engine {
     }
 }
 
-fn run_until(sim: &mut Simulation, t: f64) -> bool {
+fn run_until(player: &mut Player, t: f64) -> bool {
     let until = t.floor().max(0.0) as u64;
-    let runs = sim.next_event_ms().is_some_and(|n| n <= until);
-    sim.run_until(until);
-    runs
+    let before = player.cursor();
+    player.run_until(until);
+    // Events ran, or recorded commands were applied again (playing on from the past).
+    before.at.events != player.sim().events_processed() || before.applied != player.cursor().applied
 }
 
 /// A coordinate in whole SVG units (about a pixel): integers keep float formatting out of the

@@ -438,6 +438,9 @@ pub struct Texts {
     pub tour_error: &'static str,
     /// `{id}`
     pub tour_not_found: &'static str,
+
+    // --- time (time travel, sharing: src/ui/i18n_time.rs) ---
+    pub time: &'static super::i18n_time::TimeTexts,
 }
 
 pub static EN: Texts = Texts {
@@ -751,6 +754,11 @@ pub static EN: Texts = Texts {
     tour_play_freely_hint: "Leave the tour with this cluster and every control; the console keeps the tour's commands.",
     tour_error: "This tour could not be run:",
     tour_not_found: "The tour {id} could not be loaded.",
+
+
+
+    // --- time ---
+    time: &super::i18n_time::EN,
 };
 
 pub static KO: Texts = Texts {
@@ -1064,6 +1072,11 @@ pub static KO: Texts = Texts {
     tour_play_freely_hint: "이 클러스터와 모든 조작 도구를 그대로 두고 투어를 나갑니다. 콘솔에는 투어의 명령이 남습니다.",
     tour_error: "이 투어를 실행할 수 없습니다:",
     tour_not_found: "투어 {id}을(를) 불러오지 못했습니다.",
+
+
+
+    // --- time ---
+    time: &super::i18n_time::KO,
 };
 
 /// Replaces each `{name}` in `template` with its value.

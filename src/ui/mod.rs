@@ -9,16 +9,20 @@
 //! - [`panic`]: the panic hook and its error banner.
 //! - [`components`]: one concept per file.
 
+pub mod api;
 pub mod app;
 pub mod cluster;
 pub mod components;
 pub mod engine;
 pub mod group_view;
 pub mod i18n;
+pub mod i18n_time;
 pub mod layout;
 pub mod panic;
+pub mod share;
 pub mod state;
 pub mod ticker;
+pub mod time;
 pub mod tour_loader;
 pub mod tour_script;
 pub mod tour_session;
@@ -32,6 +36,7 @@ const LOADING_ID: &str = "loading";
 /// The page's entry point: installs the panic hook, then mounts [`App`] into `<body>`.
 pub fn start() {
     panic::install();
+    api::install();
     if let Some(loading) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(LOADING_ID))

@@ -7,10 +7,11 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::cluster::{default_cluster, setup_script, DEFAULT_BROKERS, MAX_BROKERS, MIN_BROKERS};
+use super::cluster::{DEFAULT_BROKERS, MAX_BROKERS, MIN_BROKERS};
 use super::engine::{Engine, DEFAULT_SPEED, SPEEDS};
 use super::i18n::Lang;
 use super::panic;
+use super::time::{self, default_player, history_of, TimeAction, TimeUi};
 use super::tour_session::{TourAction, TourSession};
 use super::view::View;
 use crate::sim::ControllerMode;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub console_output: Option<Rc<str>>,
     /// The guided tour on screen, if any.
     pub tour: Option<Rc<TourSession>>,
+    /// Time travel and sharing: notices, the help overlay, embed mode (see `time.rs`).
+    pub time: TimeUi,
 }
 
 pub enum Action {
@@ -69,6 +72,8 @@ pub enum Action {
     Crash,
     /// Open, walk or leave a guided tour.
     Tour(TourAction),
+    /// Seek, step back, share links, import, help (see `time.rs`).
+    Time(TimeAction),
 }
 
 pub type AppContext = UseReducerHandle<AppState>;
@@ -89,6 +94,10 @@ pub struct StartOptions {
     pub at_ms: Option<f64>,
     /// Open this guided tour (its id) at this step (from 0).
     pub tour: Option<(String, usize)>,
+    /// A share link's value (`#k=...`): the whole run, instead of the options above.
+    pub link: Option<String>,
+    /// Diagram and time controls only (`?embed`).
+    pub embed: bool,
 }
 
 impl StartOptions {
@@ -103,6 +112,8 @@ impl StartOptions {
             run: Vec::new(),
             at_ms: None,
             tour: None,
+            link: None,
+            embed: false,
         }
     }
 }
@@ -110,10 +121,16 @@ impl StartOptions {
 impl AppState {
     pub fn new(options: StartOptions) -> Self {
         let brokers = options.brokers.clamp(MIN_BROKERS, MAX_BROKERS);
-        let sim = default_cluster(brokers, options.mode)
-            .expect("the default cluster (topic orders with RF min(3, brokers)) is valid");
-        let view = Rc::new(View::build(&sim, None));
-        let engine = Rc::new(Engine::new(sim));
+        // A share link holds the whole run; a damaged one leaves the default page and a banner.
+        let (shared, damaged_link) = time::open_link(options.link.as_deref());
+        let from_link = shared.is_some();
+        let player = shared.unwrap_or_else(|| {
+            default_player(brokers, options.mode)
+                .expect("the default cluster (topic orders with RF min(3, brokers)) is valid")
+        });
+        let view = Rc::new(View::build(player.sim(), None));
+        let history = Rc::new(history_of(&player));
+        let engine = Rc::new(Engine::new(player));
         let mut state = Self {
             lang: options.lang,
             view,
@@ -121,12 +138,20 @@ impl AppState {
             playing: options.playing,
             speed: options.speed.min(SPEEDS.len() - 1),
             quiet: options.quiet,
-            history: Rc::new(setup_history(brokers, options.mode)),
+            history,
             error: None,
             revision: 0,
             console_output: None,
             tour: None,
+            time: TimeUi {
+                damaged_link,
+                embed: options.embed,
+                ..TimeUi::default()
+            },
         };
+        if from_link {
+            return state;
+        }
         for line in &options.run {
             state = state.run(line);
         }
@@ -150,7 +175,7 @@ impl AppState {
         SPEEDS[self.speed]
     }
 
-    fn refreshed(&self) -> Self {
+    pub(super) fn refreshed(&self) -> Self {
         let mut next = self.clone();
         next.view = Rc::new(View::build(&self.engine.sim(), Some(&self.view)));
         next.revision += 1;
@@ -162,18 +187,19 @@ impl AppState {
         let at_ms = self.engine.sim().now_ms();
         let result = self.engine.run_console_line(line);
         let mut next = match &result {
-            Ok(printed) => {
+            Ok((printed, applied)) => {
                 let mut next = self.refreshed();
                 next.error = None;
                 if crate::sim::kafka_cli::is_tool_line(line) {
                     next.console_output = (!printed.is_empty()).then(|| printed.as_str().into());
                 }
+                time::after_command(&mut next, *applied);
                 next
             }
             Err(_) => self.clone(),
         };
         let error: Option<Rc<str>> = result.err().map(|e| e.to_string().into());
-        let mut history = (*self.history).clone();
+        let mut history = (*next.history).clone();
         if history.len() >= HISTORY {
             history.remove(0);
         }
@@ -191,12 +217,14 @@ impl AppState {
     }
 
     fn recreate(&self, brokers: usize, mode: ControllerMode) -> Self {
-        match default_cluster(brokers, mode) {
-            Ok(sim) => {
-                self.engine.replace(sim);
+        match default_player(brokers, mode) {
+            Ok(player) => {
+                let history = history_of(&player);
+                self.engine.replace(player);
                 let mut next = self.clone();
                 next.view = Rc::new(View::build(&self.engine.sim(), None));
-                next.history = Rc::new(setup_history(brokers, mode));
+                next.history = Rc::new(history);
+                next.time.fork = None;
                 next.error = None;
                 next.revision += 1;
                 next.tour = None;
@@ -210,17 +238,6 @@ impl AppState {
             }
         }
     }
-}
-
-fn setup_history(brokers: usize, mode: ControllerMode) -> Vec<HistoryEntry> {
-    setup_script(brokers, mode)
-        .into_iter()
-        .map(|line| HistoryEntry {
-            line: line.into(),
-            at_ms: 0,
-            error: None,
-        })
-        .collect()
 }
 
 /// What the panic banner offers: the lines the core accepted, in order.
@@ -258,6 +275,10 @@ impl Reducible for AppState {
             Action::Run(line) if line.trim().is_empty() => self,
             Action::Run(line) => Rc::new(self.settle_tour().run(&line)),
             Action::TogglePlay => {
+                if self.playing {
+                    // At rest, the end-of-run invariant checks run (see the monitors panel).
+                    self.engine.player_mut().check_monitors();
+                }
                 // Pausing catches up with any refresh the animation loop held back.
                 let mut next = self.refreshed();
                 next.playing = !self.playing;
@@ -295,6 +316,7 @@ impl Reducible for AppState {
             }
             Action::Crash => panic!("a panic on purpose (the page was opened with ?panic)"),
             Action::Tour(action) => Rc::new(self.tour_action(action)),
+            Action::Time(action) => time::reduce(&self, action).map_or(self, Rc::new),
         }
     }
 }
@@ -315,5 +337,6 @@ impl PartialEq for AppState {
                 (Some(a), Some(b)) => Rc::ptr_eq(a, b),
                 (a, b) => a.is_none() && b.is_none(),
             }
+            && self.time == other.time
     }
 }

@@ -13,6 +13,7 @@ use std::collections::VecDeque;
 
 use crate::sim::group_protocol::{GroupRequest, GroupResponse};
 use crate::sim::{Message, NodeId, Payload, Simulation};
+use crate::timeline::Player;
 use crate::tour::play::Timeline;
 
 /// Simulated time after a command shown at the player's speed (a few network hops).
@@ -63,17 +64,17 @@ impl Script {
 
     /// Gives the core the commands due at its time. A tour's `>!` lines are refused by the
     /// core, which changes nothing: the console shows their refusal from the tour's replay.
-    pub fn apply_due(&mut self, sim: &mut Simulation) -> bool {
+    pub fn apply_due(&mut self, player: &mut Player) -> bool {
         let mut applied = false;
         while self
             .commands
             .front()
-            .is_some_and(|(at, _)| *at <= sim.now_ms())
+            .is_some_and(|(at, _)| *at <= player.sim().now_ms())
         {
             let (_, line) = self.commands.pop_front().expect("front exists");
-            let _ = sim.apply_line(&line);
+            let _ = player.apply_line(&line);
             applied = true;
-            self.window_until = sim.now_ms() + WINDOW_MS;
+            self.window_until = player.sim().now_ms() + WINDOW_MS;
         }
         applied
     }
@@ -88,10 +89,10 @@ impl Script {
     }
 
     /// Runs to the step's end at once.
-    pub fn finish(&mut self, sim: &mut Simulation) {
-        while !self.done(sim) {
-            sim.run_until(self.next_stop());
-            self.apply_due(sim);
+    pub fn finish(&mut self, player: &mut Player) {
+        while !self.done(player.sim()) {
+            player.run_until(self.next_stop());
+            self.apply_due(player);
         }
     }
 
@@ -99,12 +100,12 @@ impl Script {
     /// whether the core processed anything, and whether the step has ended.
     pub fn play(
         &mut self,
-        sim: &mut Simulation,
+        player: &mut Player,
         t: f64,
         wall_ms: f64,
         speed: f64,
     ) -> (f64, bool, bool) {
-        let mut t = t.max(sim.now_ms() as f64);
+        let mut t = t.max(player.sim().now_ms() as f64);
         let mut budget = wall_ms.clamp(0.0, MAX_FRAME_MS);
         self.wall_ms += budget;
         if self.hurry_rate.is_none() && self.wall_ms > PATIENCE_WALL_MS {
@@ -113,7 +114,7 @@ impl Script {
         let mut processed = false;
         // Bounded: each turn ends the frame, or runs the core to an event or a command.
         for _ in 0..10_000 {
-            if self.done(sim) {
+            if self.done(player.sim()) {
                 return (self.end_ms as f64, processed, true);
             }
             if budget <= 0.0 {
@@ -124,6 +125,7 @@ impl Script {
             if in_window {
                 stop = stop.min(self.window_until as f64);
             }
+            let sim = player.sim();
             let watching = sim.in_flight().any(|m| worth_watching(sim, m));
             let rate = match self.hurry_rate {
                 Some(hurry) => hurry,
@@ -134,11 +136,11 @@ impl Script {
             let target = t + budget * rate;
             if !watching {
                 // Fast, but not past the moment the next message leaves.
-                if let Some(next) = sim.next_event_ms().map(|n| n as f64) {
+                if let Some(next) = player.sim().next_event_ms().map(|n| n as f64) {
                     if next <= target.min(stop) {
                         budget -= (next - t).max(0.0) / rate;
                         t = next.max(t);
-                        processed |= run_to(sim, t);
+                        processed |= run_to(player, t);
                         continue;
                     }
                 }
@@ -146,39 +148,39 @@ impl Script {
             if target >= stop {
                 budget -= (stop - t).max(0.0) / rate;
                 t = stop;
-                processed |= run_to(sim, t);
-                processed |= self.apply_due(sim);
+                processed |= run_to(player, t);
+                processed |= self.apply_due(player);
                 continue;
             }
             t = target;
-            processed |= run_to(sim, t);
+            processed |= run_to(player, t);
             break;
         }
-        let done = self.done(sim);
+        let done = self.done(player.sim());
         (t, processed, done)
     }
 
     /// The Step button: the core's next event, or the next command if it comes first, or the
     /// step's end. Returns whether the step has ended.
-    pub fn step(&mut self, sim: &mut Simulation) -> bool {
+    pub fn step(&mut self, player: &mut Player) -> bool {
         let stop = self.next_stop();
-        match sim.next_event_ms() {
+        match player.sim().next_event_ms() {
             Some(next) if next <= stop => {
-                sim.step();
+                player.step();
             }
             _ => {
-                sim.run_until(stop);
-                self.apply_due(sim);
+                player.run_until(stop);
+                self.apply_due(player);
             }
         }
-        self.done(sim)
+        self.done(player.sim())
     }
 }
 
-fn run_to(sim: &mut Simulation, t: f64) -> bool {
+fn run_to(player: &mut Player, t: f64) -> bool {
     let until = t.floor().max(0.0) as u64;
-    let runs = sim.next_event_ms().is_some_and(|n| n <= until);
-    sim.run_until(until);
+    let runs = player.sim().next_event_ms().is_some_and(|n| n <= until);
+    player.run_until(until);
     runs
 }
 

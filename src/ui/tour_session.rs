@@ -1,6 +1,7 @@
 //! A guided tour on the page: which tour, which step, the learner's predictions, and the
-//! actions that move through it. Every step's cluster comes from the tour's replay
-//! ([`Player`]), so Back shows exactly the cluster the step had; Next plays the step's lines on
+//! actions that move through it. Every step's cluster is the tour's accepted lines imported as a
+//! recorded run (exactly the tour's replay, [`Player`]; tests/timeline.rs checks every step), so
+//! Back shows exactly the cluster the step had; Next plays the step's lines on
 //! the live cluster (see [`super::tour_script`]) and ends on that same exact cluster.
 
 use std::cell::RefCell;
@@ -10,6 +11,7 @@ use super::i18n::fill;
 use super::state::{remember_script, AppState, HistoryEntry};
 use super::tour_script::Script;
 use super::view::View;
+use crate::timeline::scenario;
 use crate::tour::{catalog, Player, Tour};
 
 pub struct TourSession {
@@ -153,19 +155,34 @@ impl AppState {
             let mut player = session.player.borrow_mut();
             let setup = k == 0 || player.tour().steps[k].is_setup();
             let history = player.lines_through(k);
+            // The cluster as a recorded run (the tour's accepted lines, imported), so the
+            // timeline, share links and export work in a tour too: the lines up to the step's
+            // start when it is played, else through its end.
             let state = if animate && !setup {
-                player.start_state(k).map(|sim| {
+                player.lines_through(k - 1).map(|before| {
                     let timeline = player.tour().steps[k].timeline();
-                    (sim, Some(Script::new(player.start_ms(k), &timeline)))
+                    (before, Some(Script::new(player.start_ms(k), &timeline)))
                 })
             } else {
-                player.state_after(k).map(|sim| (sim, None))
+                history.clone().map(|lines| (lines, None))
             };
             history.and_then(|h| state.map(|s| (h, s)))
         };
+        let loaded = loaded
+            .map_err(|e| e.to_string())
+            .and_then(|(lines, (run, script))| {
+                let accepted: Vec<&str> = run
+                    .iter()
+                    .filter(|l| l.error.is_none())
+                    .map(|l| l.text.as_str())
+                    .collect();
+                scenario::import(&accepted.join("\n"))
+                    .map(|run| (lines, (run, script)))
+                    .map_err(|e| e.to_string())
+            });
         match loaded {
-            Ok((lines, (sim, script))) => {
-                self.engine.replace(sim);
+            Ok((lines, (run, script))) => {
+                self.engine.replace(run);
                 let playing = script.is_some_and(|script| self.engine.play_script(script));
                 tour.animating = playing;
                 next.playing = playing;
@@ -183,7 +200,7 @@ impl AppState {
                 remember_script(&history);
                 next.history = Rc::new(history);
             }
-            Err(e) => tour.error = Some(e.to_string().into()),
+            Err(e) => tour.error = Some(e.into()),
         }
         next.tour = Some(Rc::new(tour));
         next

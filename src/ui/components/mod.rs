@@ -22,6 +22,12 @@ mod replica_chip;
 mod toolbar;
 mod tour_menu;
 mod tour_panel;
+// --- time ---
+mod help_overlay;
+mod monitors_panel;
+mod share_panel;
+mod time_notices;
+mod timeline_bar;
 
 // --- groups ---
 mod consumer_form;
@@ -58,6 +64,12 @@ pub use replica_chip::ReplicaChip;
 pub use toolbar::Toolbar;
 pub use tour_menu::TourMenu;
 pub use tour_panel::TourPanel;
+// --- time ---
+pub use help_overlay::HelpOverlay;
+pub use monitors_panel::MonitorsPanel;
+pub use share_panel::SharePanel;
+pub use time_notices::TimeNotices;
+pub use timeline_bar::TimelineBar;
 
 // --- groups ---
 pub use consumer_form::{ConsumerForm, ConsumersPanel};
