@@ -1,0 +1,157 @@
+//! The application around the client (Kafkascope's model of the code that calls `poll()`):
+//! the poll loop, processing each batch between two polls or on a worker thread, and what is
+//! stored and committed after processing.
+
+use super::*;
+
+impl Consumer {
+    pub(super) fn schedule_poll(&mut self, delay: u64, out: &mut Out) {
+        if !self.poll_scheduled {
+            self.poll_scheduled = true;
+            out.timer(
+                delay,
+                Timer::ConsumerPoll {
+                    consumer: self.index,
+                    incarnation: self.incarnation,
+                },
+            );
+        }
+    }
+
+    /// One iteration of the application's loop: `poll()`, then processing.
+    pub(super) fn poll(&mut self, ctx: &mut ConsumerCtx, out: &mut Out) {
+        self.poll_scheduled = false;
+        let now = ctx.now_ms;
+        // Poll-loop processing of the previous batch is done by now.
+        let done = std::mem::take(&mut self.in_process);
+        let processed_batch = !done.is_empty();
+        for (tp, e) in done {
+            self.mark_processed(&tp, &e, now);
+        }
+        if processed_batch && self.config.commit_after_processing {
+            self.commit(self.stored.clone(), "commitSync after processing", ctx, out);
+        }
+        if self.close_pending {
+            self.close(ctx, out);
+            return;
+        }
+        if let Some(reason) = self.rejoin_pending.take() {
+            self.join(&reason, ctx, out);
+        }
+        self.last_poll_ms = now;
+        if self.coordinator.is_none() {
+            self.find_coordinator(ctx, out);
+        } else if self.member_state == MemberState::Unjoined {
+            self.join("consumer is not in a group", ctx, out);
+        }
+        // C2(a): auto-commit inside poll, of what earlier polls returned.
+        if self.config.enable_auto_commit
+            && self.member_state == MemberState::Stable
+            && now.saturating_sub(self.last_commit_ms) >= self.config.auto_commit_interval_ms
+        {
+            self.last_commit_ms = now;
+            self.commit(self.stored.clone(), "auto-commit", ctx, out);
+        }
+        let mut taken = Vec::new();
+        if self.member_state == MemberState::Stable
+            || self.config.rebalance_protocol() == RebalanceProtocol::Cooperative
+        {
+            // Records of paused partitions stay buffered; those of revoked ones are dropped.
+            let mut keep = VecDeque::new();
+            while taken.len() < self.config.max_poll_records {
+                let Some((tp, e)) = self.buffer.pop_front() else {
+                    break;
+                };
+                if !self.assignment.contains(&tp) {
+                    continue;
+                }
+                if self.paused.contains(&*tp) {
+                    keep.push_back((tp, e));
+                    continue;
+                }
+                set_offset(&mut self.consumed, &tp, e.offset + 1);
+                if self.config.enable_auto_offset_store {
+                    set_offset(&mut self.stored, &tp, e.offset + 1);
+                }
+                taken.push((tp, e));
+            }
+            if !keep.is_empty() {
+                keep.append(&mut self.buffer);
+                self.buffer = keep;
+            }
+        }
+        self.polled += taken.len() as u64;
+        let next = match self.config.processing {
+            Processing::PollLoop => {
+                let busy = taken.len() as u64 * self.config.processing_time_ms;
+                self.in_process = taken;
+                if busy > 0 {
+                    busy
+                } else {
+                    100
+                }
+            }
+            Processing::Worker => {
+                let got = !taken.is_empty();
+                self.worker_queue.extend(taken);
+                self.kick_worker(out);
+                if got {
+                    1
+                } else {
+                    100
+                }
+            }
+        };
+        self.ensure_fetches(ctx, out);
+        self.schedule_poll(next, out);
+    }
+
+    pub(super) fn mark_processed(&mut self, tp: &TopicPartition, e: &LogEntry, now: u64) {
+        let topic = match self.topic_names.get(&tp.topic) {
+            Some(t) => t.clone(),
+            None => {
+                let t: Rc<str> = Rc::from(tp.topic.as_str());
+                self.topic_names.insert(tp.topic.clone(), t.clone());
+                t
+            }
+        };
+        self.processed_count += 1;
+        let from = &mut self.processed_from;
+        let record = ProcessedRecord {
+            topic,
+            partition: tp.partition,
+            offset: e.offset,
+            key: e.record.key.clone(),
+            value: e.record.value.clone(),
+            at_ms: now,
+        };
+        crate::sim::observations::push_bounded(&mut self.processed, record, |d| {
+            let tp = TopicPartition::new(&*d.topic, d.partition);
+            let below = from.entry(tp).or_insert(0);
+            *below = (*below).max(d.offset + 1);
+        });
+        if !self.config.enable_auto_offset_store {
+            // The application stores the offset once the record is processed (offsets_store).
+            self.stored.insert(tp.clone(), e.offset + 1);
+        }
+    }
+
+    pub(super) fn kick_worker(&mut self, out: &mut Out) {
+        if !self.worker_busy && !self.worker_queue.is_empty() {
+            self.worker_busy = true;
+            out.timer(
+                self.config.processing_time_ms,
+                Timer::ConsumerWorker {
+                    consumer: self.index,
+                    incarnation: self.incarnation,
+                },
+            );
+        }
+    }
+
+    /// The application is processing a batch `poll()` returned (poll-loop processing): the
+    /// client's own work (rejoin, close) waits for the next `poll()`.
+    pub(super) fn busy_processing(&self) -> bool {
+        self.config.processing == Processing::PollLoop && !self.in_process.is_empty()
+    }
+}

@@ -1,0 +1,251 @@
+//! How a rebalance runs on the coordinator: PreparingRebalance (waiting for members to rejoin,
+//! up to the rebalance timeout, or `group.initial.rebalance.delay.ms` for a new group), the
+//! join phase's end (members that did not rejoin removed, the protocol chosen, the leader told),
+//! members leaving, and session expiry.
+
+use super::*;
+
+impl Broker {
+    pub(super) fn prepare_rebalance(
+        &mut self,
+        group: &str,
+        reason: &str,
+        now: u64,
+        delay_ms: u64,
+        out: &mut Out,
+    ) {
+        let node = NodeId::Broker(self.id);
+        let Some(g) = self.coordinator.groups.get_mut(group) else {
+            return;
+        };
+        if g.state != GroupState::PreparingRebalance {
+            out.trace(
+                node,
+                TraceKind::Group,
+                format!("[GroupCoordinator {}]: Preparing to rebalance group {group} in state PreparingRebalance with old generation {} (reason: {reason}).", self.id, g.generation),
+            );
+            g.enter(GroupState::PreparingRebalance, now);
+            g.in_initial_delay = delay_ms > 0;
+            // Later rebalances wait for every known member, up to the rebalance timeout.
+            let timeout = g
+                .members
+                .values()
+                .map(|m| m.rebalance_timeout_ms)
+                .max()
+                .unwrap_or(0);
+            g.join_deadline_ms = now + if delay_ms > 0 { delay_ms } else { timeout };
+            // Members in the middle of a sync learn of the new rebalance.
+            answer_syncs(g, node, out, |_| Err(KafkaError::RebalanceInProgress));
+        }
+        let at = g.join_deadline_ms.saturating_sub(now);
+        out.timer(
+            at,
+            Timer::GroupJoinDeadline {
+                broker: self.id,
+                incarnation: self.incarnation,
+                group: group.to_string(),
+            },
+        );
+        if delay_ms == 0 {
+            self.maybe_complete_join(group, now, out);
+        }
+    }
+
+    /// The join phase ends when every known member has rejoined (not during the initial delay),
+    /// or at the deadline, when members that did not rejoin are removed.
+    pub(crate) fn maybe_complete_join(&mut self, group: &str, now: u64, out: &mut Out) {
+        let node = NodeId::Broker(self.id);
+        let Some(g) = self.coordinator.groups.get_mut(group) else {
+            return;
+        };
+        if g.state != GroupState::PreparingRebalance {
+            return;
+        }
+        let all_joined = g.members.values().all(|m| m.awaiting_join.is_some());
+        // During the initial delay (group.initial.rebalance.delay.ms) the phase waits for the
+        // deadline even when everyone known has joined: more members may be starting.
+        if !(now >= g.join_deadline_ms || (all_joined && !g.in_initial_delay)) {
+            return;
+        }
+        // Dynamic members that did not rejoin are removed; static ones are kept (G3).
+        let missing: Vec<String> = g
+            .members
+            .iter()
+            .filter(|(_, m)| m.awaiting_join.is_none() && m.group_instance_id.is_none())
+            .map(|(id, _)| id.clone())
+            .collect();
+        if !missing.is_empty() {
+            for id in &missing {
+                g.members.remove(id);
+                g.join_order.retain(|x| x != id);
+            }
+            out.trace(node, TraceKind::Group, format!("[GroupCoordinator {}]: Group {group} removed dynamic members who haven't joined: [{}]", self.id, missing.join(", ")));
+        }
+        g.generation += 1;
+        g.in_initial_delay = false;
+        if g.members.is_empty() {
+            g.enter(GroupState::Empty, now);
+            g.leader = None;
+            out.trace(
+                node,
+                TraceKind::Group,
+                format!(
+                    "[GroupCoordinator {}]: Group {group} with generation {} is now empty.",
+                    self.id, g.generation
+                ),
+            );
+            self.store_empty_group(group, now);
+            return;
+        }
+        // Protocol: among those every member supports, each member votes for its first.
+        let candidates: Vec<String> = g
+            .members
+            .values()
+            .next()
+            .map(|m| {
+                m.protocols
+                    .iter()
+                    .filter(|p| g.members.values().all(|o| o.protocols.contains(p)))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut votes: BTreeMap<&String, usize> = BTreeMap::new();
+        for m in g.members.values() {
+            if let Some(p) = m.protocols.iter().find(|p| candidates.contains(p)) {
+                *votes.entry(p).or_default() += 1;
+            }
+        }
+        let protocol = candidates
+            .iter()
+            .max_by_key(|p| {
+                (
+                    votes.get(p).copied().unwrap_or(0),
+                    std::cmp::Reverse(candidates.iter().position(|c| c == *p)),
+                )
+            })
+            .cloned();
+        let Some(protocol) = protocol else {
+            for m in g.members.values_mut() {
+                if let Some(rid) = m.awaiting_join.take() {
+                    out.send(
+                        node,
+                        m.from,
+                        Payload::GroupResponse {
+                            request_id: rid,
+                            body: GroupResponse::JoinGroup(Err(
+                                KafkaError::InconsistentGroupProtocol,
+                            )),
+                        },
+                    );
+                }
+            }
+            return;
+        };
+        g.protocol = Some(protocol.clone());
+        if g.leader.as_ref().is_none_or(|l| !g.members.contains_key(l)) {
+            g.leader = g
+                .join_order
+                .iter()
+                .find(|id| g.members.contains_key(*id))
+                .cloned();
+        }
+        let leader = g.leader.clone().expect("a member exists");
+        g.enter(GroupState::CompletingRebalance, now);
+        out.trace(
+            node,
+            TraceKind::Group,
+            format!(
+                "[GroupCoordinator {}]: Stabilized group {group} generation {} with {} members.",
+                self.id,
+                g.generation,
+                g.members.len()
+            ),
+        );
+        let members: Vec<JoinedMember> = g
+            .members
+            .iter()
+            .map(|(id, m)| JoinedMember {
+                member_id: id.clone(),
+                group_instance_id: m.group_instance_id.clone(),
+                subscription: m.subscription.clone(),
+            })
+            .collect();
+        let generation = g.generation;
+        for (id, m) in g.members.iter_mut() {
+            m.last_heartbeat_ms = now;
+            if let Some(rid) = m.awaiting_join.take() {
+                let result = JoinResult {
+                    generation,
+                    protocol: protocol.clone(),
+                    leader: leader.clone(),
+                    member_id: id.clone(),
+                    members: if *id == leader {
+                        members.clone()
+                    } else {
+                        Vec::new()
+                    },
+                };
+                out.send(
+                    node,
+                    m.from,
+                    Payload::GroupResponse {
+                        request_id: rid,
+                        body: GroupResponse::JoinGroup(Ok(result)),
+                    },
+                );
+            }
+        }
+    }
+
+    pub(super) fn remove_member(
+        &mut self,
+        group: &str,
+        member_id: &str,
+        why: &str,
+        now: u64,
+        out: &mut Out,
+    ) {
+        let Some(g) = self.coordinator.groups.get_mut(group) else {
+            return;
+        };
+        g.members.remove(member_id);
+        g.join_order.retain(|x| x != member_id);
+        match g.state {
+            GroupState::Stable | GroupState::CompletingRebalance => {
+                self.prepare_rebalance(group, why, now, 0, out)
+            }
+            GroupState::PreparingRebalance => self.maybe_complete_join(group, now, out),
+            _ => {}
+        }
+    }
+
+    /// Session expiry: members not heard from within their session timeout are removed.
+    pub(crate) fn check_group_sessions(&mut self, now: u64, out: &mut Out) {
+        let node = NodeId::Broker(self.id);
+        let expired: Vec<(String, String)> = self
+            .coordinator
+            .groups
+            .iter()
+            .flat_map(|(gid, g)| {
+                g.members
+                    .iter()
+                    .filter(|(_, m)| {
+                        m.awaiting_join.is_none()
+                            && now.saturating_sub(m.last_heartbeat_ms) > m.session_timeout_ms
+                    })
+                    .map(move |(mid, _)| (gid.clone(), mid.clone()))
+            })
+            .collect();
+        for (gid, mid) in expired {
+            out.trace(node, TraceKind::Group, format!("[GroupCoordinator {}]: Member {mid} in group {gid} has failed, removing it from the group.", self.id));
+            self.remove_member(
+                &gid,
+                &mid,
+                &format!("removing member {mid} on heartbeat expiration"),
+                now,
+                out,
+            );
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The idempotent producer's sequences and epochs after errors (KIP-360, Java's
+//! `TransactionManager`): which failures keep the sequence, which need a rewrite under a new
+//! epoch, and batches whose fate stays unknown until nothing of their partition is in flight.
+
+use super::*;
+
+impl Producer {
+    /// Whether some batch of `tp` was sent and has not completed (in a request, or waiting to be
+    /// retried): Java's `hasInflightBatches`.
+    pub(super) fn has_inflight_batches(&self, tp: &TopicPartition) -> bool {
+        self.in_flight.values().any(|f| &f.batch.tp == tp)
+            || self
+                .accumulator
+                .get(tp)
+                .is_some_and(|q| q.iter().any(|b| b.base_sequence.is_some()))
+    }
+
+    pub(super) fn bump_actionable(&self) -> bool {
+        !self.rewrite_sequences.is_empty()
+            || self
+                .unresolved_sequences
+                .keys()
+                .any(|tp| !self.has_inflight_batches(tp))
+    }
+
+    /// `TransactionManager.maybeResolveSequences` then `bumpIdempotentEpochAndResetIdIfNeeded`:
+    /// once an unresolved partition has nothing in flight, it is resolved if the last
+    /// acknowledged sequence is the one before the next, else its sequences are rewritten under
+    /// a new epoch. A bump rewrites only the partitions that asked for it (KIP-360): a batch
+    /// that may be in the log is never sent again with another epoch or sequence.
+    pub(super) fn resolve_sequences_and_bump(&mut self, out: &mut Out) {
+        if self.producer_id < 0 {
+            return;
+        }
+        let unresolved: Vec<(TopicPartition, i32)> = self
+            .unresolved_sequences
+            .iter()
+            .map(|(tp, &s)| (tp.clone(), s))
+            .collect();
+        for (tp, _) in unresolved {
+            if self.has_inflight_batches(&tp) {
+                continue;
+            }
+            self.unresolved_sequences.remove(&tp);
+            let next = self.next_sequence.get(&tp).copied().unwrap_or(0);
+            let last_acked = self.last_acked_sequence.get(&tp).copied().unwrap_or(-1);
+            if next as i64 - last_acked as i64 != 1 {
+                out.trace(
+                    self.node(),
+                    TraceKind::Produce,
+                    format!(
+                        "[Producer clientId={}] No inflight batches remaining for {tp}, last ack'd sequence for partition is {last_acked}, next sequence is {next}. Going to bump epoch and reset sequence numbers.",
+                        self.name
+                    ),
+                );
+                self.rewrite_sequences.insert(tp);
+            }
+        }
+        if self.rewrite_sequences.is_empty() {
+            return;
+        }
+        self.producer_epoch += 1;
+        self.epoch_bumps.push(self.producer_epoch);
+        for tp in std::mem::take(&mut self.rewrite_sequences) {
+            self.start_sequences_at_beginning(&tp);
+        }
+    }
+
+    /// `startSequencesAtBeginning`: the partition's in-flight batches, in sequence order, are
+    /// renumbered from 0 under the current epoch.
+    pub(super) fn start_sequences_at_beginning(&mut self, tp: &TopicPartition) {
+        let epoch = self.producer_epoch;
+        let mut batches: Vec<&mut Batch> = self
+            .in_flight
+            .values_mut()
+            .map(|f| &mut f.batch)
+            .filter(|b| &b.tp == tp && b.base_sequence.is_some())
+            .chain(
+                self.accumulator
+                    .get_mut(tp)
+                    .into_iter()
+                    .flat_map(|q| q.iter_mut())
+                    .filter(|b| b.base_sequence.is_some()),
+            )
+            .collect();
+        crate::sim::sort::sort_by_key(&mut batches, |b| (b.producer_epoch, b.base_sequence));
+        let mut seq = 0i32;
+        for b in batches {
+            b.base_sequence = Some(seq);
+            b.producer_epoch = epoch;
+            seq = crate::sim::producer_state::last_sequence(seq, b.records.len() as i32)
+                .wrapping_add(1)
+                .max(0);
+        }
+        self.next_sequence.insert(tp.clone(), seq);
+        self.partition_epoch.insert(tp.clone(), epoch);
+        self.last_acked_sequence.remove(tp);
+        self.unresolved_sequences.remove(tp);
+    }
+
+    pub(super) fn on_batch_error(
+        &mut self,
+        mut batch: Batch,
+        e: KafkaError,
+        ctx: &mut ProducerCtx,
+        out: &mut Out,
+    ) {
+        let tp = batch.tp.clone();
+        let mut retriable = e.is_retriable();
+        let mut bump = false;
+        if e == KafkaError::OutOfOrderSequenceNumber && self.producer_id >= 0 {
+            // `TransactionManager.canRetry`: the idempotent producer retries every out-of-order
+            // answer. If the batch is the one right after the last acknowledged sequence (or
+            // right after an unresolved one) there is a real gap: bump the epoch, which renumbers
+            // the partition's batches from 0. Otherwise an earlier batch may still fill the gap.
+            retriable = true;
+            let seq = batch.base_sequence.unwrap_or(-1) as i64;
+            let last_acked = self.last_acked_sequence.get(&tp).copied().unwrap_or(-1) as i64;
+            bump = match self.unresolved_sequences.get(&tp) {
+                None => seq - last_acked == 1,
+                Some(&next) => next as i64 == seq,
+            };
+        }
+        let expired =
+            ctx.now_ms.saturating_sub(batch.created_ms) >= self.config.delivery_timeout_ms;
+        let can_retry = retriable && batch.attempts < self.config.retries && !expired;
+        if can_retry && bump {
+            self.rewrite_sequences.insert(tp.clone());
+        }
+        if can_retry {
+            batch.attempts += 1;
+            batch.last_error = Some(e);
+            batch.retry_at_ms = ctx.now_ms + self.config.retry_backoff_ms;
+            out.trace(
+                self.node(),
+                TraceKind::ProduceError,
+                format!(
+                    "[Producer clientId={}] Got error produce response on topic-partition {}, retrying ({} attempts left). Error: {}",
+                    self.name,
+                    tp,
+                    self.config.retries.saturating_sub(batch.attempts),
+                    e.name()
+                ),
+            );
+            if matches!(
+                e,
+                KafkaError::NotLeaderOrFollower
+                    | KafkaError::NetworkException
+                    | KafkaError::RequestTimedOut
+                    | KafkaError::UnknownTopicOrPartition
+            ) {
+                self.leaders.insert(tp.clone(), None);
+            }
+            // Back in front of the queue, in sequence order.
+            let q = self.accumulator.entry(tp).or_default();
+            let pos = q
+                .iter()
+                .position(|b| b.base_sequence.is_none() || b.base_sequence > batch.base_sequence)
+                .unwrap_or(q.len());
+            q.insert(pos, batch);
+        } else {
+            out.trace(
+                self.node(),
+                TraceKind::ProduceError,
+                format!(
+                    "[Producer clientId={}] Failed to send {} record(s) to {}: {}",
+                    self.name,
+                    batch.records.len(),
+                    tp,
+                    e.name()
+                ),
+            );
+            // Sender.completeBatch: sequences are only adjusted if the batch did not exhaust its
+            // retries (then whether the broker took it is unknown); a batch that ran out of
+            // delivery time is an expiry (Sender.sendProducerData), which leaves its partition
+            // unresolved until everything in flight there completes.
+            let fate = if expired && retriable {
+                SequenceFate::Unresolved
+            } else if batch.attempts < self.config.retries {
+                SequenceFate::Rewrite
+            } else {
+                SequenceFate::Keep
+            };
+            self.fail_batch(batch, e, fate);
+        }
+    }
+
+    /// KIP-360 / `TransactionManager.handleFailedBatch` for the idempotent producer: what a
+    /// failed batch means for its partition's sequences. A batch that may be in the log is never
+    /// sent again under another epoch or sequence (that is what keeps records from being written
+    /// twice).
+    pub(super) fn fail_batch(&mut self, batch: Batch, e: KafkaError, fate: SequenceFate) {
+        if let (true, Some(base)) = (self.producer_id >= 0, batch.base_sequence) {
+            let tp = batch.tp.clone();
+            match fate {
+                SequenceFate::Keep => {}
+                SequenceFate::Rewrite => {
+                    self.rewrite_sequences.insert(tp);
+                }
+                SequenceFate::Unresolved => {
+                    let next =
+                        crate::sim::producer_state::last_sequence(base, batch.records.len() as i32)
+                            .wrapping_add(1)
+                            .max(0);
+                    let e = self.unresolved_sequences.entry(tp).or_insert(next);
+                    *e = (*e).max(next);
+                }
+            }
+        }
+        let cause = batch
+            .last_error
+            .filter(|&c| c != e)
+            .map(|c| c.name().to_string());
+        for r in batch.records {
+            self.record_failed(FailedRecord {
+                key: r.key.as_deref().map(str::to_string),
+                value: r.value.to_string(),
+                error: e.name().to_string(),
+                cause: cause.clone(),
+            });
+        }
+    }
+}
