@@ -16,6 +16,8 @@
 //! | `idempotent` | enable.idempotence=true (acks=all), RF 2-3        | no record committed twice (1)      |
 //! | `acks1`      | acks=1, RF 2-3                                    | (losses Kafka allows are counted)  |
 //! | `unclean`    | unclean.leader.election.enable=true               | (losses Kafka allows are counted)  |
+//! | `groups`     | as `durable`, plus consumer groups (groups.rs)    | one owner per generation; at least |
+//! |              |                                                   | once for poll-loop groups          |
 //!
 //! (1) With faults that keep each producer connection in order (see `in_order_client_paths`);
 //! records the producer re-sent under a newer epoch after OUT_OF_ORDER_SEQUENCE_NUMBER, as the

@@ -716,7 +716,7 @@ pub static EN: Texts = Texts {
     theme_label: "Switch to the {theme} theme",
 
     // --- harden ---
-    console_tools_note: "Kafka's tools work here too: kafka-topics.sh --bootstrap-server localhost:9092 --describe, kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group G, kafka-console-producer.sh --bootstrap-server localhost:9092 --topic orders --property parse.key=true --property key.separator=: <<< 'key:value'",
+    console_tools_note: "Kafka's tools work here too, with --bootstrap-server localhost:9092: kafka-topics.sh (--create, --describe, --list, --alter), kafka-consumer-groups.sh (--describe --group G, --list), kafka-console-producer.sh --topic T <<< 'a record'",
     console_output_label: "Tool output",
     network_heading: "Network faults",
     network_note: "Cut or slow the link between two nodes, isolate a node, or drop messages of one kind; heal undoes them. Each button writes a scenario line.",
@@ -1034,7 +1034,7 @@ pub static KO: Texts = Texts {
     theme_label: "{theme} 테마로 바꾸기",
 
     // --- harden ---
-    console_tools_note: "Kafka 도구도 그대로 쓸 수 있습니다: kafka-topics.sh --bootstrap-server localhost:9092 --describe, kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group G, kafka-console-producer.sh --bootstrap-server localhost:9092 --topic orders --property parse.key=true --property key.separator=: <<< 'key:value'",
+    console_tools_note: "Kafka 도구도 쓸 수 있습니다 (--bootstrap-server localhost:9092): kafka-topics.sh (--create, --describe, --list, --alter), kafka-consumer-groups.sh (--describe --group G, --list), kafka-console-producer.sh --topic T <<< '레코드'",
     console_output_label: "도구 출력",
     network_heading: "네트워크 장애",
     network_note: "두 노드 사이의 링크를 끊거나 느리게 하고, 노드를 고립시키거나, 한 종류의 메시지를 버립니다. 복구하면 되돌아갑니다. 버튼마다 시나리오 명령 한 줄을 씁니다.",
