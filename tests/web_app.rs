@@ -6,14 +6,18 @@ use std::collections::BTreeSet;
 
 use kafkascope::sim::hash::partition_for_key;
 use kafkascope::sim::{ClusterConfig, ControllerMode, PartitionDescription, Simulation};
-use kafkascope::ui::app::AppProps;
 use kafkascope::ui::i18n::{fill, Lang, EN, KO};
-use kafkascope::ui::{panic, App};
+use kafkascope::ui::panic;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "support/page.rs"]
+mod page;
+
+use page::{all, attr, click, clock_ms, console, join, key, mount, one, set_field};
 
 /// The first screen as the core builds it, independently of the page's own builder: seed 1,
 /// KRaft, topic `orders` with 3 partitions and replication factor min(3, brokers).
@@ -33,46 +37,6 @@ fn core_cluster_in(brokers: usize, mode: ControllerMode) -> Simulation {
     sim.create_topic("orders", 3, brokers.min(3) as i32)
         .expect("a valid topic");
     sim
-}
-
-/// Mounts the page paused (time moves only when a test moves it) and without reading the URL.
-async fn mount() -> Element {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            autoplay: false,
-            read_url: false,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
-}
-
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
-        .collect()
-}
-
-fn one(root: &Element, selector: &str) -> Element {
-    let found = all(root, selector);
-    assert_eq!(found.len(), 1, "exactly one element matches {selector}");
-    found.into_iter().next().unwrap()
-}
-
-fn attr(element: &Element, name: &str) -> String {
-    element
-        .get_attribute(name)
-        .unwrap_or_else(|| panic!("attribute {name} missing on <{}>", element.tag_name()))
-}
-
-fn join(ids: &[i32]) -> String {
-    ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// A replica chip as the DOM shows it: (name, leader?, in ISR?, leader epoch if leader).
@@ -192,26 +156,6 @@ fn assert_dom_matches(root: &Element, sim: &Simulation) {
     assert_eq!(input.value(), brokers.to_string());
 }
 
-async fn click(root: &Element, selector: &str) {
-    one(root, selector)
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-    yew::scheduler::flush().await;
-}
-
-async fn type_broker_count(root: &Element, value: &str) {
-    let input: HtmlInputElement = one(root, "input[data-control=\"broker-count\"]")
-        .dyn_into()
-        .unwrap();
-    input.set_value(value);
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    let event = Event::new_with_event_init_dict("input", &init).unwrap();
-    input.dispatch_event(&event).unwrap();
-    yew::scheduler::flush().await;
-}
-
 #[wasm_bindgen_test]
 async fn first_screen_draws_the_cores_default_cluster() {
     let root = mount().await;
@@ -239,17 +183,19 @@ async fn plus_and_minus_recreate_the_cluster() {
     );
 }
 
+const BROKER_COUNT: &str = "input[data-control=\"broker-count\"]";
+
 #[wasm_bindgen_test]
 async fn typing_a_broker_count_recreates_the_cluster() {
     let root = mount().await;
-    type_broker_count(&root, "7").await;
+    set_field(&root, BROKER_COUNT, "7", "input").await;
     assert_dom_matches_core(&root, 7);
-    type_broker_count(&root, "12").await;
+    set_field(&root, BROKER_COUNT, "12", "input").await;
     assert_dom_matches_core(&root, 12);
     // Outside the control's range: ignored, the cluster stays as it was.
-    type_broker_count(&root, "99").await;
+    set_field(&root, BROKER_COUNT, "99", "input").await;
     assert_eq!(all(&root, "[data-broker]").len(), 12);
-    type_broker_count(&root, "5").await;
+    set_field(&root, BROKER_COUNT, "5", "input").await;
     assert_dom_matches_core(&root, 5);
 }
 
@@ -340,38 +286,6 @@ fn the_panic_banner_is_shown_without_yew() {
 
 // ---------------------------------------------------------------------------------------------
 // The live page: time, messages in flight, controls, console, event log.
-
-/// Sets a text field or select and fires the event its component listens to.
-async fn set_field(root: &Element, selector: &str, value: &str, event: &str) {
-    let element = one(root, selector);
-    if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
-        input.set_value(value);
-    } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
-        select.set_value(value);
-    }
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    element
-        .dispatch_event(&Event::new_with_event_init_dict(event, &init).unwrap())
-        .unwrap();
-    yew::scheduler::flush().await;
-}
-
-/// Types a line into the console and runs it.
-async fn console(root: &Element, line: &str) {
-    let input: HtmlInputElement = one(root, "input[data-control=\"console\"]")
-        .dyn_into()
-        .unwrap();
-    input.set_value(line);
-    click(root, "[data-action=\"console-run\"]").await;
-}
-
-/// The simulated time the clock shows.
-fn clock_ms(root: &Element) -> u64 {
-    attr(&one(root, "[data-clock]"), "data-now-ms")
-        .parse()
-        .unwrap()
-}
 
 fn describe_row(root: &Element, partition: &str) -> Element {
     one(root, &format!("tr[data-partition=\"{partition}\"]"))
@@ -593,24 +507,13 @@ async fn step_and_the_keyboard_move_time() {
     let after_step = clock_ms(&root);
     assert!(after_step > 0, "the first event is a delivery 2 ms later");
 
-    let key = |k: &str| {
-        let init = web_sys::KeyboardEventInit::new();
-        init.set_key(k);
-        init.set_bubbles(true);
-        let event =
-            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-        gloo::utils::document().dispatch_event(&event).unwrap();
-    };
-    key("ArrowRight");
-    yew::scheduler::flush().await;
+    key("ArrowRight").await;
     assert!(clock_ms(&root) >= after_step);
     let play = one(&root, "[data-action=\"play\"]");
     assert_eq!(attr(&play, "aria-pressed"), "false");
-    key(" ");
-    yew::scheduler::flush().await;
+    key(" ").await;
     assert_eq!(attr(&play, "aria-pressed"), "true");
-    key(" ");
-    yew::scheduler::flush().await;
+    key(" ").await;
     assert_eq!(attr(&play, "aria-pressed"), "false");
 }
 

@@ -8,33 +8,18 @@ use kafkascope::sim::cli_output::GroupDescribe;
 use kafkascope::sim::coordinator::{GroupState, OFFSETS_TOPIC, OFFSETS_TOPIC_NUM_PARTITIONS};
 use kafkascope::sim::hash::offsets_partition_for;
 use kafkascope::sim::{script, ControllerMode, NodeId, Simulation, TopicPartition};
-use kafkascope::ui::app::AppProps;
 use kafkascope::ui::cluster::{setup_script, DEFAULT_BROKERS};
 use kafkascope::ui::group_view::LagSeries;
 use kafkascope::ui::layout::Layout;
-use kafkascope::ui::App;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement};
+use web_sys::Element;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the page paused and without reading the URL.
-async fn mount() -> Element {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            autoplay: false,
-            read_url: false,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
-}
+#[path = "support/page.rs"]
+mod page;
+
+use page::{all, attr, click, mount, one, set_field, text};
 
 /// The page's first cluster plus `lines`, run by the core here: what the page must show.
 fn core_after(lines: &[&str]) -> Simulation {
@@ -46,58 +31,9 @@ fn core_after(lines: &[&str]) -> Simulation {
     script::run(&text).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
-        .collect()
-}
-
-fn one(root: &Element, selector: &str) -> Element {
-    let found = all(root, selector);
-    assert_eq!(found.len(), 1, "exactly one element matches {selector}");
-    found.into_iter().next().unwrap()
-}
-
-fn attr(element: &Element, name: &str) -> String {
-    element
-        .get_attribute(name)
-        .unwrap_or_else(|| panic!("attribute {name} missing on <{}>", element.tag_name()))
-}
-
-fn text(element: &Element) -> String {
-    element.text_content().unwrap_or_default()
-}
-
-async fn click(root: &Element, selector: &str) {
-    one(root, selector)
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-    yew::scheduler::flush().await;
-}
-
-async fn set_field(root: &Element, selector: &str, value: &str, event: &str) {
-    let element = one(root, selector);
-    if let Some(input) = element.dyn_ref::<HtmlInputElement>() {
-        input.set_value(value);
-    } else if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
-        select.set_value(value);
-    }
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    element
-        .dispatch_event(&Event::new_with_event_init_dict(event, &init).unwrap())
-        .unwrap();
-    yew::scheduler::flush().await;
-}
-
+/// Runs a console line the page must accept.
 async fn console(root: &Element, line: &str) {
-    let input: HtmlInputElement = one(root, "input[data-control=\"console\"]")
-        .dyn_into()
-        .unwrap();
-    input.set_value(line);
-    click(root, "[data-action=\"console-run\"]").await;
+    page::console(root, line).await;
     assert!(
         all(root, "[data-console-error]").is_empty(),
         "the page refused {line}"

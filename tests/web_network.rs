@@ -2,50 +2,16 @@
 //! console's history, accepted by the core) and its effect shows on the page.
 #![cfg(target_arch = "wasm32")]
 
-use kafkascope::ui::app::AppProps;
-use kafkascope::ui::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn mount() -> Element {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            autoplay: false,
-            read_url: false,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
-}
+#[path = "support/page.rs"]
+mod page;
 
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
-        .collect()
-}
-
-fn one(root: &Element, selector: &str) -> Element {
-    let found = all(root, selector);
-    assert_eq!(found.len(), 1, "exactly one element matches {selector}");
-    found.into_iter().next().unwrap()
-}
-
-async fn click(root: &Element, selector: &str) {
-    one(root, selector)
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-    yew::scheduler::flush().await;
-}
+use page::{all, click, fire, last_history, mount, one};
 
 async fn choose(root: &Element, control: &str, value: &str) {
     let element = one(
@@ -63,26 +29,7 @@ async fn choose(root: &Element, control: &str, value: &str) {
             .set_value(value);
         "input"
     };
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    element
-        .dispatch_event(&Event::new_with_event_init_dict(event, &init).unwrap())
-        .unwrap();
-    yew::scheduler::flush().await;
-}
-
-/// The newest history line: (text, accepted by the core).
-fn last_line(root: &Element) -> (String, bool) {
-    let newest = all(root, ".history-line").into_iter().next().unwrap();
-    (
-        newest
-            .query_selector("code")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap(),
-        newest.get_attribute("data-ok").as_deref() == Some("true"),
-    )
+    fire(&element, event).await;
 }
 
 fn isolated(root: &Element, broker: i32) -> String {
@@ -105,29 +52,29 @@ async fn every_network_button_is_a_scenario_line() {
     choose(&root, "network-a", "1").await;
     choose(&root, "network-b", "3").await;
     click(&root, "[data-action=\"fault-cut\"]").await;
-    assert_eq!(last_line(&root), ("network cut 1 3".into(), true));
+    assert_eq!(last_history(&root), ("network cut 1 3".into(), true));
     choose(&root, "network-latency", "250").await;
     click(&root, "[data-action=\"fault-slow\"]").await;
-    assert_eq!(last_line(&root), ("network slow 1 3 250ms".into(), true));
+    assert_eq!(last_history(&root), ("network slow 1 3 250ms".into(), true));
     choose(&root, "network-kind", "fetch-response").await;
     choose(&root, "network-count", "2").await;
     click(&root, "[data-action=\"fault-drop\"]").await;
     assert_eq!(
-        last_line(&root),
+        last_history(&root),
         ("network drop fetch-response count=2".into(), true)
     );
     // Isolating a broker shows on its card; healing it clears that.
     choose(&root, "network-a", "2").await;
     assert_eq!(isolated(&root, 2), "false");
     click(&root, "[data-action=\"fault-isolate\"]").await;
-    assert_eq!(last_line(&root), ("network isolate 2".into(), true));
+    assert_eq!(last_history(&root), ("network isolate 2".into(), true));
     assert_eq!(isolated(&root, 2), "true");
     click(&root, "[data-action=\"fault-heal\"]").await;
-    assert_eq!(last_line(&root), ("network heal 2".into(), true));
+    assert_eq!(last_history(&root), ("network heal 2".into(), true));
     assert_eq!(isolated(&root, 2), "false");
     click(&root, "[data-action=\"fault-isolate\"]").await;
     click(&root, "[data-action=\"fault-heal-all\"]").await;
-    assert_eq!(last_line(&root), ("network heal".into(), true));
+    assert_eq!(last_history(&root), ("network heal".into(), true));
     assert_eq!(isolated(&root, 2), "false");
     assert!(all(&root, "[data-console-error]").is_empty());
 }

@@ -6,15 +6,19 @@
 
 use js_sys::{Function, Reflect};
 use kafkascope::timeline::link;
-use kafkascope::ui::app::AppProps;
 use kafkascope::ui::i18n::{fill, Lang};
 use kafkascope::ui::{api, App};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlInputElement};
 use yew::AppHandle;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "support/page.rs"]
+mod page;
+
+use page::{all, attr, click, clock_ms, console, fire, key, one, set_field};
 
 /// A mounted page; unmounted at the end of the test (a page reading the URL also writes it).
 struct Page {
@@ -33,18 +37,7 @@ impl Page {
 
 /// Mounts the page paused; with `read_url`, it reads (and keeps updating) the page's URL.
 async fn mount(read_url: bool) -> Page {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let handle = yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            autoplay: false,
-            read_url,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
+    let (root, handle) = page::mount_app(read_url).await;
     Page {
         root,
         handle: Some(handle),
@@ -61,73 +54,19 @@ fn set_fragment(fragment: &str) {
         .unwrap();
 }
 
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
-        .collect()
-}
-
-fn one(root: &Element, selector: &str) -> Element {
-    let found = all(root, selector);
-    assert_eq!(found.len(), 1, "exactly one element matches {selector}");
-    found.into_iter().next().unwrap()
-}
-
-fn attr(element: &Element, name: &str) -> String {
-    element
-        .get_attribute(name)
-        .unwrap_or_else(|| panic!("attribute {name} missing on <{}>", element.tag_name()))
-}
-
 fn lang() -> Lang {
     Lang::from_tag(&gloo::utils::window().navigator().language().unwrap())
 }
 
-async fn click(root: &Element, selector: &str) {
-    one(root, selector)
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-    yew::scheduler::flush().await;
-}
-
-async fn console(root: &Element, line: &str) {
-    let input: HtmlInputElement = one(root, "input[data-control=\"console\"]")
-        .dyn_into()
-        .unwrap();
-    input.set_value(line);
-    click(root, "[data-action=\"console-run\"]").await;
-}
-
 /// Drags the timeline's slider to `ms`.
 async fn seek(root: &Element, ms: u64) {
-    let input: HtmlInputElement = one(root, "input[data-control=\"seek\"]")
-        .dyn_into()
-        .unwrap();
-    input.set_value(&ms.to_string());
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    input
-        .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
-    yew::scheduler::flush().await;
-}
-
-async fn key(k: &str) {
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key(k);
-    init.set_bubbles(true);
-    let event =
-        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    gloo::utils::document().dispatch_event(&event).unwrap();
-    yew::scheduler::flush().await;
-}
-
-fn clock_ms(root: &Element) -> u64 {
-    attr(&one(root, "[data-clock]"), "data-now-ms")
-        .parse()
-        .unwrap()
+    set_field(
+        root,
+        "input[data-control=\"seek\"]",
+        &ms.to_string(),
+        "input",
+    )
+    .await;
 }
 
 fn timeline(root: &Element) -> Element {
@@ -381,11 +320,7 @@ async fn import(root: &Element, name: &str, text: &str) {
         .dyn_into()
         .unwrap();
     input.set_files(transfer.files().as_ref());
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    input
-        .dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap())
-        .unwrap();
+    fire(&input, "change").await;
     for _ in 0..50 {
         yew::platform::time::sleep(std::time::Duration::from_millis(20)).await;
         yew::scheduler::flush().await;

@@ -6,14 +6,16 @@
 
 use kafkascope::sim::Simulation;
 use kafkascope::tour::{catalog, parse, Player, Tour};
-use kafkascope::ui::app::AppProps;
 use kafkascope::ui::i18n::{fill, Lang};
-use kafkascope::ui::App;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "support/page.rs"]
+mod page;
+
+use page::{all, attr, click, console, join, key, one, set_field, text};
 
 const ACKS: &str = include_str!("../tours/05-acks.tour");
 
@@ -24,50 +26,7 @@ fn acks() -> Tour {
 /// The page (paused, URL ignored), with tour 05's file at hand as if fetched.
 async fn mount() -> Element {
     catalog::provide("05-acks", ACKS);
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            autoplay: false,
-            read_url: false,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
-    root
-}
-
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
-        .collect()
-}
-
-fn one(root: &Element, selector: &str) -> Element {
-    let found = all(root, selector);
-    assert_eq!(found.len(), 1, "exactly one element matches {selector}");
-    found.into_iter().next().unwrap()
-}
-
-fn attr(element: &Element, name: &str) -> String {
-    element
-        .get_attribute(name)
-        .unwrap_or_else(|| panic!("attribute {name} missing on <{}>", element.tag_name()))
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    one(root, selector).text_content().unwrap()
-}
-
-async fn click(root: &Element, selector: &str) {
-    one(root, selector)
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-    yew::scheduler::flush().await;
+    page::mount().await
 }
 
 fn page_lang() -> Lang {
@@ -78,10 +37,6 @@ fn page_lang() -> Lang {
             .get_attribute("lang")
             .unwrap(),
     )
-}
-
-fn join(ids: &[i32]) -> String {
-    ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// Every partition's leader and ISR (describe table) and every replica's log end and high
@@ -139,7 +94,7 @@ fn assert_step(root: &Element, tour: &Tour, k: usize) {
     let lang = page_lang();
     let korean = lang == Lang::Ko;
     assert_eq!(
-        text(root, "[data-tour-step]"),
+        text(&one(root, "[data-tour-step]")),
         fill(
             lang.texts().tour_step,
             &[("n", &(k + 1)), ("total", &tour.steps.len())]
@@ -275,19 +230,9 @@ async fn walk_a_tour_forward_and_back_with_the_exact_cluster_at_each_step() {
     assert_eq!(history.len(), player.lines_through(2).unwrap().len());
 
     // The keyboard: PageDown is Next, PageUp is Back.
-    let key = |k: &str| {
-        let init = web_sys::KeyboardEventInit::new();
-        init.set_key(k);
-        init.set_bubbles(true);
-        let event =
-            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-        gloo::utils::document().dispatch_event(&event).unwrap();
-    };
-    key("PageDown");
-    yew::scheduler::flush().await;
+    key("PageDown").await;
     assert_step(&root, &tour, 3);
-    key("PageUp");
-    yew::scheduler::flush().await;
+    key("PageUp").await;
     assert_step(&root, &tour, 2);
     assert_cluster(&root, &player.state_after(2).unwrap(), "PageUp");
 }
@@ -304,7 +249,7 @@ async fn a_prediction_is_asked_before_the_step_and_answered_after_it() {
 
     // Asked at step 1, about step 2.
     assert_eq!(
-        text(&root, ".tour-question"),
+        text(&one(&root, ".tour-question")),
         prediction.question.get(korean)
     );
     let choices = all(&root, "[data-choice]");
@@ -329,7 +274,7 @@ async fn a_prediction_is_asked_before_the_step_and_answered_after_it() {
         all(&root, "[data-tour-reveal]").is_empty(),
         "not while the step plays"
     );
-    assert!(text(&root, "[data-tour-watching]").contains(&fill(
+    assert!(text(&one(&root, "[data-tour-watching]")).contains(&fill(
         t.tour_your_answer,
         &[("answer", &prediction.choices[0].get(korean))]
     )));
@@ -359,7 +304,7 @@ async fn a_prediction_is_asked_before_the_step_and_answered_after_it() {
         attr(&one(&root, "[data-tour-reveal]"), "data-tour-reveal"),
         "right"
     );
-    assert!(text(&root, "[data-tour-reveal]").contains(t.tour_right));
+    assert!(text(&one(&root, "[data-tour-reveal]")).contains(t.tour_right));
 }
 
 #[wasm_bindgen_test]
@@ -375,7 +320,7 @@ async fn the_language_switch_works_inside_a_tour() {
     assert_eq!(page_lang(), before.other());
     assert_step(&root, &tour, 1);
     assert_eq!(
-        text(&root, ".tour-title"),
+        text(&one(&root, ".tour-title")),
         tour.title.get(before.other() == Lang::Ko)
     );
     let mut player = Player::new(acks());
@@ -414,11 +359,7 @@ async fn play_freely_leaves_the_tour_with_its_cluster_and_every_control() {
     assert!(history.contains(&"producer create p1 acks=1 linger.ms=0".to_string()));
 
     // And it is a live cluster: a console line acts on it.
-    let input: web_sys::HtmlInputElement = one(&root, "input[data-control=\"console\"]")
-        .dyn_into()
-        .unwrap();
-    input.set_value("broker kill 2");
-    click(&root, "[data-action=\"console-run\"]").await;
+    console(&root, "broker kill 2").await;
     assert_eq!(
         attr(&one(&root, "[data-broker=\"2\"]"), "data-state"),
         "crashed"
@@ -430,16 +371,7 @@ async fn a_step_played_in_real_time_ends_on_the_replayed_cluster() {
     let root = mount().await;
     open_acks(&root).await;
     // The fastest speed: the animation loop plays the step's commands at their times.
-    let speed: web_sys::HtmlInputElement = one(&root, "input[data-control=\"speed\"]")
-        .dyn_into()
-        .unwrap();
-    speed.set_value("13");
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    speed
-        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
-    yew::scheduler::flush().await;
+    set_field(&root, "input[data-control=\"speed\"]", "13", "input").await;
     click(&root, "[data-action=\"tour-next\"]").await;
     click(&root, "[data-action=\"tour-next\"]").await;
     assert!(!all(&root, "[data-tour-playing]").is_empty());
