@@ -17,7 +17,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[path = "support/page.rs"]
 mod page;
 
-use page::{all, attr, click, clock_ms, console, join, key, mount, one, set_field};
+use page::{
+    all, animation_frames, attr, click, clock_ms, console, join, key, mount, one, set_field,
+    wait_until, wall_ms,
+};
 
 /// The first screen as the core builds it, independently of the page's own builder: seed 1,
 /// KRaft, topic `orders` with 3 partitions and replication factor min(3, brokers).
@@ -523,11 +526,24 @@ async fn the_player_plays_in_real_time() {
     // Fast, and play: the animation loop runs the core.
     set_field(&root, "input[data-control=\"speed\"]", "13", "input").await;
     assert_eq!(one(&root, ".speed-value").text_content().unwrap(), "×10");
+    let started = wall_ms();
     click(&root, "[data-action=\"play\"]").await;
-    yew::platform::time::sleep(std::time::Duration::from_millis(300)).await;
+    // However slowly frames come on a loaded machine: wait for time to run, not a fixed while.
+    wait_until("the clock runs past 100 ms while playing", || {
+        clock_ms(&root) > 100
+    })
+    .await;
     click(&root, "[data-action=\"play\"]").await;
     let t = clock_ms(&root);
-    assert!(t > 100, "time ran while playing ({t} ms)");
+    // Real time times the speed: never more than 10 simulated ms per wall ms played (plus the
+    // wall clock's own millisecond rounding).
+    let played = wall_ms() - started;
+    assert!(
+        t as f64 <= 10.0 * (played + 2.0),
+        "{t} simulated ms in {played} wall ms at ×10"
+    );
+    // Paused: frames keep coming and time passes, the clock stays put.
+    animation_frames(3).await;
     yew::platform::time::sleep(std::time::Duration::from_millis(100)).await;
     yew::scheduler::flush().await;
     assert_eq!(clock_ms(&root), t, "and stopped when paused");

@@ -18,7 +18,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[path = "support/page.rs"]
 mod page;
 
-use page::{all, attr, click, clock_ms, console, fire, key, one, set_field};
+use page::{all, attr, click, clock_ms, console, fire, key, one, set_field, wait_until};
 
 /// A mounted page; unmounted at the end of the test (a page reading the URL also writes it).
 struct Page {
@@ -310,8 +310,18 @@ async fn a_damaged_link_shows_a_banner_and_a_working_page() {
     set_fragment("");
 }
 
-/// Puts a file in the import control and waits for the page to read it.
+/// Puts a file in the import control and waits for the page to read it: until the run it shows
+/// (its trace hash) or its import error changes.
 async fn import(root: &Element, name: &str, text: &str) {
+    let outcome = || {
+        (
+            attr(&timeline(root), "data-trace-hash"),
+            all(root, "[data-notice=\"import-error\"]")
+                .first()
+                .and_then(|notice| notice.text_content()),
+        )
+    };
+    let before = outcome();
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let file = web_sys::File::new_with_str_sequence(&parts, name).unwrap();
     let transfer = web_sys::DataTransfer::new().unwrap();
@@ -321,15 +331,8 @@ async fn import(root: &Element, name: &str, text: &str) {
         .unwrap();
     input.set_files(transfer.files().as_ref());
     fire(&input, "change").await;
-    for _ in 0..50 {
-        yew::platform::time::sleep(std::time::Duration::from_millis(20)).await;
-        yew::scheduler::flush().await;
-        if !all(root, "[data-notice=\"import-error\"]").is_empty()
-            || all(root, "[data-broker]").len() == 5
-        {
-            break;
-        }
-    }
+    // The browser reads the file in its own time.
+    wait_until(&format!("the page has read {name}"), || outcome() != before).await;
 }
 
 #[wasm_bindgen_test]

@@ -15,7 +15,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[path = "support/page.rs"]
 mod page;
 
-use page::{all, attr, click, console, join, key, one, set_field, text};
+use page::{all, attr, click, console, join, key, one, set_field, text, wait_until};
 
 const ACKS: &str = include_str!("../tours/05-acks.tour");
 
@@ -375,17 +375,10 @@ async fn a_step_played_in_real_time_ends_on_the_replayed_cluster() {
     click(&root, "[data-action=\"tour-next\"]").await;
     click(&root, "[data-action=\"tour-next\"]").await;
     assert!(!all(&root, "[data-tour-playing]").is_empty());
-    for _ in 0..100 {
-        if all(&root, "[data-tour-playing]").is_empty() {
-            break;
-        }
-        yew::platform::time::sleep(std::time::Duration::from_millis(100)).await;
-        yew::scheduler::flush().await;
-    }
-    assert!(
-        all(&root, "[data-tour-playing]").is_empty(),
-        "the step ended"
-    );
+    wait_until("the step played in real time ends", || {
+        all(&root, "[data-tour-playing]").is_empty()
+    })
+    .await;
     assert_eq!(
         attr(&one(&root, "[data-action=\"play\"]"), "aria-pressed"),
         "false",

@@ -4,6 +4,8 @@
 // Each test file uses its own subset of these helpers.
 #![allow(dead_code)]
 
+use std::time::Duration;
+
 use kafkascope::ui::app::AppProps;
 use kafkascope::ui::App;
 use wasm_bindgen::JsCast;
@@ -132,4 +134,47 @@ pub fn clock_ms(root: &Element) -> u64 {
 /// Broker ids as the page writes them in attributes: "1,2,3".
 pub fn join(ids: &[i32]) -> String {
     ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// How long a test waits for what the browser does in its own time (animation frames, file
+/// reads). Generous, for a loaded machine where frames stall for seconds; a passing wait ends
+/// as soon as its condition holds. (The runner's limit for a whole file is set above it in
+/// .cargo/config.toml.)
+pub const WAIT_LIMIT_MS: f64 = 30_000.0;
+
+/// The wall clock, in milliseconds.
+pub fn wall_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Waits until `done()` holds, letting the browser run its timers and animation frames and the
+/// page re-render in between; fails the test, naming `what`, after [`WAIT_LIMIT_MS`]. Use it
+/// instead of a fixed sleep wherever a test needs the page to have done something.
+pub async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let start = wall_ms();
+    loop {
+        yew::scheduler::flush().await;
+        if done() {
+            return;
+        }
+        assert!(
+            wall_ms() - start < WAIT_LIMIT_MS,
+            "still waiting after {WAIT_LIMIT_MS} ms until {what}"
+        );
+        yew::platform::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits until the browser has run `n` more animation frames (the page's player runs on them:
+/// after this, a playing page has had frames to move its clock in).
+pub async fn animation_frames(n: u32) {
+    for _ in 0..n {
+        let frame = js_sys::Promise::new(&mut |resolve, _| {
+            gloo::utils::window()
+                .request_animation_frame(&resolve)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(frame).await.unwrap();
+    }
+    yew::scheduler::flush().await;
 }
