@@ -2,6 +2,7 @@
 //! console's history, accepted by the core) and its effect shows on the page.
 #![cfg(target_arch = "wasm32")]
 
+use kafkascope::ui::i18n::{EN, KO};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
@@ -11,7 +12,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[path = "support/page.rs"]
 mod page;
 
-use page::{all, click, fire, last_history, mount, one};
+use page::{all, click, fire, last_history, mount, one, text};
 
 async fn choose(root: &Element, control: &str, value: &str) {
     let element = one(
@@ -76,5 +77,20 @@ async fn every_network_button_is_a_scenario_line() {
     click(&root, "[data-action=\"fault-heal-all\"]").await;
     assert_eq!(last_history(&root), ("network heal".into(), true));
     assert_eq!(isolated(&root, 2), "false");
+    // The event log's subject of healing everything is the network, not ZooKeeper (a KRaft
+    // cluster has none).
+    let newest = all(&root, ".event-log li.event")
+        .into_iter()
+        .next()
+        .unwrap();
+    assert_eq!(
+        text(&one(&newest, ".event-text")),
+        "healed all network faults"
+    );
+    let subject = text(&one(&newest, ".event-node"));
+    assert!(
+        [EN.event_node_network, KO.event_node_network].contains(&subject.as_str()),
+        "{subject}"
+    );
     assert!(all(&root, "[data-console-error]").is_empty());
 }

@@ -849,12 +849,11 @@ pub(crate) fn apply(sim: &mut Simulation, command: Command) -> Result<(), Comman
             let what = node.map_or("all network faults".to_string(), |n| {
                 format!("network faults of {n}")
             });
-            sim.trace.push(
-                now,
-                node.unwrap_or(NodeId::ZooKeeper),
-                TraceKind::Fault,
-                format!("healed {what}"),
-            );
+            let text = format!("healed {what}");
+            match node {
+                Some(node) => sim.trace.push(now, node, TraceKind::Fault, text),
+                None => sim.trace.push_network(now, TraceKind::Fault, text),
+            }
         }
         Command::NetworkCut(a, b) => {
             let (a, b) = (sim.resolve(&a)?, sim.resolve(&b)?);
@@ -875,9 +874,8 @@ pub(crate) fn apply(sim: &mut Simulation, command: Command) -> Result<(), Comman
         Command::NetworkLatency(ms) => {
             // Messages already in flight keep their delivery time.
             sim.network.latency_ms = ms;
-            sim.trace.push(
+            sim.trace.push_network(
                 now,
-                NodeId::ZooKeeper,
                 TraceKind::Fault,
                 format!("network latency set to {ms} ms"),
             );
@@ -896,16 +894,15 @@ pub(crate) fn apply(sim: &mut Simulation, command: Command) -> Result<(), Comman
                 to,
                 remaining: count,
             });
-            sim.trace.push(
-                now,
-                from.or(to).unwrap_or(NodeId::ZooKeeper),
-                TraceKind::Fault,
-                format!(
-                    "dropping {} {} message(s)",
-                    count.map_or("all".to_string(), |c| c.to_string()),
-                    kind.name()
-                ),
+            let text = format!(
+                "dropping {} {} message(s)",
+                count.map_or("all".to_string(), |c| c.to_string()),
+                kind.name()
             );
+            match from.or(to) {
+                Some(node) => sim.trace.push(now, node, TraceKind::Fault, text),
+                None => sim.trace.push_network(now, TraceKind::Fault, text),
+            }
         }
         Command::Advance(ms) => sim.advance(ms),
         Command::Step(n) => {

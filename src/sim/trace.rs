@@ -25,9 +25,23 @@ pub enum TraceKind {
 #[derive(Clone, Debug, Serialize)]
 pub struct TraceEvent {
     pub at_ms: u64,
-    pub node: NodeId,
+    /// The node the line is about; `None` for what concerns the whole network (a fault set
+    /// for every link, healing every fault), which no node did.
+    pub node: Option<NodeId>,
     pub kind: TraceKind,
     pub text: String,
+}
+
+/// How logs name the subject of a line that concerns the whole network.
+pub const NETWORK_SUBJECT: &str = "network";
+
+impl TraceEvent {
+    /// The line's subject as `kafka-sim run --trace` prints it: `broker 2`, `controller 3000`,
+    /// `network`.
+    pub fn subject(&self) -> String {
+        self.node
+            .map_or_else(|| NETWORK_SUBJECT.to_string(), |n| n.to_string())
+    }
 }
 
 /// Bounded: the oldest lines go first beyond `MAX_TRACE` (the hash still covers all of them).
@@ -53,6 +67,15 @@ impl Default for Trace {
 
 impl Trace {
     pub fn push(&mut self, at_ms: u64, node: NodeId, kind: TraceKind, text: String) {
+        self.push_line(at_ms, Some(node), kind, text);
+    }
+
+    /// A line about the whole network (see [`TraceEvent::node`]).
+    pub fn push_network(&mut self, at_ms: u64, kind: TraceKind, text: String) {
+        self.push_line(at_ms, None, kind, text);
+    }
+
+    fn push_line(&mut self, at_ms: u64, node: Option<NodeId>, kind: TraceKind, text: String) {
         // FNV-1a over time and text: equal runs give equal hashes on every platform.
         for b in at_ms.to_le_bytes().iter().chain(text.as_bytes()) {
             self.hash ^= *b as u64;

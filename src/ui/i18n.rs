@@ -441,6 +441,10 @@ pub struct Texts {
 
     // --- time (time travel, sharing: src/ui/i18n_time.rs) ---
     pub time: &'static super::i18n_time::TimeTexts,
+
+    // --- tidy ---
+    /// The event log's subject of a line about the whole network (no single node).
+    pub event_node_network: &'static str,
 }
 
 pub static EN: Texts = Texts {
@@ -759,6 +763,9 @@ pub static EN: Texts = Texts {
 
     // --- time ---
     time: &super::i18n_time::EN,
+
+    // --- tidy ---
+    event_node_network: "Network",
 };
 
 pub static KO: Texts = Texts {
@@ -1077,6 +1084,9 @@ pub static KO: Texts = Texts {
 
     // --- time ---
     time: &super::i18n_time::KO,
+
+    // --- tidy ---
+    event_node_network: "네트워크",
 };
 
 /// Replaces each `{name}` in `template` with its value.

@@ -121,7 +121,8 @@ pub struct TopicView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct TraceLine {
     pub at_ms: u64,
-    pub node: NodeId,
+    /// `None`: the whole network.
+    pub node: Option<NodeId>,
     pub kind: TraceKind,
     pub text: String,
 }

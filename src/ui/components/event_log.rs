@@ -27,8 +27,11 @@ fn kind_class(kind: TraceKind) -> &'static str {
     }
 }
 
-fn node_name(view: &View, lang: crate::ui::i18n::Lang, node: NodeId) -> String {
+fn node_name(view: &View, lang: crate::ui::i18n::Lang, node: Option<NodeId>) -> String {
     let t = lang.texts();
+    let Some(node) = node else {
+        return t.event_node_network.to_string();
+    };
     match node {
         NodeId::Broker(id) => fill(t.broker_title, &[("id", &id)]),
         NodeId::Controller(id) => fill(t.controller_title, &[("id", &id)]),
