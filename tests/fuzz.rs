@@ -708,7 +708,7 @@ fn link_input(samples: Vec<String>) -> impl Strategy<Value = String> {
     let (s1, s2) = (samples.clone(), samples);
     prop_oneof![
         any::<String>(),
-        "1[A-Za-z0-9_-]{0,80}",
+        "[12][A-Za-z0-9_-]{0,80}",
         (0..n, proptest::collection::vec(mutation(), 1..4))
             .prop_map(move |(i, ms)| ms.iter().fold(s1[i].clone(), |t, m| apply_mutation(&t, m))),
         (0..n, proptest::collection::vec(byte_mutation(), 1..5)).prop_map(move |(i, ms)| {
@@ -717,7 +717,7 @@ fn link_input(samples: Vec<String>) -> impl Strategy<Value = String> {
             let mut payload = ms.iter().fold(bytes, mutate_bytes);
             let sum = link::checksum(&payload);
             payload.extend_from_slice(&sum.to_le_bytes());
-            format!("1{}", base64::encode(&payload))
+            format!("{}{}", &s2[i][..1], base64::encode(&payload))
         }),
     ]
 }
@@ -728,7 +728,11 @@ fn link_input(samples: Vec<String>) -> impl Strategy<Value = String> {
 fn check_link(value: &str, decoded: &std::sync::atomic::AtomicUsize) -> Result<(), TestCaseError> {
     if let Ok(shared) = link::decode(value) {
         decoded.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let again = link::decode(&link::encode(&shared.timeline, shared.at));
+        let again = link::decode(&link::encode_by_model(
+            &shared.timeline,
+            shared.at,
+            shared.model,
+        ));
         prop_assert_eq!(again.as_ref(), Ok(&shared));
         if shared.timeline.end.events <= 5_000 && shared.timeline.entries.len() <= 50 {
             let _ = Player::replay(&shared.timeline, shared.at);

@@ -15,7 +15,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[path = "support/page.rs"]
 mod page;
 
-use page::{all, attr, click, console, join, key, one, set_field, text, wait_until};
+use page::{all, attr, click, console, join, key, one, page_lang, set_field, text, wait_until};
 
 const ACKS: &str = include_str!("../tours/05-acks.tour");
 
@@ -27,16 +27,6 @@ fn acks() -> Tour {
 async fn mount() -> Element {
     catalog::provide("05-acks", ACKS);
     page::mount().await
-}
-
-fn page_lang() -> Lang {
-    Lang::from_tag(
-        &gloo::utils::document()
-            .document_element()
-            .unwrap()
-            .get_attribute("lang")
-            .unwrap(),
-    )
 }
 
 /// Every partition's leader and ISR (describe table) and every replica's log end and high

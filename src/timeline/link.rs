@@ -1,10 +1,11 @@
 //! The share link: a recorded run and the moment shown, in a URL fragment.
 //!
-//! `#k=1<base64url>`: `1` is the format's version; the base64url (no padding) holds the payload
+//! `#k=2<base64url>`: `2` is the format's version; the base64url (no padding) holds the payload
 //! followed by its FNV-1a 32-bit checksum (little-endian). The payload, with every number a
 //! LEB128 varint and every text a varint length plus its packed bytes:
 //!
 //! ```text
+//! model version (format 2 only; a format-1 link is model version 1),
 //! seed, cluster settings (text),
 //! command count, then per command: events since the previous one, ms since the previous one, line (text),
 //! end: events and ms after the last command,
@@ -15,6 +16,9 @@
 //! for [`WORDS`], byte 31 escapes the next byte; every other byte is itself. Decoding checks
 //! everything (alphabet, length, checksum, every number's range, UTF-8, the moments' order) and
 //! never panics (fuzzed in `tests/fuzz.rs`); replaying is [`super::Player::replay`]'s job.
+//!
+//! A link replays the same run only on the model that made it: the model version it carries
+//! lets a page running another model say that the run may differ ([`Shared::same_model`]).
 
 use std::fmt;
 
@@ -22,7 +26,15 @@ use super::{base64, Cursor, Entry, Moment, ReplayError, Start, Timeline};
 use super::{MAX_ENTRIES, MAX_LINE, MAX_REPLAY_EVENTS};
 
 /// The format this page writes (the first character after `k=`).
-pub const VERSION: char = '1';
+pub const VERSION: char = '2';
+/// The first format, still read: it has no model version (it was written by model 1).
+pub const VERSION_1: char = '1';
+
+/// The version of the model's behaviour: the same seed and commands give the same run only on
+/// the same model version. Bump it with every change that changes runs, that is, whenever
+/// tests/trace_hashes.txt gets new hashes (which checks it: its `model-version` line must be
+/// this, and `UPDATE_TRACE_HASHES=1` refuses new hashes under an old model version).
+pub const MODEL_VERSION: u64 = 1;
 
 /// Words of the scenario language, packed to one byte each (version 1: never reorder).
 pub const WORDS: [&str; 31] = [
@@ -65,6 +77,15 @@ const ESCAPE: u8 = 31;
 pub struct Shared {
     pub timeline: Timeline,
     pub at: Cursor,
+    /// The [`MODEL_VERSION`] of the page that made the link.
+    pub model: u64,
+}
+
+impl Shared {
+    /// Made by this model: the replay is the run that was shared.
+    pub fn same_model(&self) -> bool {
+        self.model == MODEL_VERSION
+    }
 }
 
 /// Why a link cannot be used.
@@ -72,6 +93,8 @@ pub struct Shared {
 pub enum LinkError {
     /// Written by a format this page does not read (the character after `k=`).
     Version(String),
+    /// Written by a newer page, in a format that came after this page's (its character).
+    Newer(String),
     /// A character outside base64url, or a length no encoding gives.
     Encoding,
     /// It ends before its last field.
@@ -88,6 +111,7 @@ impl fmt::Display for LinkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LinkError::Version(v) => write!(f, "format version '{v}' is not one this page reads"),
+            LinkError::Newer(v) => write!(f, "format version '{v}' is newer than this page's"),
             LinkError::Encoding => write!(f, "it is not base64url"),
             LinkError::Truncated => write!(f, "it is cut short"),
             LinkError::Checksum => write!(f, "the checksum does not match"),
@@ -106,9 +130,16 @@ pub fn checksum(bytes: &[u8]) -> u32 {
     })
 }
 
-/// The link's value (what follows `k=`).
+/// The link's value (what follows `k=`), made by this model.
 pub fn encode(timeline: &Timeline, at: Cursor) -> String {
+    encode_by_model(timeline, at, MODEL_VERSION)
+}
+
+/// The link's value as the page of model version `model` writes it (tests make the links of
+/// other models with it).
+pub fn encode_by_model(timeline: &Timeline, at: Cursor, model: u64) -> String {
     let mut out = Vec::new();
+    varint(&mut out, model);
     varint(&mut out, timeline.start.seed);
     text(&mut out, &timeline.start.cluster);
     varint(&mut out, timeline.entries.len() as u64);
@@ -133,11 +164,15 @@ pub fn encode(timeline: &Timeline, at: Cursor) -> String {
 /// Reads a link's value (what follows `k=`).
 pub fn decode(value: &str) -> Result<Shared, LinkError> {
     let mut chars = value.chars();
-    match chars.next() {
-        Some(VERSION) => {}
+    let format = match chars.next() {
+        Some(c @ (VERSION | VERSION_1)) => c,
+        // Formats are numbered 1-9, then A-Z, a-z.
+        Some(c) if c.is_ascii_alphanumeric() && c > VERSION => {
+            return Err(LinkError::Newer(c.to_string()))
+        }
         Some(c) => return Err(LinkError::Version(c.to_string())),
         None => return Err(LinkError::Truncated),
-    }
+    };
     let bytes = base64::decode(chars.as_str()).ok_or(LinkError::Encoding)?;
     if bytes.len() < 4 {
         return Err(LinkError::Truncated);
@@ -147,6 +182,13 @@ pub fn decode(value: &str) -> Result<Shared, LinkError> {
         return Err(LinkError::Checksum);
     }
     let mut r = Reader { bytes: payload };
+    let model = match format {
+        VERSION_1 => 1,
+        _ => r.varint()?,
+    };
+    if model == 0 {
+        return Err(LinkError::Invalid("the model version"));
+    }
     let seed = r.varint()?;
     let cluster = r.text()?;
     let count = r.varint()?;
@@ -187,6 +229,7 @@ pub fn decode(value: &str) -> Result<Shared, LinkError> {
             applied: applied as usize,
             at,
         },
+        model,
     })
 }
 
@@ -368,13 +411,14 @@ mod tests {
     fn round_trips() {
         let (timeline, at) = sample();
         let link = encode(&timeline, at);
-        assert!(link.starts_with('1'));
+        assert!(link.starts_with(VERSION));
         assert!(link
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         let shared = decode(&link).unwrap();
         assert_eq!(shared.timeline, timeline);
         assert_eq!(shared.at, at);
+        assert_eq!(shared.model, MODEL_VERSION);
     }
 
     #[test]
@@ -395,9 +439,12 @@ mod tests {
         let (timeline, at) = sample();
         let link = encode(&timeline, at);
         assert_eq!(decode(""), Err(LinkError::Truncated));
-        assert_eq!(decode("9abc"), Err(LinkError::Version("9".into())));
+        assert_eq!(decode("9abc"), Err(LinkError::Newer("9".into())));
+        assert_eq!(decode("+abc"), Err(LinkError::Version("+".into())));
         assert_eq!(decode(&format!("{}!", &link)), Err(LinkError::Encoding));
-        assert_eq!(decode(&link[..link.len() - 8]), Err(LinkError::Checksum));
+        // Cut to whole groups of 4 characters (a cut inside one may leave stray bits: Encoding).
+        let cut = link.len() - 8 - (link.len() - 1) % 4;
+        assert_eq!(decode(&link[..cut]), Err(LinkError::Checksum));
         // One character changed anywhere: refused, never accepted as another run.
         for i in 1..link.len() {
             let mut bytes = link.clone().into_bytes();

@@ -69,6 +69,12 @@ pub struct TimeTexts {
     /// (keys, what they do)
     pub help_keys: [(&'static str, &'static str); 5],
     pub help_close: &'static str,
+
+    // --- share links across versions ---
+    /// `{version}`: a link in a newer format than this page's.
+    pub link_newer: &'static str,
+    /// `{link}`, `{page}`: the model versions of the link and of this page.
+    pub link_other_model: &'static str,
 }
 
 impl TimeTexts {
@@ -85,6 +91,7 @@ impl TimeTexts {
     /// The banner's text for a link that cannot be used.
     pub fn damaged(&self, e: &LinkError) -> String {
         let reason = match e {
+            LinkError::Newer(v) => return fill(self.link_newer, &[("version", v)]),
             LinkError::Version(v) => fill(self.link_version, &[("version", v)]),
             LinkError::Encoding => self.link_encoding.to_string(),
             LinkError::Truncated => self.link_truncated.to_string(),
@@ -166,6 +173,10 @@ pub static EN: TimeTexts = TimeTexts {
         ("Esc", "Close this help"),
     ],
     help_close: "Close",
+
+    // --- share links across versions ---
+    link_newer: "This link was made by a newer version of Kafkascope (link format {version}), which this page cannot read: reload the page to get the newest version. The page started with its default cluster instead.",
+    link_other_model: "This link was made by another version of Kafkascope's model (model {link}; this page runs model {page}). It replays the same seed and commands, but the run may differ from the one that was shared.",
 };
 
 pub static KO: TimeTexts = TimeTexts {
@@ -235,4 +246,8 @@ pub static KO: TimeTexts = TimeTexts {
         ("Esc", "이 도움말 닫기"),
     ],
     help_close: "닫기",
+
+    // --- share links across versions ---
+    link_newer: "이 링크는 더 새로운 버전의 Kafkascope가 만든 것이라 (링크 형식 {version}) 이 페이지가 읽을 수 없습니다. 페이지를 새로 고쳐 최신 버전을 받으세요. 대신 기본 클러스터로 시작했습니다.",
+    link_other_model: "이 링크는 다른 버전의 Kafkascope 모델이 만든 것입니다 (링크는 모델 {link}, 이 페이지는 모델 {page}). 같은 시드와 명령을 재생하지만, 공유된 실행과 다르게 진행될 수 있습니다.",
 };

@@ -122,7 +122,7 @@ impl AppState {
     pub fn new(options: StartOptions) -> Self {
         let brokers = options.brokers.clamp(MIN_BROKERS, MAX_BROKERS);
         // A share link holds the whole run; a damaged one leaves the default page and a banner.
-        let (shared, damaged_link) = time::open_link(options.link.as_deref());
+        let (shared, link_notices) = time::open_link(options.link.as_deref());
         let from_link = shared.is_some();
         let player = shared.unwrap_or_else(|| {
             default_player(brokers, options.mode)
@@ -144,9 +144,8 @@ impl AppState {
             console_output: None,
             tour: None,
             time: TimeUi {
-                damaged_link,
                 embed: options.embed,
-                ..TimeUi::default()
+                ..link_notices
             },
         };
         if from_link {

@@ -20,6 +20,9 @@ pub struct TimeUi {
     pub fork: Option<Fork>,
     /// The share link the page was opened with could not be used.
     pub damaged_link: Option<LinkError>,
+    /// The share link the page was opened with was made by another model version (this one):
+    /// the run replayed may differ from the one shared.
+    pub link_model: Option<u64>,
     /// A scenario file that was not imported: `file: line N: reason`.
     pub import_error: Option<Rc<str>>,
     /// The keyboard help overlay is open.
@@ -78,16 +81,26 @@ pub fn history_of(player: &Player) -> Vec<HistoryEntry> {
     all.into_iter().skip(skip).collect()
 }
 
-/// Opens a share link's value: the run it holds, or why it cannot be used.
-pub fn open_link(value: Option<&str>) -> (Option<Player>, Option<LinkError>) {
+/// Opens a share link's value: the run it holds, or why it cannot be used; and the notices to
+/// show about it (a damaged link, another model version).
+pub fn open_link(value: Option<&str>) -> (Option<Player>, TimeUi) {
+    let mut notices = TimeUi::default();
     let Some(value) = value else {
-        return (None, None);
+        return (None, notices);
     };
-    match link::decode(value)
-        .and_then(|shared| Player::replay(&shared.timeline, shared.at).map_err(LinkError::Replay))
-    {
-        Ok(player) => (Some(player), None),
-        Err(e) => (None, Some(e)),
+    let opened = link::decode(value).and_then(|shared| {
+        let player = Player::replay(&shared.timeline, shared.at).map_err(LinkError::Replay)?;
+        Ok((player, shared))
+    });
+    match opened {
+        Ok((player, shared)) => {
+            notices.link_model = (!shared.same_model()).then_some(shared.model);
+            (Some(player), notices)
+        }
+        Err(e) => {
+            notices.damaged_link = Some(e);
+            (None, notices)
+        }
     }
 }
 
@@ -165,6 +178,7 @@ pub(super) fn reduce(state: &AppState, action: TimeAction) -> Option<AppState> {
             let mut next = state.clone();
             next.time.fork = None;
             next.time.damaged_link = None;
+            next.time.link_model = None;
             next.time.import_error = None;
             Some(next)
         }
@@ -184,6 +198,7 @@ fn loaded(state: &AppState, player: Player) -> AppState {
     next.time.fork = None;
     next.time.import_error = None;
     next.time.damaged_link = None;
+    next.time.link_model = None;
     remember_script(&next.history);
     next
 }

@@ -7,10 +7,56 @@
 use std::time::Duration;
 
 use kafkascope::ui::app::AppProps;
+use kafkascope::ui::i18n::Lang;
 use kafkascope::ui::App;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::AppHandle;
+
+/// A mounted page that a test unmounts at its end (a page reading the URL also writes it).
+pub struct Page {
+    pub root: Element,
+    handle: Option<AppHandle<App>>,
+}
+
+impl Page {
+    /// Mounts the page paused; with `read_url`, it reads (and keeps updating) the page's URL.
+    pub async fn open(read_url: bool) -> Page {
+        let (root, handle) = mount_app(read_url).await;
+        Page {
+            root,
+            handle: Some(handle),
+        }
+    }
+
+    pub fn close(mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+/// Sets the page URL's fragment without reloading (what a page reading the URL then opens).
+pub fn set_fragment(fragment: &str) {
+    let history = gloo::utils::window().history().unwrap();
+    let location = gloo::utils::window().location();
+    let url = format!("{}{}", location.pathname().unwrap(), fragment);
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .unwrap();
+}
+
+/// The language the page shows (its `<html lang>`).
+pub fn page_lang() -> Lang {
+    Lang::from_tag(
+        &gloo::utils::document()
+            .document_element()
+            .unwrap()
+            .get_attribute("lang")
+            .unwrap(),
+    )
+}
 
 /// Mounts the page paused (time moves only when a test moves it) and without reading the URL.
 pub async fn mount() -> Element {

@@ -14,6 +14,11 @@
 
 use kafkascope::sim::fault_schedule::{generate_into, FaultClass};
 use kafkascope::sim::script;
+use kafkascope::timeline::link::MODEL_VERSION;
+
+/// tests/trace_hashes.txt's line naming the model version its hashes are of
+/// (`kafkascope::timeline::link::MODEL_VERSION`, which share links carry).
+pub const MODEL_VERSION_LINE: &str = "model-version";
 
 /// Every scenario file of the repository (the native test checks that none is missing).
 pub const SCENARIO_FILES: &[(&str, &str)] = &[
@@ -101,9 +106,9 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
     h
 }
 
-/// Every case's name and the hash of its run.
+/// Every case's name and the hash of its run, after the model version.
 pub fn compute() -> Vec<(String, String)> {
-    let mut out = Vec::new();
+    let mut out = vec![(MODEL_VERSION_LINE.to_string(), MODEL_VERSION.to_string())];
     for (name, text) in SCENARIO_FILES.iter().chain(INLINE_SCRIPTS) {
         let sim = script::run(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         out.push((

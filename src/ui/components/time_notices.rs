@@ -1,9 +1,10 @@
-//! Notices of time travel and sharing: a fork of the timeline, a damaged share link, a scenario
-//! file that was not imported. Each can be dismissed; the page works on under them.
+//! Notices of time travel and sharing: a fork of the timeline, a damaged share link, a link made
+//! by another model version, a scenario file that was not imported. Each can be dismissed; the page works on under them.
 
 use yew::prelude::*;
 
 use super::use_app;
+use crate::timeline::link::MODEL_VERSION;
 use crate::ui::engine::format_clock;
 use crate::ui::i18n::fill;
 use crate::ui::state::Action;
@@ -14,10 +15,17 @@ pub fn TimeNotices() -> Html {
     let app = use_app();
     let t = app.lang.texts().time;
     let time = &app.time;
-    // (kind, role, text, commands dropped): one markup for all three.
+    // (kind, role, text, commands dropped): one markup for all.
     let mut notices: Vec<(&str, &str, String, Option<usize>)> = Vec::new();
     if let Some(e) = &time.damaged_link {
         notices.push(("link-error", "alert", t.damaged(e), None));
+    }
+    if let Some(model) = time.link_model {
+        let text = fill(
+            t.link_other_model,
+            &[("link", &model), ("page", &MODEL_VERSION)],
+        );
+        notices.push(("link-model", "status", text, None));
     }
     if let Some(e) = &time.import_error {
         notices.push((
