@@ -68,77 +68,16 @@ page_checks() {
 
 url="http://127.0.0.1:$PORT/a/b/"
 
-# --frames: the frame-time harness instead of the checks. Drives Chromium through ChromeDriver
-# (WebDriver over HTTP), lets the page play in real time, and reads the timestamps the page
-# collects with ?bench (window.__kafkascopeFrames: one per animation frame; __kafkascopeWork: the
-# milliseconds the page's own per-frame work took).
+# --frames: the frame-time harness instead of the checks (scripts/frame_times.py: frame intervals,
+# the page's own work, the browser's CPU time per frame from a DevTools trace, the DOM's size;
+# FRAMES_CASES=3 runs only the 100-broker case).
 if [ "$frames" = 1 ]; then
   DRIVER_PORT=$(free_port)
   chromedriver --port="$DRIVER_PORT" >"$work/chromedriver.log" 2>&1 &
   DRIVER_PID=$!
   trap 'kill "$DRIVER_PID" 2>/dev/null || true; cleanup' EXIT
   flags=$(printf '"%s",' "${chromium_flags[@]}")
-  python3 - "http://127.0.0.1:$DRIVER_PORT" "$url" "[${flags%,}]" <<'PY'
-import json, sys, time, urllib.request
-
-driver, page, flags = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-
-def call(method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(driver + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=300) as r:
-        return json.load(r)["value"]
-
-for _ in range(100):
-    try:
-        call("GET", "/status")
-        break
-    except OSError:
-        time.sleep(0.1)
-
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))] if xs else float("nan")
-
-topics = ";".join(f"topic create t{i} partitions=24 replication-factor=3" for i in (1, 2, 3))
-streams = ";".join(f"produce p1 t{i} rate={r}/s count=10000000" for i, r in ((1, 67), (2, 67), (3, 66)))
-# Issue 5's two loads: three groups of two consumers on the 12-broker cluster; and a cluster of 100
-# brokers (the page's control builds 12; `broker add` the rest), one topic of 240 partitions RF 3
-# and 40 consumers in 4 groups.
-groups = ";".join(f"consumer create g{g}c{c} group.id=g{g} topics=t1,t2,t3" for g in (1, 2, 3) for c in (1, 2))
-big = ";".join(["broker add"] * 88 + [
-    "topic create big partitions=240 replication-factor=3",
-    "produce p1 big rate=200/s count=10000000",
-] + [f"consumer create c{i} group.id=g{i % 4} topics=big" for i in range(40)])
-cases = [
-    ("first screen, 3 brokers, default speed x0.002", "?bench"),
-    ("12 brokers, 3 topics x 24 partitions RF 3, 3 groups, 200 records/s, x1", f"?bench&brokers=12&speed=1&run={topics};{groups};{streams}"),
-    ("the same at x0.01", f"?bench&brokers=12&speed=0.01&run={topics};{groups};{streams}"),
-    ("100 brokers, 240 partitions RF 3, 40 consumers in 4 groups, 200 records/s, x1", f"?bench&brokers=12&speed=1&run={big}"),
-]
-session = call("POST", "/session", {"capabilities": {"alwaysMatch": {
-    "goog:chromeOptions": {"args": flags + ["--window-size=1400,1000"]}}}})["sessionId"]
-try:
-    for name, query in cases:
-        call("POST", f"/session/{session}/url", {"url": page + query.replace(" ", "%20")})
-        time.sleep(4)  # warm up
-        js = lambda s: call("POST", f"/session/{session}/execute/sync", {"script": s, "args": []})
-        js("window.__kafkascopeFrames.length = 0; window.__kafkascopeWork.length = 0;")
-        t0 = int(js("return document.querySelector('[data-clock]').dataset.nowMs"))
-        time.sleep(15)
-        frames = js("return window.__kafkascopeFrames.slice()")
-        work = js("return window.__kafkascopeWork.slice()")
-        t1 = int(js("return document.querySelector('[data-clock]').dataset.nowMs"))
-        tokens = js("return document.querySelectorAll('svg g.tokens [data-msg]').length")
-        gaps = [b - a for a, b in zip(frames, frames[1:])]
-        print(f"{name}:")
-        print(f"  {len(frames)} frames in 15 s; frame interval p50 {pct(gaps, 50):.1f} ms, p95 {pct(gaps, 95):.1f} ms, max {max(gaps):.1f} ms")
-        print(f"  page work per frame p50 {pct(work, 50):.2f} ms, p95 {pct(work, 95):.2f} ms, max {max(work):.1f} ms")
-        print(f"  simulated time advanced {t1 - t0} ms; {tokens} tokens on screen at the end")
-finally:
-    call("DELETE", f"/session/{session}")
-PY
+  python3 scripts/frame_times.py "http://127.0.0.1:$DRIVER_PORT" "$url" "[${flags%,}]"
   exit 0
 fi
 

@@ -131,6 +131,12 @@ pub fn App(props: &AppProps) -> Html {
                     let wall_ms = last.map_or(0.0, |l| timestamp - l);
                     last = Some(timestamp);
                     stale |= engine.play(wall_ms, speed, quiet);
+                    let core = if bench {
+                        performance_now() - started
+                    } else {
+                        0.0
+                    };
+                    let mut refresh = 0.0;
                     if engine.take_arrived() {
                         dispatcher.dispatch(Action::Tour(TourAction::Arrived));
                     }
@@ -141,10 +147,11 @@ pub fn App(props: &AppProps) -> Html {
                         dispatcher.dispatch(Action::Refresh);
                         let cost = performance_now() - before;
                         refresh_every = (cost * 8.0).clamp(REFRESH_MS, MAX_REFRESH_MS);
+                        refresh = cost;
                     }
                     engine.paint();
                     if bench {
-                        record_frame(timestamp, performance_now() - started);
+                        record_frame(timestamp, performance_now() - started, core, refresh);
                     }
                 })
             });

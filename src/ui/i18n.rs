@@ -445,6 +445,26 @@ pub struct Texts {
     // --- tidy ---
     /// The event log's subject of a line about the whole network (no single node).
     pub event_node_network: &'static str,
+
+    // --- frames (big clusters: brokers beyond the first cards as compact rows) ---
+    /// `{count}`
+    pub broker_rows_note: &'static str,
+    /// `{count}`
+    pub broker_row_replicas: &'static str,
+    /// `{count}`
+    pub broker_row_leaders: &'static str,
+    /// `{count}`
+    pub broker_row_out_of_isr: &'static str,
+    /// `{id}`
+    pub broker_row_open: &'static str,
+    /// `{id}`
+    pub broker_row_close: &'static str,
+    /// `{count}`, `{lag}`
+    pub member_rows_summary: &'static str,
+    /// `{name}`
+    pub member_rows_show: &'static str,
+    /// `{name}`
+    pub member_rows_hide: &'static str,
 }
 
 pub static EN: Texts = Texts {
@@ -766,6 +786,17 @@ pub static EN: Texts = Texts {
 
     // --- tidy ---
     event_node_network: "Network",
+
+    // --- frames ---
+    broker_rows_note: "{count} more brokers, one line each: click a broker to open its card.",
+    broker_row_replicas: "{count} replicas",
+    broker_row_leaders: "★ {count} leaders",
+    broker_row_out_of_isr: "{count} out of ISR",
+    broker_row_open: "Open the card of broker {id}",
+    broker_row_close: "Close the card of broker {id}",
+    member_rows_summary: "{count} partitions · lag {lag}",
+    member_rows_show: "Show the partitions of {name}",
+    member_rows_hide: "Hide the partitions of {name}",
 };
 
 pub static KO: Texts = Texts {
@@ -1087,6 +1118,17 @@ pub static KO: Texts = Texts {
 
     // --- tidy ---
     event_node_network: "네트워크",
+
+    // --- frames ---
+    broker_rows_note: "나머지 브로커 {count}개는 한 줄씩 보입니다. 브로커를 누르면 카드가 열립니다.",
+    broker_row_replicas: "복제본 {count}개",
+    broker_row_leaders: "★ 리더 {count}개",
+    broker_row_out_of_isr: "ISR 이탈 {count}개",
+    broker_row_open: "브로커 {id}의 카드 열기",
+    broker_row_close: "브로커 {id}의 카드 닫기",
+    member_rows_summary: "파티션 {count}개 · 랙 {lag}",
+    member_rows_show: "{name}의 파티션 보기",
+    member_rows_hide: "{name}의 파티션 숨기기",
 };
 
 /// Replaces each `{name}` in `template` with its value.

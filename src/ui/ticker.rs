@@ -75,16 +75,19 @@ impl Drop for Ticker {
 
 /// The frame-time harness: with `?bench` in the URL the page appends every animation frame's
 /// timestamp to `window.__kafkascopeFrames` and the time its own work took (run the core,
-/// refresh, render, paint) to `window.__kafkascopeWork`, which a headless browser reads
-/// (`scripts/e2e.sh --frames`).
-pub fn record_frame(timestamp: f64, work_ms: f64) {
+/// refresh, paint) to `window.__kafkascopeWork`, of which running the core to
+/// `__kafkascopeCore` and rebuilding the snapshot to `__kafkascopeRefresh` (0 when the frame did
+/// not refresh; Yew renders after the frame's callback, so rendering is in neither), which a
+/// headless browser reads (`scripts/e2e.sh --frames`).
+pub fn record_frame(timestamp: f64, work_ms: f64, core_ms: f64, refresh_ms: f64) {
     thread_local! {
-        static ARRAYS: Option<(js_sys::Array, js_sys::Array)> = bench_arrays();
+        static ARRAYS: Option<[js_sys::Array; 4]> = bench_arrays();
     }
     ARRAYS.with(|arrays| {
-        if let Some((frames, work)) = arrays {
-            frames.push(&timestamp.into());
-            work.push(&work_ms.into());
+        if let Some(arrays) = arrays {
+            for (array, value) in arrays.iter().zip([timestamp, work_ms, core_ms, refresh_ms]) {
+                array.push(&value.into());
+            }
         }
     });
 }
@@ -104,7 +107,14 @@ pub fn performance_now() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-fn bench_arrays() -> Option<(js_sys::Array, js_sys::Array)> {
+const BENCH_ARRAYS: [&str; 4] = [
+    "__kafkascopeFrames",
+    "__kafkascopeWork",
+    "__kafkascopeCore",
+    "__kafkascopeRefresh",
+];
+
+fn bench_arrays() -> Option<[js_sys::Array; 4]> {
     let window = web_sys::window()?;
     let search = window.location().search().ok()?;
     if !search
@@ -114,19 +124,15 @@ fn bench_arrays() -> Option<(js_sys::Array, js_sys::Array)> {
     {
         return None;
     }
-    // Both arrays live on `window`; a second call finds them there.
-    if let (Ok(frames), Ok(work)) = (
-        js_sys::Reflect::get(&window, &"__kafkascopeFrames".into()),
-        js_sys::Reflect::get(&window, &"__kafkascopeWork".into()),
-    ) {
-        if frames.is_array() && work.is_array() {
-            return Some((frames.into(), work.into()));
+    // The arrays live on `window`; a second call finds them there.
+    let arrays = BENCH_ARRAYS.map(|name| match js_sys::Reflect::get(&window, &name.into()) {
+        Ok(a) if a.is_array() => a.into(),
+        _ => {
+            let a = js_sys::Array::new();
+            let _ = js_sys::Reflect::set(&window, &name.into(), &a);
+            a
         }
-    }
-    let frames = js_sys::Array::new();
-    let work = js_sys::Array::new();
-    js_sys::Reflect::set(&window, &"__kafkascopeFrames".into(), &frames).ok()?;
-    js_sys::Reflect::set(&window, &"__kafkascopeWork".into(), &work).ok()?;
+    });
     // The wasm linear memory, for the memory figures (its buffer's size never shrinks).
     js_sys::Reflect::set(
         &window,
@@ -134,5 +140,5 @@ fn bench_arrays() -> Option<(js_sys::Array, js_sys::Array)> {
         &wasm_bindgen::memory(),
     )
     .ok()?;
-    Some((frames, work))
+    Some(arrays)
 }

@@ -3,6 +3,9 @@
 //! rebalance), their positions, commits and lag; the lag over time; the consumers' buttons
 //! (each a scenario line).
 
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use super::LagPlot;
@@ -38,10 +41,24 @@ fn state_help(t: &Texts, s: GroupState) -> &'static str {
     }
 }
 
+/// A member with more partitions than this shows them as one summary line (count, lag, the
+/// rebalance's moves) that opens into the table: a big group's tables are hundreds of rows whose
+/// numbers change with every fetch.
+pub const MEMBER_ROWS: usize = 12;
+
 #[function_component]
 pub fn GroupCard(props: &GroupCardProps) -> Html {
     let t = props.lang.texts();
     let g = &props.group;
+    // The members (by consumer index) whose long partition table was opened.
+    let open = use_state(|| Rc::new(BTreeSet::<u32>::new()));
+    let toggle = use_callback(open.clone(), |index: u32, open| {
+        let mut next = (***open).clone();
+        if !next.remove(&index) {
+            next.insert(index);
+        }
+        open.set(Rc::new(next));
+    });
     let state_name = g.state.map(|s| s.name());
     let coordinator = match (g.coordinator, g.state) {
         (Some(c), Some(_)) => fill(t.group_coordinator, &[("id", &c)]),
@@ -68,7 +85,7 @@ pub fn GroupCard(props: &GroupCardProps) -> Html {
                 <LagPlot group={g.id.clone()} series={g.lag.clone()} total={g.total_lag} lang={props.lang} />
             </div>
             <div class="members">
-                { for g.members.iter().map(|m| member(t, m, &props.run)) }
+                { for g.members.iter().map(|m| member(t, m, &props.run, open.contains(&m.index), &toggle)) }
             </div>
         </article>
     }
@@ -111,7 +128,13 @@ fn state_track(t: &Texts, g: &GroupView) -> Html {
     }
 }
 
-fn member(t: &Texts, m: &MemberView, run: &Callback<String>) -> Html {
+fn member(
+    t: &Texts,
+    m: &MemberView,
+    run: &Callback<String>,
+    open: bool,
+    toggle: &Callback<u32>,
+) -> Html {
     let name = m.name.to_string();
     let (state_key, state_text) = match m.state {
         ConsumerState::Running => ("running", t.consumer_state_running),
@@ -153,7 +176,11 @@ fn member(t: &Texts, m: &MemberView, run: &Callback<String>) -> Html {
             }
             if m.partitions.is_empty() {
                 <p class="help">{ t.no_partitions }</p>
-            } else {
+            }
+            if m.partitions.len() > MEMBER_ROWS {
+                { partitions_summary(t, m, open, toggle) }
+            }
+            if !m.partitions.is_empty() && (open || m.partitions.len() <= MEMBER_ROWS) {
                 <table class="partition-table">
                     <thead><tr>
                         <th scope="col">{ t.col_partition }</th>
@@ -190,6 +217,46 @@ fn member(t: &Texts, m: &MemberView, run: &Callback<String>) -> Html {
                 }
             </div>
         </section>
+    }
+}
+
+/// A long partition table's summary line: how many partitions, the member's total lag, how many
+/// of each rebalance role, and the button that shows or hides the table.
+fn partitions_summary(t: &Texts, m: &MemberView, open: bool, toggle: &Callback<u32>) -> Html {
+    let lag: i64 = m.partitions.iter().filter_map(|p| p.lag).sum();
+    let count = |role: PartitionRole| m.partitions.iter().filter(|p| p.role == role).count();
+    let roles = [
+        (PartitionRole::New, "new", t.role_new),
+        (PartitionRole::Kept, "kept", t.role_kept),
+        (PartitionRole::Paused, "paused", t.role_paused),
+        (PartitionRole::Revoked, "revoked", t.role_revoked),
+    ];
+    let name = m.name.to_string();
+    let hint = fill(
+        if open {
+            t.member_rows_hide
+        } else {
+            t.member_rows_show
+        },
+        &[("name", &name)],
+    );
+    let (toggle, index) = (toggle.clone(), m.index);
+    html! {
+        <button type="button" class={classes!("member-rows", open.then_some("open"))}
+            data-action="member-partitions" data-partitions={m.partitions.len().to_string()}
+            data-lag={lag.to_string()} aria-expanded={open.to_string()} title={hint.clone()}
+            aria-label={hint} onclick={Callback::from(move |_: MouseEvent| toggle.emit(index))}>
+            <span class="row-caret" aria-hidden="true">{ if open { "▾" } else { "▸" } }</span>
+            <span class={classes!(m.partitions.iter().any(|p| p.lag.is_some_and(|l| l > 0)).then_some("behind"))}>
+                { fill(t.member_rows_summary, &[("count", &m.partitions.len()), ("lag", &lag)]) }
+            </span>
+            { for roles.iter().filter_map(|&(role, key, text)| {
+                let n = count(role);
+                (n > 0).then(|| html! {
+                    <span class={classes!("role-tag", key)} data-role={key}>{ format!("{text} {n}") }</span>
+                })
+            }) }
+        </button>
     }
 }
 

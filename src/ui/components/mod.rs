@@ -42,6 +42,9 @@ mod theme_toggle;
 // --- harden ---
 mod network_panel;
 
+// --- frames ---
+mod broker_row;
+
 pub use actions::{quote, ActionsPanel, CreatePanel};
 pub use broker_card::BrokerCard;
 pub use broker_control::BrokerControl;
@@ -83,6 +86,9 @@ pub use theme_toggle::ThemeToggle;
 
 // --- harden ---
 pub use network_panel::NetworkPanel;
+
+// --- frames ---
+pub use broker_row::{BrokerRow, BrokerSummary};
 
 use yew::prelude::*;
 
