@@ -790,7 +790,7 @@ pub static EN: Texts = Texts {
     // --- frames ---
     broker_rows_note: "{count} more brokers, one line each: click a broker to open its card.",
     broker_row_replicas: "{count} replicas",
-    broker_row_leaders: "★ {count} leaders",
+    broker_row_leaders: "{count} leaders",
     broker_row_out_of_isr: "{count} out of ISR",
     broker_row_open: "Open the card of broker {id}",
     broker_row_close: "Close the card of broker {id}",
@@ -1122,7 +1122,7 @@ pub static KO: Texts = Texts {
     // --- frames ---
     broker_rows_note: "나머지 브로커 {count}개는 한 줄씩 보입니다. 브로커를 누르면 카드가 열립니다.",
     broker_row_replicas: "복제본 {count}개",
-    broker_row_leaders: "★ 리더 {count}개",
+    broker_row_leaders: "리더 {count}개",
     broker_row_out_of_isr: "ISR 이탈 {count}개",
     broker_row_open: "브로커 {id}의 카드 열기",
     broker_row_close: "브로커 {id}의 카드 닫기",

@@ -70,7 +70,7 @@ pub fn BrokerRow(props: &BrokerRowProps) -> Html {
         <button type="button" class={classes!("broker-row", state_key, props.open.then_some("open"),
                 b.isolated.then_some("isolated"))}
             data-broker-row={id.to_string()} data-state={state_key} data-action="broker-row"
-            aria-expanded={props.open.to_string()} title={hint.clone()} aria-label={hint}
+            aria-expanded={props.open.to_string()} title={hint}
             onclick={Callback::from(move |_: MouseEvent| toggle.emit(id))}>
             <span class="row-caret" aria-hidden="true">{ if props.open { "▾" } else { "▸" } }</span>
             <span class="row-name">{ fill(t.broker_title, &[("id", &id)]) }</span>
@@ -87,7 +87,10 @@ pub fn BrokerRow(props: &BrokerRowProps) -> Html {
             <span class="row-facts" data-replicas={b.replicas.to_string()}
                 data-leaders={b.leaders.to_string()} data-out-of-isr={b.out_of_isr.to_string()}>
                 if b.leaders > 0 {
-                    <span class="row-leaders">{ fill(t.broker_row_leaders, &[("count", &b.leaders)]) }</span>
+                    <span class="row-leaders">
+                        <span aria-hidden="true">{ format!("★{}", b.leaders) }</span>
+                        <span class="visually-hidden">{ fill(t.broker_row_leaders, &[("count", &b.leaders)]) }</span>
+                    </span>
                 }
                 <span>{ fill(t.broker_row_replicas, &[("count", &b.replicas)]) }</span>
                 if b.out_of_isr > 0 {

@@ -244,8 +244,8 @@ fn partitions_summary(t: &Texts, m: &MemberView, open: bool, toggle: &Callback<u
     html! {
         <button type="button" class={classes!("member-rows", open.then_some("open"))}
             data-action="member-partitions" data-partitions={m.partitions.len().to_string()}
-            data-lag={lag.to_string()} aria-expanded={open.to_string()} title={hint.clone()}
-            aria-label={hint} onclick={Callback::from(move |_: MouseEvent| toggle.emit(index))}>
+            data-lag={lag.to_string()} aria-expanded={open.to_string()} title={hint}
+            onclick={Callback::from(move |_: MouseEvent| toggle.emit(index))}>
             <span class="row-caret" aria-hidden="true">{ if open { "▾" } else { "▸" } }</span>
             <span class={classes!(m.partitions.iter().any(|p| p.lag.is_some_and(|l| l > 0)).then_some("behind"))}>
                 { fill(t.member_rows_summary, &[("count", &m.partitions.len()), ("lag", &lag)]) }
