@@ -3,7 +3,9 @@
 //! `CooperativeStickyAssignorTest`, `StickyAssignor` javadoc examples), plus property checks over
 //! seeded random groups. Where a Kafka test compares exact lists, so do these.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+use kafkascope::sim::vec_map::VecMap;
 
 use kafkascope::sim::assignor::{
     assign, assign_detailed, assign_json, hash_map_order, java_compare, rebalance_protocol_for,
@@ -27,7 +29,7 @@ fn parts(list: &str) -> Vec<TopicPartition> {
         .collect()
 }
 
-fn topics(list: &[(&str, i32)]) -> BTreeMap<String, i32> {
+fn topics(list: &[(&str, i32)]) -> VecMap<String, i32> {
     list.iter().map(|(t, n)| (t.to_string(), *n)).collect()
 }
 
@@ -46,13 +48,13 @@ fn owning(
 
 fn run(
     strategy: AssignorName,
-    topics: &BTreeMap<String, i32>,
+    topics: &VecMap<String, i32>,
     members: &[MemberSubscription],
-) -> BTreeMap<String, Vec<TopicPartition>> {
+) -> VecMap<String, Vec<TopicPartition>> {
     assign(strategy, topics, members).expect("assignment runs")
 }
 
-fn get<'a>(a: &'a BTreeMap<String, Vec<TopicPartition>>, id: &str) -> &'a [TopicPartition] {
+fn get<'a>(a: &'a VecMap<String, Vec<TopicPartition>>, id: &str) -> &'a [TopicPartition] {
     a.get(id)
         .map(Vec::as_slice)
         .unwrap_or_else(|| panic!("{id} missing from {a:?}"))
@@ -73,10 +75,10 @@ fn sorted_strings(list: &[TopicPartition]) -> String {
 /// a sorted string.
 fn verify_sorted(
     strategy: AssignorName,
-    topics: &BTreeMap<String, i32>,
+    topics: &VecMap<String, i32>,
     members: &[MemberSubscription],
     expected: &[&str],
-) -> BTreeMap<String, Vec<TopicPartition>> {
+) -> VecMap<String, Vec<TopicPartition>> {
     let a = run(strategy, topics, members);
     for (i, want) in expected.iter().enumerate() {
         let id = &members[i].member_id;
@@ -105,10 +107,10 @@ fn rack_test_members(subscriptions: &[&[&str]], owned: Option<&[&str]>) -> Vec<M
 /// subscribers; two members differing by 2+ share no assigned topic.
 fn verify_validity_and_balance(
     members: &[MemberSubscription],
-    a: &BTreeMap<String, Vec<TopicPartition>>,
+    a: &VecMap<String, Vec<TopicPartition>>,
 ) {
     assert_eq!(a.len(), members.len(), "every member present");
-    let subs: BTreeMap<&str, &MemberSubscription> =
+    let subs: VecMap<&str, &MemberSubscription> =
         members.iter().map(|m| (m.member_id.as_str(), m)).collect();
     let mut seen = BTreeSet::new();
     for (id, list) in a {
@@ -141,7 +143,7 @@ fn verify_validity_and_balance(
     }
 }
 
-fn fully_balanced(a: &BTreeMap<String, Vec<TopicPartition>>) -> bool {
+fn fully_balanced(a: &VecMap<String, Vec<TopicPartition>>) -> bool {
     let sizes: Vec<usize> = a.values().map(Vec::len).collect();
     sizes.iter().max().unwrap_or(&0) - sizes.iter().min().unwrap_or(&0) <= 1
 }
@@ -149,7 +151,7 @@ fn fully_balanced(a: &BTreeMap<String, Vec<TopicPartition>>) -> bool {
 /// The members' next subscriptions: same topics, owning what they were just given.
 fn next_round(
     members: &[MemberSubscription],
-    a: &BTreeMap<String, Vec<TopicPartition>>,
+    a: &VecMap<String, Vec<TopicPartition>>,
     generation: i32,
 ) -> Vec<MemberSubscription> {
     members
@@ -167,10 +169,10 @@ fn next_round(
 /// are being revoked (never assigning a partition in the round its owner revokes it), then check
 /// the final assignment. Returns it.
 fn cooperative_converge(
-    topics: &BTreeMap<String, i32>,
+    topics: &VecMap<String, i32>,
     mut members: Vec<MemberSubscription>,
-    mut a: BTreeMap<String, Vec<TopicPartition>>,
-) -> BTreeMap<String, Vec<TopicPartition>> {
+    mut a: VecMap<String, Vec<TopicPartition>>,
+) -> VecMap<String, Vec<TopicPartition>> {
     let mut rebalances = 0;
     loop {
         let mut added = BTreeSet::new();
@@ -325,7 +327,7 @@ fn every_member_appears_even_without_partitions() {
         let a = run(strategy, &topics(&[]), &[member("consumer", &[])]);
         assert_eq!(
             a,
-            BTreeMap::from([("consumer".to_string(), vec![])]),
+            VecMap::from([("consumer".to_string(), vec![])]),
             "{strategy}"
         );
         let a = run(
@@ -478,7 +480,7 @@ fn range_static_member_assignment_persistent() {
         member("consumer3", &both).with_instance_id("instance3"),
         member("consumer4", &both),
     ];
-    let mut expected = BTreeMap::from([
+    let mut expected = VecMap::from([
         (
             "consumer1".to_string(),
             parts("topic1-0, topic1-1, topic2-0"),
@@ -500,7 +502,7 @@ fn range_static_assignment_survives_member_id_changes() {
     // testStaticMemberRangeAssignmentPersistentAfterMemberIdChanges
     let t = topics(&[("topic1", 5), ("topic2", 5)]);
     let both = ["topic1", "topic2"];
-    let by_instance = |members: &[MemberSubscription]| -> BTreeMap<String, Vec<TopicPartition>> {
+    let by_instance = |members: &[MemberSubscription]| -> VecMap<String, Vec<TopicPartition>> {
         let a = run(Range, &t, members);
         members
             .iter()
@@ -727,7 +729,7 @@ fn roundrobin_static_member_assignment_persistent() {
         member("consumer3", &both).with_instance_id("instance3"),
         member("consumer4", &both),
     ];
-    let mut expected = BTreeMap::from([
+    let mut expected = VecMap::from([
         ("consumer1".to_string(), parts("topic1-0, topic2-1")),
         ("consumer2".to_string(), parts("topic1-1, topic2-2")),
         ("consumer3".to_string(), parts("topic1-2")),
@@ -902,7 +904,7 @@ fn sticky_max_quota_owners_more_than_expected_follow_java_hash_map_order() {
     assert_eq!(get(&out.assignment, "consumer3"), parts(""));
     assert_eq!(
         out.withheld,
-        BTreeMap::from([(tp("topic2", 0), "consumer3".to_string())])
+        VecMap::from([(tp("topic2", 0), "consumer3".to_string())])
     );
     let settled = cooperative_converge(&t, members.to_vec(), out.assignment);
     assert_eq!(get(&settled, "consumer3"), parts("topic2-0"));
@@ -948,7 +950,7 @@ fn sticky_add_remove_consumer_one_topic() {
     assert_eq!(get(&coop.assignment, "consumer2"), parts(""));
     assert_eq!(
         coop.withheld,
-        BTreeMap::from([(tp("topic", 2), "consumer2".to_string())])
+        VecMap::from([(tp("topic", 2), "consumer2".to_string())])
     );
 
     let a = run(
@@ -1004,7 +1006,7 @@ fn sticky_add_remove_two_consumers_two_topics() {
     let coop = assign_detailed(CooperativeSticky, &t, &members).unwrap();
     assert_eq!(
         coop.withheld,
-        BTreeMap::from([
+        VecMap::from([
             (tp("topic1", 2), "consumer3".to_string()),
             (tp("topic2", 2), "consumer4".to_string()),
             (tp("topic2", 3), "consumer3".to_string()),
@@ -1031,7 +1033,7 @@ fn sticky_topic_balance_after_reassignment() {
     // keeps every topic spread evenly as members come and go.
     let all = ["topic1", "topic2"];
     let t = topics(&[("topic1", 12), ("topic2", 12)]);
-    let per_topic = |a: &BTreeMap<String, Vec<TopicPartition>>, n: usize| {
+    let per_topic = |a: &VecMap<String, Vec<TopicPartition>>, n: usize| {
         for (id, list) in a {
             for topic in all {
                 assert_eq!(
@@ -1140,7 +1142,7 @@ fn sticky_partition_claimed_by_two_members_of_one_generation() {
     assert_eq!(get(&out.assignment, "consumer3"), parts(""));
     assert_eq!(
         out.withheld,
-        BTreeMap::from([(tp("topic", 0), "consumer3".to_string())])
+        VecMap::from([(tp("topic", 0), "consumer3".to_string())])
     );
 }
 
@@ -1448,7 +1450,7 @@ fn cooperative_general_path_with_owned_partitions_matches_kafka() {
 #[test]
 fn sticky_poor_round_robin_scenario_is_balanced() {
     // testPoorRoundRobinAssignmentScenario (and the StickyAssignor javadoc example 2).
-    let t: BTreeMap<String, i32> = (1..=5).map(|i| (format!("topic{i}"), i % 2 + 1)).collect();
+    let t: VecMap<String, i32> = (1..=5).map(|i| (format!("topic{i}"), i % 2 + 1)).collect();
     let members = [
         member(
             "consumer1",
@@ -1489,7 +1491,7 @@ fn padded(prefix: &str, i: usize, max: usize) -> String {
 #[test]
 fn sticky_reassignment_after_one_consumer_leaves() {
     // testReassignmentAfterOneConsumerLeaves: t_i has i partitions; c_i subscribes to t_1..t_i.
-    let t: BTreeMap<String, i32> = (1..20).map(|i| (padded("t", i, 20), i as i32)).collect();
+    let t: VecMap<String, i32> = (1..20).map(|i| (padded("t", i, 20), i as i32)).collect();
     let members: Vec<MemberSubscription> = (1..20)
         .map(|i| {
             let subscribed: Vec<String> = (1..=i).map(|j| padded("t", j, 20)).collect();
@@ -1526,7 +1528,7 @@ fn sticky_reassignment_after_one_consumer_added_and_same_subscriptions() {
     let b = run(Sticky, &t, &members);
     verify_validity_and_balance(&members, &b);
     // testSameSubscriptions: 8 members on 14 topics, then one leaves.
-    let t: BTreeMap<String, i32> = (1..15).map(|i| (padded("t", i, 15), i as i32)).collect();
+    let t: VecMap<String, i32> = (1..15).map(|i| (padded("t", i, 15), i as i32)).collect();
     let names: Vec<String> = t.keys().cloned().collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let members: Vec<MemberSubscription> =
@@ -1550,7 +1552,7 @@ fn sticky_reassignment_after_one_consumer_added_and_same_subscriptions() {
 #[test]
 fn sticky_move_existing_assignments() {
     // testMoveExistingAssignments
-    let t: BTreeMap<String, i32> = (1..=6).map(|i| (format!("topic{i}"), 1)).collect();
+    let t: VecMap<String, i32> = (1..=6).map(|i| (format!("topic{i}"), 1)).collect();
     let members = vec![
         owning("consumer1", &["topic1", "topic2"], &parts("topic1-0"), 1),
         owning(
@@ -1737,13 +1739,13 @@ impl Lcg {
 }
 
 struct Group {
-    topics: BTreeMap<String, i32>,
+    topics: VecMap<String, i32>,
     members: Vec<MemberSubscription>,
 }
 
 fn random_group(rng: &mut Lcg, equal_subscriptions: bool) -> Group {
     let topic_count = 1 + rng.below(5);
-    let topics: BTreeMap<String, i32> = (0..topic_count)
+    let topics: VecMap<String, i32> = (0..topic_count)
         .map(|i| (format!("t{i}"), 1 + rng.below(12) as i32))
         .collect();
     let names: Vec<String> = topics.keys().cloned().collect();
@@ -1825,7 +1827,7 @@ fn check_complete_and_valid(strategy: AssignorName, group: &Group, seed: u64) {
     let out = assign_detailed(strategy, &group.topics, &group.members)
         .unwrap_or_else(|e| panic!("seed {seed} {strategy}: {e}"));
     assert_eq!(out.assignment.len(), group.members.len(), "seed {seed}");
-    let subs: BTreeMap<&str, &MemberSubscription> = group
+    let subs: VecMap<&str, &MemberSubscription> = group
         .members
         .iter()
         .map(|m| (m.member_id.as_str(), m))

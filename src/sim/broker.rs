@@ -4,7 +4,8 @@
 //! controller's metadata updates and keeps its session alive with heartbeats.
 
 use super::sort::{CollectMap, CollectSet};
-use std::collections::{BTreeMap, BTreeSet};
+use super::vec_map::VecMap;
+use super::vec_set::VecSet;
 
 use serde::Serialize;
 
@@ -56,10 +57,10 @@ pub struct Broker {
     pub state: BrokerState,
     /// Bumped at each restart: timers of an earlier life are ignored.
     pub incarnation: u32,
-    pub replicas: BTreeMap<TopicPartition, Replica>,
+    pub replicas: VecMap<TopicPartition, Replica>,
     /// Brokers the metadata this broker has seen says are fenced.
-    pub fenced_view: BTreeSet<BrokerId>,
-    pub fetchers: BTreeMap<BrokerId, Fetcher>,
+    pub fenced_view: VecSet<BrokerId>,
+    pub fetchers: VecMap<BrokerId, Fetcher>,
     pub held_fetches: Vec<HeldFetch>,
     /// Where heartbeats go (KRaft: the active controller; ZooKeeper mode: ZooKeeper).
     pub heartbeat_target: Option<NodeId>,
@@ -67,7 +68,7 @@ pub struct Broker {
     pub controller: Option<NodeId>,
     pub shutting_down: bool,
     /// Every partition's leader and epoch as this broker's metadata says (answers Metadata).
-    pub leader_image: BTreeMap<TopicPartition, (Option<BrokerId>, i32)>,
+    pub leader_image: VecMap<TopicPartition, (Option<BrokerId>, i32)>,
     /// The metadata version applied without a gap (reported in heartbeats).
     pub metadata_version: u64,
     /// The groups this broker coordinates (those whose `__consumer_offsets` partition it leads).
@@ -81,14 +82,14 @@ impl Broker {
             id,
             state: BrokerState::Running,
             incarnation: 0,
-            replicas: BTreeMap::new(),
-            fenced_view: BTreeSet::new(),
-            fetchers: BTreeMap::new(),
+            replicas: VecMap::new(),
+            fenced_view: VecSet::new(),
+            fetchers: VecMap::new(),
             held_fetches: Vec::new(),
             heartbeat_target: None,
             controller: None,
             shutting_down: false,
-            leader_image: BTreeMap::new(),
+            leader_image: VecMap::new(),
             metadata_version: 0,
             coordinator: GroupCoordinator::default(),
             next_request_id: 0,
@@ -480,7 +481,7 @@ impl Broker {
     ) {
         self.fenced_view = fenced.into_iter().collect_set();
         let node = self.node();
-        let mut leaders_to_fetch = BTreeSet::new();
+        let mut leaders_to_fetch = VecSet::new();
         let mut loads = Vec::new();
         let mut unloads = Vec::new();
         for (tp, reg, topic_config) in partitions {

@@ -8,6 +8,7 @@ use super::config::ControllerMode;
 use super::coordinator::{Group, GroupState, OFFSETS_TOPIC};
 use super::metadata::{TopicConfig, TopicMetadata};
 use super::rng::SplitMix64;
+use super::vec_set::VecSet;
 use super::{BrokerId, BrokerState, Simulation, TopicPartition};
 
 /// A tool's two output streams. A terminal shows the status line (stderr) before the table
@@ -261,7 +262,7 @@ impl Simulation {
             .filter(|(_, m)| g.state == GroupState::Stable && !m.assignment.is_empty())
             .collect();
         super::sort::sort_by_key(&mut members, |(_, m)| std::cmp::Reverse(m.assignment.len()));
-        let mut assigned: std::collections::BTreeSet<&TopicPartition> = Default::default();
+        let mut assigned: VecSet<&TopicPartition> = Default::default();
         for (id, m) in members {
             let mut tps: Vec<&TopicPartition> = m.assignment.iter().collect();
             super::sort::sort(&mut tps);

@@ -13,7 +13,7 @@
 //! processed — the loss the source notes warn about. librdkafka's `enable.auto.offset.store`
 //! is modelled too: when false, only offsets the worker stored after processing are committed.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -24,6 +24,8 @@ use super::group_protocol::{GroupRequest, GroupResponse, JoinResult, Subscriptio
 use super::log::LogEntry;
 use super::network::{FetchPartition, FetchedPartition, Message, NodeId, Payload};
 use super::trace::TraceKind;
+use super::vec_map::VecMap;
+use super::vec_set::VecSet;
 use super::{BrokerId, Out, Timer, TopicPartition};
 
 mod app;
@@ -103,19 +105,19 @@ pub struct Consumer {
     pub protocol: Option<String>,
     pub assignment: Vec<TopicPartition>,
     /// The next offset to fetch, per assigned partition.
-    pub positions: BTreeMap<TopicPartition, i64>,
+    pub positions: VecMap<TopicPartition, i64>,
     /// Just past the last record `poll()` returned (what Java's auto-commit commits).
-    pub consumed: BTreeMap<TopicPartition, i64>,
+    pub consumed: VecMap<TopicPartition, i64>,
     /// Offsets to commit (librdkafka's offset store; equal to `consumed` when auto-stored).
-    pub stored: BTreeMap<TopicPartition, i64>,
-    pub paused: BTreeSet<TopicPartition>,
+    pub stored: VecMap<TopicPartition, i64>,
+    pub paused: VecSet<TopicPartition>,
     /// Where this consumer started reading each partition (committed offset or reset).
-    pub start_positions: BTreeMap<TopicPartition, i64>,
+    pub start_positions: VecMap<TopicPartition, i64>,
     buffer: VecDeque<(Tp, LogEntry)>,
-    fetch_in_flight: BTreeMap<BrokerId, u64>,
-    leaders: BTreeMap<TopicPartition, Option<BrokerId>>,
-    pub partition_counts: BTreeMap<String, i32>,
-    pending: BTreeMap<u64, Pending>,
+    fetch_in_flight: VecMap<BrokerId, u64>,
+    leaders: VecMap<TopicPartition, Option<BrokerId>>,
+    pub partition_counts: VecMap<String, i32>,
+    pending: VecMap<u64, Pending>,
     in_process: Vec<(Tp, LogEntry)>,
     worker_queue: VecDeque<(Tp, LogEntry)>,
     worker_busy: bool,
@@ -130,9 +132,9 @@ pub struct Consumer {
     /// the offset below which processed records were dropped from the list.
     pub processed: Vec<ProcessedRecord>,
     pub processed_count: u64,
-    pub processed_from: BTreeMap<TopicPartition, i64>,
+    pub processed_from: VecMap<TopicPartition, i64>,
     /// Shared topic names for `processed` (one allocation per topic, not per record).
-    topic_names: BTreeMap<String, Rc<str>>,
+    topic_names: VecMap<String, Rc<str>>,
     pub polled: u64,
     pub errors: Vec<String>,
     /// This member computes the group's assignment (it is the group leader).
@@ -191,16 +193,16 @@ impl Consumer {
             generation: -1,
             protocol: None,
             assignment: Vec::new(),
-            positions: BTreeMap::new(),
-            consumed: BTreeMap::new(),
-            stored: BTreeMap::new(),
-            paused: BTreeSet::new(),
-            start_positions: BTreeMap::new(),
+            positions: VecMap::new(),
+            consumed: VecMap::new(),
+            stored: VecMap::new(),
+            paused: VecSet::new(),
+            start_positions: VecMap::new(),
             buffer: VecDeque::new(),
-            fetch_in_flight: BTreeMap::new(),
-            leaders: BTreeMap::new(),
-            partition_counts: BTreeMap::new(),
-            pending: BTreeMap::new(),
+            fetch_in_flight: VecMap::new(),
+            leaders: VecMap::new(),
+            partition_counts: VecMap::new(),
+            pending: VecMap::new(),
             in_process: Vec::new(),
             worker_queue: VecDeque::new(),
             worker_busy: false,
@@ -212,8 +214,8 @@ impl Consumer {
             incarnation: 0,
             processed: Vec::new(),
             processed_count: 0,
-            processed_from: BTreeMap::new(),
-            topic_names: BTreeMap::new(),
+            processed_from: VecMap::new(),
+            topic_names: VecMap::new(),
             polled: 0,
             errors: Vec::new(),
             is_leader: false,
@@ -632,7 +634,7 @@ pub struct ConsumerCtx<'a> {
 }
 
 /// Updates an offset map without cloning the key when it is already there.
-fn set_offset(map: &mut BTreeMap<TopicPartition, i64>, tp: &TopicPartition, offset: i64) {
+fn set_offset(map: &mut VecMap<TopicPartition, i64>, tp: &TopicPartition, offset: i64) {
     match map.get_mut(tp) {
         Some(v) => *v = offset,
         None => {

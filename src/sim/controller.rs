@@ -6,7 +6,8 @@
 //! (AlterPartition) and propagates every change to the brokers.
 
 use super::sort::CollectMap;
-use std::collections::{BTreeMap, BTreeSet};
+use super::vec_map::VecMap;
+use super::vec_set::VecSet;
 
 use super::broker::join;
 use super::config::{ClusterConfig, ControllerMode, FIRST_CONTROLLER_ID};
@@ -31,7 +32,7 @@ pub struct Voter {
     pub alive: bool,
     pub epoch: i32,
     pub voted_for: Option<i32>,
-    pub votes: BTreeSet<i32>,
+    pub votes: VecSet<i32>,
 }
 
 #[derive(Clone, Debug)]
@@ -44,14 +45,14 @@ pub struct Controller {
     /// KRaft quorum epoch / ZooKeeper controller epoch.
     pub epoch: i32,
     /// ZooKeeper mode: ZooKeeper's live sessions (/brokers/ids) and their last ping.
-    pub zk_sessions: BTreeMap<BrokerId, u64>,
+    pub zk_sessions: VecMap<BrokerId, u64>,
     /// The broker process incarnation each registration belongs to (KRaft: the registered
     /// incarnation id; ZooKeeper mode: the process that owns the session). A restarted process
     /// cannot take over while the previous one's session lives.
-    pub registered_incarnation: BTreeMap<BrokerId, u32>,
+    pub registered_incarnation: VecMap<BrokerId, u32>,
     /// ZooKeeper mode: per broker, the metadata updates sent and not yet answered (version,
     /// sent at), oldest first: the controller resends them (`zookeeper::ChannelManager`).
-    pub unanswered_updates: BTreeMap<BrokerId, std::collections::VecDeque<(u64, u64)>>,
+    pub unanswered_updates: VecMap<BrokerId, std::collections::VecDeque<(u64, u64)>>,
 }
 
 /// What the controller may touch while handling an event.
@@ -88,7 +89,7 @@ impl Controller {
                     alive: true,
                     epoch: 1,
                     voted_for: None,
-                    votes: BTreeSet::new(),
+                    votes: VecSet::new(),
                 })
                 .collect(),
             ControllerMode::Zookeeper => Vec::new(),
@@ -98,11 +99,11 @@ impl Controller {
             voters,
             active: None,
             epoch: 0,
-            zk_sessions: BTreeMap::new(),
+            zk_sessions: VecMap::new(),
             registered_incarnation: (1..=config.brokers as BrokerId)
                 .map(|b| (b, 0))
                 .collect_map(),
-            unanswered_updates: BTreeMap::new(),
+            unanswered_updates: VecMap::new(),
         }
     }
 

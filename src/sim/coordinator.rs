@@ -4,7 +4,6 @@
 //! offset commits written as records to `__consumer_offsets` (answered once replicated) and
 //! loaded back from the log when another broker takes the partition over.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -18,6 +17,7 @@ use super::log::{LogEntry, ProducerStamp, Record};
 use super::network::{NodeId, Payload};
 use super::replica::DelayedProduce;
 use super::trace::TraceKind;
+use super::vec_map::VecMap;
 use super::{Out, Timer, TopicPartition};
 
 mod group_metadata_manager;
@@ -66,9 +66,9 @@ pub struct Group {
     pub generation: i32,
     pub protocol: Option<String>,
     pub leader: Option<String>,
-    pub members: BTreeMap<String, Member>,
+    pub members: VecMap<String, Member>,
     /// Committed offsets (the next offset to read), as loaded or written.
-    pub offsets: BTreeMap<TopicPartition, i64>,
+    pub offsets: VecMap<TopicPartition, i64>,
     /// When the current join phase ends at the latest.
     pub join_deadline_ms: u64,
     /// The join order of members (the first becomes leader).
@@ -102,8 +102,8 @@ impl Group {
             generation: 0,
             protocol: None,
             leader: None,
-            members: BTreeMap::new(),
-            offsets: BTreeMap::new(),
+            members: VecMap::new(),
+            offsets: VecMap::new(),
             join_deadline_ms: 0,
             join_order: Vec::new(),
             in_initial_delay: false,
@@ -122,7 +122,7 @@ impl Group {
 
 #[derive(Clone, Debug, Default)]
 pub struct GroupCoordinator {
-    pub groups: BTreeMap<String, Group>,
+    pub groups: VecMap<String, Group>,
     next_member: u64,
 }
 

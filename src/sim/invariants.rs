@@ -13,12 +13,11 @@
 //! End of run (see `report`): `acknowledged-record-lost` for acks=all with
 //! min.insync.replicas >= 2 and unclean election off, and `committed-logs-diverge`.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::broker::BrokerState;
 use super::consumer::{ConsumerState, MemberState};
+use super::vec_map::VecMap;
 use super::{BrokerId, NodeId, Simulation, TopicPartition};
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -35,11 +34,11 @@ const MAX_VIOLATIONS: usize = 1000;
 pub struct InvariantLog {
     pub enabled: bool,
     pub violations: Vec<Violation>,
-    leader_hw: BTreeMap<(BrokerId, TopicPartition), (i32, i64)>,
+    leader_hw: VecMap<(BrokerId, TopicPartition), (i32, i64)>,
     /// Per consumer: (owns its partitions, generation, partition count) when last checked.
-    member_seen: BTreeMap<u32, (bool, i32, usize)>,
+    member_seen: VecMap<u32, (bool, i32, usize)>,
     /// Per broker, its replicas (in map order) when last checked.
-    replica_seen: BTreeMap<BrokerId, Vec<Option<ReplicaSeen>>>,
+    replica_seen: VecMap<BrokerId, Vec<Option<ReplicaSeen>>>,
 }
 
 /// What the replica invariants read of a replica.
@@ -71,9 +70,9 @@ impl Default for InvariantLog {
         Self {
             enabled: true,
             violations: Vec::new(),
-            leader_hw: BTreeMap::new(),
-            member_seen: BTreeMap::new(),
-            replica_seen: BTreeMap::new(),
+            leader_hw: VecMap::new(),
+            member_seen: VecMap::new(),
+            replica_seen: VecMap::new(),
         }
     }
 }
@@ -278,7 +277,7 @@ impl Simulation {
     /// One owner per partition per group generation (among live, Stable members), for one
     /// group or all.
     fn check_group(&self, group: Option<&str>, found: &mut Vec<(&'static str, String)>) {
-        let mut owners: BTreeMap<(&str, i32, &TopicPartition), &str> = BTreeMap::new();
+        let mut owners: VecMap<(&str, i32, &TopicPartition), &str> = VecMap::new();
         for c in self.consumers.iter().filter(|c| {
             c.state == ConsumerState::Running
                 && c.member_state == MemberState::Stable

@@ -2,11 +2,10 @@
 //! topics, partition registrations, broker registrations; and the leader election rules
 //! (`PartitionChangeBuilder.electLeader`, the ZK-era `PartitionLeaderElectionAlgorithms`).
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::log::LogConfig;
+use super::vec_map::VecMap;
 use super::BrokerId;
 
 /// One partition as the controller has it registered (KRaft `PartitionRegistration`).
@@ -66,8 +65,8 @@ pub struct BrokerRegistration {
 pub struct ClusterMetadata {
     /// Bumped by every change the controller propagates (the metadata log's end offset).
     pub version: u64,
-    pub topics: BTreeMap<String, TopicMetadata>,
-    pub brokers: BTreeMap<BrokerId, BrokerRegistration>,
+    pub topics: VecMap<String, TopicMetadata>,
+    pub brokers: VecMap<BrokerId, BrokerRegistration>,
 }
 
 impl ClusterMetadata {

@@ -1,7 +1,7 @@
 //! The simulation core: a deterministic, discrete-event model of a Kafka cluster.
 //!
 //! Pure Rust with no web crate and no wall clock: time is `now_ms`, randomness comes from the
-//! seed, and every collection iterated is ordered (`BTreeMap`, `Vec`), so the same seed and the
+//! seed, and every collection iterated is ordered (`VecMap`, `Vec`), so the same seed and the
 //! same commands give the same run natively and in the page.
 //!
 //! Handlers never act on other nodes directly: they write effects (messages to send, timers,
@@ -40,9 +40,11 @@ pub mod script;
 pub mod soak;
 pub mod sort;
 pub mod trace;
+pub mod vec_map;
+pub mod vec_set;
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 use std::fmt;
 
 use serde::Serialize;
@@ -58,6 +60,7 @@ pub use network::{Message, MessageKind, Network, NodeId, Payload};
 pub use producer::Producer;
 use rng::{JavaRandom, SplitMix64};
 pub use trace::{TraceEvent, TraceKind};
+use vec_map::VecMap;
 
 /// Kafka's `broker.id` / `node.id`.
 pub type BrokerId = i32;
@@ -282,7 +285,7 @@ pub struct Simulation {
     queue: BinaryHeap<Scheduled>,
     next_seq: u64,
     pub network: Network,
-    pub brokers: BTreeMap<BrokerId, Broker>,
+    pub brokers: VecMap<BrokerId, Broker>,
     pub controller: Controller,
     /// The committed cluster metadata (the KRaft metadata log / ZooKeeper's znodes).
     pub metadata: ClusterMetadata,
@@ -309,7 +312,7 @@ impl Simulation {
             queue: BinaryHeap::new(),
             next_seq: 0,
             network: Network::new(config.latency_ms),
-            brokers: BTreeMap::new(),
+            brokers: VecMap::new(),
             controller: Controller::new(&config),
             metadata: ClusterMetadata::default(),
             producers: Vec::new(),

@@ -1,16 +1,19 @@
 //! The network as data: every Kafka request and response is a `Message` with a send and a
 //! delivery time, held in the state while in flight so the page can draw it. Faults act here.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::rc::Rc;
 
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
 use super::error::KafkaError;
 use super::group_protocol::{GroupRequest, GroupResponse};
 use super::log::{LogEntry, Record};
 use super::metadata::{PartitionRegistration, TopicConfig};
+use super::vec_map::VecMap;
+use super::vec_set::VecSet;
 use super::{BrokerId, TopicPartition};
 
 /// Every node that sends or receives messages.
@@ -357,10 +360,10 @@ pub struct DropRule {
 pub struct Network {
     pub latency_ms: u64,
     pub in_flight: BTreeMap<u64, Message>,
-    pub isolated: BTreeSet<NodeId>,
+    pub isolated: VecSet<NodeId>,
     /// Cut links, stored with the smaller node first.
-    pub cut: BTreeSet<(NodeId, NodeId)>,
-    pub slow: BTreeMap<(NodeId, NodeId), u64>,
+    pub cut: VecSet<(NodeId, NodeId)>,
+    pub slow: VecMap<(NodeId, NodeId), u64>,
     pub drops: Vec<DropRule>,
     pub next_id: u64,
 }
@@ -378,9 +381,9 @@ impl Network {
         Self {
             latency_ms,
             in_flight: BTreeMap::new(),
-            isolated: BTreeSet::new(),
-            cut: BTreeSet::new(),
-            slow: BTreeMap::new(),
+            isolated: VecSet::new(),
+            cut: VecSet::new(),
+            slow: VecMap::new(),
             drops: Vec::new(),
             next_id: 0,
         }

@@ -4,7 +4,7 @@
 //! per batch, max.in.flight per connection), retries with backoff, timeouts, and the idempotent
 //! producer's producer id, epoch and sequences.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -14,6 +14,8 @@ use super::log::Record;
 use super::network::{Message, NodeId, Payload, ProduceBatch};
 use super::rng::SplitMix64;
 use super::trace::TraceKind;
+use super::vec_map::VecMap;
+use super::vec_set::VecSet;
 use super::{BrokerId, Out, Timer, TopicPartition};
 
 mod config;
@@ -109,29 +111,29 @@ pub struct Producer {
     pub producer_epoch: i16,
     bootstrap: Vec<BrokerId>,
     bootstrap_cursor: usize,
-    leaders: BTreeMap<TopicPartition, Option<BrokerId>>,
-    partition_counts: BTreeMap<String, i32>,
+    leaders: VecMap<TopicPartition, Option<BrokerId>>,
+    partition_counts: VecMap<String, i32>,
     metadata_in_flight: Option<u64>,
     has_metadata: bool,
     waiting_sends: VecDeque<Send>,
-    accumulator: BTreeMap<TopicPartition, VecDeque<Batch>>,
-    sticky: BTreeMap<String, Sticky>,
-    round_robin: BTreeMap<String, u32>,
-    next_sequence: BTreeMap<TopicPartition, i32>,
+    accumulator: VecMap<TopicPartition, VecDeque<Batch>>,
+    sticky: VecMap<String, Sticky>,
+    round_robin: VecMap<String, u32>,
+    next_sequence: VecMap<TopicPartition, i32>,
     /// Per partition, the epoch its sequences belong to (Java's per-partition `producerIdAndEpoch`
     /// in the `TxnPartitionMap`): after a bump, a partition moves to the new epoch only once
     /// nothing it sent is in flight.
-    partition_epoch: BTreeMap<TopicPartition, i16>,
-    last_acked_sequence: BTreeMap<TopicPartition, i32>,
+    partition_epoch: VecMap<TopicPartition, i16>,
+    last_acked_sequence: VecMap<TopicPartition, i32>,
     /// Partitions with a batch that expired after being sent: its fate is unknown until every
     /// in-flight batch of the partition completes (`partitionsWithUnresolvedSequences`). Value:
     /// the sequence after the expired batch.
-    unresolved_sequences: BTreeMap<TopicPartition, i32>,
+    unresolved_sequences: VecMap<TopicPartition, i32>,
     /// Partitions whose sequences restart at 0 at the next epoch bump (`partitionsToRewriteSequences`).
-    rewrite_sequences: std::collections::BTreeSet<TopicPartition>,
-    in_flight: BTreeMap<u64, InFlight>,
-    in_flight_per_broker: BTreeMap<BrokerId, u32>,
-    schedules: BTreeMap<u64, Schedule>,
+    rewrite_sequences: VecSet<TopicPartition>,
+    in_flight: VecMap<u64, InFlight>,
+    in_flight_per_broker: VecMap<BrokerId, u32>,
+    schedules: VecMap<u64, Schedule>,
     next_schedule: u64,
     wake_at: Option<u64>,
     records_created: u64,
@@ -165,22 +167,22 @@ impl Producer {
             config,
             bootstrap,
             bootstrap_cursor: 0,
-            leaders: BTreeMap::new(),
-            partition_counts: BTreeMap::new(),
+            leaders: VecMap::new(),
+            partition_counts: VecMap::new(),
             metadata_in_flight: None,
             has_metadata: false,
             waiting_sends: VecDeque::new(),
-            accumulator: BTreeMap::new(),
-            sticky: BTreeMap::new(),
-            round_robin: BTreeMap::new(),
-            next_sequence: BTreeMap::new(),
-            partition_epoch: BTreeMap::new(),
-            last_acked_sequence: BTreeMap::new(),
-            unresolved_sequences: BTreeMap::new(),
+            accumulator: VecMap::new(),
+            sticky: VecMap::new(),
+            round_robin: VecMap::new(),
+            next_sequence: VecMap::new(),
+            partition_epoch: VecMap::new(),
+            last_acked_sequence: VecMap::new(),
+            unresolved_sequences: VecMap::new(),
             rewrite_sequences: Default::default(),
-            in_flight: BTreeMap::new(),
-            in_flight_per_broker: BTreeMap::new(),
-            schedules: BTreeMap::new(),
+            in_flight: VecMap::new(),
+            in_flight_per_broker: VecMap::new(),
+            schedules: VecMap::new(),
             next_schedule: 0,
             wake_at: None,
             records_created: 0,

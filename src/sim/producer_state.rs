@@ -1,9 +1,10 @@
 //! Idempotent producer state on a partition replica (`ProducerStateManager`,
 //! `ProducerAppendInfo`): per producer id, its epoch and the metadata of its last 5 batches.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use super::error::KafkaError;
+use super::vec_map::VecMap;
 
 /// The broker keeps this many batches per producer: why `max.in.flight` must be <= 5.
 pub const NUM_BATCHES_TO_RETAIN: usize = 5;
@@ -32,7 +33,7 @@ pub enum SequenceCheck {
 
 #[derive(Clone, Debug, Default)]
 pub struct ProducerStateTable {
-    producers: BTreeMap<i64, ProducerStateEntry>,
+    producers: VecMap<i64, ProducerStateEntry>,
 }
 
 /// `lastSeq = baseSeq + count - 1`, wrapping after i32::MAX to 0.

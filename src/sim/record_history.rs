@@ -8,7 +8,7 @@
 //! [`MAX_MARKS`]; [`Simulation::record_history`] scans it for the marks whose range covers one
 //! offset. Observing changes nothing in the run: the same seed and lines give the same trace.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use serde::Serialize;
 
@@ -17,6 +17,7 @@ use super::error::KafkaError;
 use super::group_protocol::{GroupRequest, GroupResponse};
 use super::hash::offsets_partition_for;
 use super::network::{Message, NodeId, Payload};
+use super::vec_map::VecMap;
 use super::{BrokerId, Simulation, TopicPartition};
 
 /// Marks kept (the newest ones): about 1.5 MB, the last minutes of a busy run.
@@ -60,7 +61,7 @@ pub struct Mark {
 pub struct RecordHistory {
     marks: VecDeque<Mark>,
     partitions: Vec<TopicPartition>,
-    index: BTreeMap<TopicPartition, u32>,
+    index: VecMap<TopicPartition, u32>,
     /// Marks dropped from the front so far (older history is gone).
     pub dropped: u64,
 }

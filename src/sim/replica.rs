@@ -3,7 +3,7 @@
 //! the produce requests waiting for acks=all. The HW and lag rules are free functions with
 //! tables of tests beside them.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use super::error::KafkaError;
 use super::group_protocol::GroupResponse;
@@ -11,6 +11,7 @@ use super::log::Log;
 use super::metadata::TopicConfig;
 use super::network::{NodeId, Payload};
 use super::producer_state::{BatchMetadata, ProducerStateTable};
+use super::vec_map::VecMap;
 use super::{BrokerId, TopicPartition};
 
 /// What the leader knows of one follower (`ReplicaState`).
@@ -104,7 +105,7 @@ impl DelayedProduce {
 
 #[derive(Clone, Debug)]
 pub struct LeaderState {
-    pub followers: BTreeMap<BrokerId, FollowerState>,
+    pub followers: VecMap<BrokerId, FollowerState>,
     /// The LEO when this broker became leader: a follower joins the ISR only past it.
     pub epoch_start_offset: i64,
     /// An AlterPartition in flight (one at a time per partition): the ISR it asks for.

@@ -3,6 +3,8 @@
 //! are gone, and the invariant violations.
 
 use super::sort::CollectSet;
+use super::vec_map::VecMap;
+use super::vec_set::VecSet;
 use serde::Serialize;
 
 use super::broker::BrokerState;
@@ -64,7 +66,7 @@ pub struct PartitionReport {
     pub high_watermark: i64,
     pub log_start_offset: i64,
     /// Each replica's log end offset, by broker id.
-    pub leo: std::collections::BTreeMap<String, i64>,
+    pub leo: VecMap<String, i64>,
     /// The records below the high watermark (what consumers may read).
     pub committed: Vec<CommittedRecord>,
 }
@@ -344,7 +346,7 @@ impl Simulation {
     }
 
     pub fn group_reports(&self) -> Vec<GroupReport> {
-        let groups: std::collections::BTreeSet<&str> = self
+        let groups: VecSet<&str> = self
             .consumers
             .iter()
             .map(|c| c.config.group_id.as_str())
@@ -371,7 +373,7 @@ impl Simulation {
                     .iter()
                     .filter(|c| c.config.group_id == group)
                     .collect();
-                let topics: std::collections::BTreeSet<&String> =
+                let topics: VecSet<&String> =
                     consumers.iter().flat_map(|c| c.topics.iter()).collect_set();
                 let mut partitions = Vec::new();
                 let mut lost = Vec::new();
@@ -393,8 +395,7 @@ impl Simulation {
                             log_end_offset: hw,
                             lag: committed.map(|c| (hw - c).max(0)),
                         });
-                        let mut seen: std::collections::BTreeMap<i64, u32> =
-                            std::collections::BTreeMap::new();
+                        let mut seen: VecMap<i64, u32> = VecMap::new();
                         for c in &consumers {
                             for r in c
                                 .processed

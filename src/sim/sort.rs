@@ -9,14 +9,14 @@
 //!
 //! For the same reason maps and sets are built with [`CollectMap::collect_map`] and
 //! [`CollectSet::collect_set`]: `collect()` into a `BTreeMap` or `BTreeSet` runs the standard sort
-//! first; inserting one by one reuses the map's own code.
-
-use std::collections::{BTreeMap, BTreeSet};
+//! first; inserting one by one reuses the map's own code. (The model's small maps are
+//! [`VecMap`](super::vec_map::VecMap)s and [`VecSet`](super::vec_set::VecSet)s, whose `collect()`
+//! inserts one by one too.)
 
 /// `collect::<BTreeMap<_, _>>()` without the standard sort (a later key wins, as there).
 pub trait CollectMap<K: Ord, V>: Iterator<Item = (K, V)> + Sized {
-    fn collect_map(self) -> BTreeMap<K, V> {
-        let mut map = BTreeMap::new();
+    fn collect_map<M: Default + Extend<(K, V)>>(self) -> M {
+        let mut map = M::default();
         map.extend(self);
         map
     }
@@ -26,8 +26,8 @@ impl<K: Ord, V, I: Iterator<Item = (K, V)>> CollectMap<K, V> for I {}
 
 /// `collect::<BTreeSet<_>>()` without the standard sort.
 pub trait CollectSet<T: Ord>: Iterator<Item = T> + Sized {
-    fn collect_set(self) -> BTreeSet<T> {
-        let mut set = BTreeSet::new();
+    fn collect_set<S: Default + Extend<T>>(self) -> S {
+        let mut set = S::default();
         set.extend(self);
         set
     }

@@ -6,7 +6,8 @@
 //! (partitions newly given to a member) ∩ (partitions some member loses).
 
 use crate::sim::sort::CollectSet;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::vec_map::VecMap;
+use crate::sim::vec_set::VecSet;
 
 use super::sticky;
 use super::{Ctx, StickyPath, Tp};
@@ -28,12 +29,12 @@ pub(super) fn assign(ctx: &Ctx) -> (Vec<Vec<Tp>>, Vec<(Tp, usize)>, StickyPath) 
 }
 
 /// `computePartitionsTransferringOwnership`.
-fn compute_transferring(ctx: &Ctx, assignment: &[Vec<Tp>]) -> BTreeMap<Tp, usize> {
-    let mut added: BTreeMap<Tp, usize> = BTreeMap::new();
-    let mut revoked: BTreeSet<Tp> = BTreeSet::new();
+fn compute_transferring(ctx: &Ctx, assignment: &[Vec<Tp>]) -> VecMap<Tp, usize> {
+    let mut added: VecMap<Tp, usize> = VecMap::new();
+    let mut revoked: VecSet<Tp> = VecSet::new();
     for (m, assigned) in assignment.iter().enumerate() {
-        let owned: BTreeSet<Tp> = ctx.members[m].owned.iter().copied().collect_set();
-        let assigned_set: BTreeSet<Tp> = assigned.iter().copied().collect_set();
+        let owned: VecSet<Tp> = ctx.members[m].owned.iter().copied().collect_set();
+        let assigned_set: VecSet<Tp> = assigned.iter().copied().collect_set();
         for &tp in assigned {
             if !owned.contains(&tp) {
                 added.insert(tp, m);

@@ -10,6 +10,7 @@
 //! red-black trees (9+ colliding entries at capacity ≥ 64) are not modelled: their order would
 //! depend on the tree shape.
 
+use crate::sim::vec_set::VecSet;
 use std::cmp::Ordering;
 
 /// `java.lang.String.compareTo`: lexicographic over UTF-16 code units (differs from Rust's
@@ -111,7 +112,7 @@ impl<K: PartialEq + Clone> JavaHashTable<K> {
 /// The order in which a Java `HashMap<String, _>` built by inserting `keys` in the given order
 /// (into a fresh `new HashMap<>()`) iterates them: indices into `keys`. Duplicates are ignored.
 pub fn hash_map_order(keys: &[&str]) -> Vec<usize> {
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen = VecSet::new();
     let mut table = JavaHashTable::new();
     for (i, key) in keys.iter().enumerate() {
         if seen.insert(*key) {

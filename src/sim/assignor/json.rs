@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::sim::vec_map::VecMap;
+
 use super::{assign, AssignorName, MemberSubscription, TopicPartition, MAX_TOTAL_PARTITIONS};
 
 #[derive(Deserialize)]
@@ -48,7 +50,7 @@ pub fn assign_json(input: &str) -> Result<String, String> {
         )
     })?;
 
-    let mut topics = BTreeMap::new();
+    let mut topics = VecMap::new();
     for (name, count) in &request.topics {
         if *count < 0 {
             return Err(format!(
@@ -88,7 +90,7 @@ pub fn assign_json(input: &str) -> Result<String, String> {
     }
 
     let assignment = assign(strategy, &topics, &members).map_err(|e| format!("assign: {e}"))?;
-    let answer: BTreeMap<String, Vec<String>> = assignment
+    let answer: VecMap<String, Vec<String>> = assignment
         .into_iter()
         .map(|(member, partitions)| (member, partitions.iter().map(ToString::to_string).collect()))
         .collect();

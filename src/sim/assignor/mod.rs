@@ -14,7 +14,8 @@ mod roundrobin;
 mod sticky;
 
 use crate::sim::sort::{CollectMap, CollectSet};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::vec_map::VecMap;
+use crate::sim::vec_set::VecSet;
 use std::fmt;
 
 pub use java::{hash_map_order, java_compare};
@@ -213,10 +214,10 @@ pub enum StickyPath {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AssignmentOutcome {
     /// Every member, with its partitions in the order Kafka's assignor lists them.
-    pub assignment: BTreeMap<String, Vec<TopicPartition>>,
+    pub assignment: VecMap<String, Vec<TopicPartition>>,
     /// cooperative-sticky only: partitions left out of this round because their previous owner
     /// must revoke them first, with the member that gets them in the follow-up rebalance (A9).
-    pub withheld: BTreeMap<TopicPartition, String>,
+    pub withheld: VecMap<TopicPartition, String>,
     /// sticky and cooperative-sticky: which algorithm ran.
     pub sticky_path: Option<StickyPath>,
 }
@@ -228,16 +229,16 @@ pub struct AssignmentOutcome {
 /// received them. Every member appears in the result, possibly with an empty list.
 pub fn assign(
     strategy: AssignorName,
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[MemberSubscription],
-) -> Result<BTreeMap<String, Vec<TopicPartition>>, AssignError> {
+) -> Result<VecMap<String, Vec<TopicPartition>>, AssignError> {
     assign_detailed(strategy, partitions_per_topic, members).map(|o| o.assignment)
 }
 
 /// [`assign`] with the partitions cooperative-sticky withholds and the sticky path taken.
 pub fn assign_detailed(
     strategy: AssignorName,
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[MemberSubscription],
 ) -> Result<AssignmentOutcome, AssignError> {
     let ctx = Ctx::new(partitions_per_topic, members)?;
@@ -292,7 +293,7 @@ pub(crate) struct Member {
     /// sticky assignor compares these to decide whether all subscriptions are equal.
     pub(crate) raw_topics: Vec<String>,
     /// Subscribed topics that take part.
-    pub(crate) topics: BTreeSet<u32>,
+    pub(crate) topics: VecSet<u32>,
     /// Owned partitions that exist (duplicates dropped), in the order reported.
     pub(crate) owned: Vec<Tp>,
     /// Kafka's `Optional<Integer>` generation; -1 and below are "absent".
@@ -317,7 +318,7 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     fn new(
-        partitions_per_topic: &BTreeMap<String, i32>,
+        partitions_per_topic: &VecMap<String, i32>,
         input: &[MemberSubscription],
     ) -> Result<Self, AssignError> {
         if input.len() > MAX_MEMBERS {
@@ -326,7 +327,7 @@ impl Ctx {
                 input.len()
             )));
         }
-        let mut seen = BTreeSet::new();
+        let mut seen = VecSet::new();
         for m in input {
             if !seen.insert(m.member_id.as_str()) {
                 return Err(AssignError(format!(
@@ -348,7 +349,7 @@ impl Ctx {
         // AbstractPartitionAssignor.assign: the union of subscriptions, kept if the topic has
         // metadata with at least one partition.
         let mut all_subscribed: Vec<String> = Vec::new();
-        let mut subscribed_set = BTreeSet::new();
+        let mut subscribed_set = VecSet::new();
         for &m in &hash_order {
             for t in &input[m].topics {
                 if subscribed_set.insert(t.as_str()) {
@@ -370,7 +371,7 @@ impl Ctx {
             )));
         }
         let topic_hashes = topics.iter().map(|t| java_string_hash_code(t)).collect();
-        let index: BTreeMap<&str, u32> = topics
+        let index: VecMap<&str, u32> = topics
             .iter()
             .enumerate()
             .map(|(i, t)| (t.as_str(), i as u32))
@@ -379,7 +380,7 @@ impl Ctx {
         let members = input
             .iter()
             .map(|m| {
-                let mut seen_topics = BTreeSet::new();
+                let mut seen_topics = VecSet::new();
                 let raw_topics: Vec<String> = m
                     .topics
                     .iter()
@@ -392,7 +393,7 @@ impl Ctx {
                     .collect_set();
                 // Kafka drops claims on topics that no longer take part (A5). A partition number
                 // beyond the topic's count cannot be owned in a real cluster; it is dropped too.
-                let mut seen_owned = BTreeSet::new();
+                let mut seen_owned = VecSet::new();
                 let mut owned: Vec<Tp> = Vec::new();
                 for tp in &m.owned_partitions {
                     if let Some(&topic) = index.get(tp.topic.as_str()) {

@@ -6,7 +6,7 @@
 //! `AbstractPartitionAssignor.assign` builds, which fixes the order of each member's list.
 
 use crate::sim::sort::CollectMap;
-use std::collections::BTreeMap;
+use crate::sim::vec_map::VecMap;
 
 use super::{hash_map_order, Ctx, Tp};
 
@@ -44,7 +44,7 @@ pub(super) fn assign(ctx: &Ctx) -> Vec<Vec<Tp>> {
 /// subscriptions (in their `HashMap` order); the topics with metadata are then put into a fresh
 /// `HashMap` in that set's iteration order.
 fn topic_visit_order(ctx: &Ctx) -> Vec<u32> {
-    let index: BTreeMap<&str, u32> = ctx
+    let index: VecMap<&str, u32> = ctx
         .topics
         .iter()
         .enumerate()

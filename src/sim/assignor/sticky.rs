@@ -5,6 +5,8 @@
 //! `HashSet`s that record partition movements; both are emulated (see `java.rs`), so the exact
 //! lists of Kafka's tests come out, not just balanced ones.
 
+use crate::sim::vec_map::VecMap;
+use crate::sim::vec_set::VecSet;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::java::JavaHashTable;
@@ -18,7 +20,7 @@ pub(crate) struct StickyOutcome {
     pub(crate) assignment: Vec<Vec<Tp>>,
     /// `partitionsTransferringOwnership` (partition → new owner): recorded on the constrained
     /// path, `None` (Kafka's null) on the general path.
-    pub(crate) transferring: Option<BTreeMap<Tp, usize>>,
+    pub(crate) transferring: Option<VecMap<Tp, usize>>,
     pub(crate) path: StickyPath,
 }
 
@@ -27,7 +29,7 @@ pub(crate) fn assign(ctx: &Ctx) -> StickyOutcome {
         // Kafka never assigns an empty group (the leader is a member); avoid dividing by zero.
         return StickyOutcome {
             assignment: Vec::new(),
-            transferring: Some(BTreeMap::new()),
+            transferring: Some(VecMap::new()),
             path: StickyPath::Constrained,
         };
     }
@@ -45,7 +47,7 @@ struct OwnedState {
     /// `consumerToOwnedPartitions`: each member's still-valid claims after conflicts.
     owned: Vec<Vec<Tp>>,
     /// `partitionsWithMultiplePreviousOwners`: claimed by two members of the same generation.
-    multiply_owned: BTreeSet<Tp>,
+    multiply_owned: VecSet<Tp>,
     max_generation: i32,
 }
 
@@ -53,13 +55,13 @@ struct OwnedState {
 fn owned_partitions(ctx: &Ctx) -> OwnedState {
     let n = ctx.members.len();
     let mut all_equal = true;
-    let mut subscribed: BTreeSet<&str> = BTreeSet::new();
+    let mut subscribed: VecSet<&str> = VecSet::new();
     let mut owned: Vec<Vec<Tp>> = vec![Vec::new(); n];
     // Claims withdrawn from a member; a member meets each partition once, so a withdrawal is
     // final and the lists can be filtered at the end (same result as List.remove, in O(log n)).
-    let mut withdrawn: BTreeSet<(usize, Tp)> = BTreeSet::new();
+    let mut withdrawn: VecSet<(usize, Tp)> = VecSet::new();
     let mut previous_owner: BTreeMap<Tp, usize> = BTreeMap::new();
-    let mut multiply_owned = BTreeSet::new();
+    let mut multiply_owned = VecSet::new();
     let mut max_generation = DEFAULT_GENERATION;
 
     for &m in &ctx.hash_order {
@@ -165,7 +167,7 @@ fn constrained(ctx: &Ctx, state: &OwnedState) -> StickyOutcome {
 
     // assignRoundRobin: cycle through the under-min members (removing those that reach
     // minQuota), then top up exactly-min members one partition each.
-    let mut transferring: BTreeMap<Tp, usize> = BTreeMap::new();
+    let mut transferring: VecMap<Tp, usize> = VecMap::new();
     let mut cursor = 0usize;
     for tp in unassigned {
         let (member, from_cursor) = if cursor < under_min.len() {
@@ -224,14 +226,14 @@ fn general(ctx: &Ctx, state: OwnedState) -> StickyOutcome {
 struct Movements {
     by_partition: BTreeMap<Tp, (usize, usize)>,
     /// topic → (src, dst) → partitions, each set a Java `HashSet` whose first element matters.
-    by_topic: BTreeMap<u32, BTreeMap<(usize, usize), JavaHashTable<Tp>>>,
+    by_topic: VecMap<u32, VecMap<(usize, usize), JavaHashTable<Tp>>>,
 }
 
 impl Movements {
     fn new() -> Self {
         Self {
             by_partition: BTreeMap::new(),
-            by_topic: BTreeMap::new(),
+            by_topic: VecMap::new(),
         }
     }
 
@@ -296,7 +298,7 @@ struct General<'a> {
     owner: Vec<Option<usize>>,
     offsets: Vec<usize>,
     /// `sortedCurrentSubscriptions`: (assignment size, member id rank, member).
-    sorted: BTreeSet<(usize, usize, usize)>,
+    sorted: VecSet<(usize, usize, usize)>,
     /// Partitions of a member's subscribed topics (`getMaxAssignmentSize`).
     max_size: Vec<usize>,
     /// `prevAssignment`: lower-generation claims, partition → (member, generation).
@@ -387,7 +389,7 @@ impl<'a> General<'a> {
             current,
             owner: vec![None; next],
             offsets,
-            sorted: BTreeSet::new(),
+            sorted: VecSet::new(),
             max_size,
             prev,
             sorted_all_partitions,

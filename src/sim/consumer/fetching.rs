@@ -60,9 +60,9 @@ impl Consumer {
         {
             return;
         }
-        let mut by_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
+        let mut by_leader: VecMap<BrokerId, Vec<FetchPartition>> = VecMap::new();
         let mut need_metadata = false;
-        let mut buffered_by_tp: BTreeMap<&TopicPartition, usize> = BTreeMap::new();
+        let mut buffered_by_tp: VecMap<&TopicPartition, usize> = VecMap::new();
         for (t, _) in &self.buffer {
             *buffered_by_tp.entry(&**t).or_default() += 1;
         }

@@ -35,7 +35,7 @@ impl Consumer {
 
     pub(super) fn commit(
         &mut self,
-        offsets: BTreeMap<TopicPartition, i64>,
+        offsets: VecMap<TopicPartition, i64>,
         why: &str,
         ctx: &mut ConsumerCtx,
         out: &mut Out,
@@ -184,7 +184,7 @@ impl Consumer {
         let mut assignments = Vec::new();
         if r.leader == r.member_id {
             let strategy = AssignorName::parse(&r.protocol).unwrap_or(AssignorName::Range);
-            let counts: BTreeMap<String, i32> = self.partition_counts.clone();
+            let counts: VecMap<String, i32> = self.partition_counts.clone();
             let members: Vec<MemberSubscription> = r
                 .members
                 .iter()

@@ -2,6 +2,7 @@
 //! BeginQuorumEpoch) and broker registrations by process incarnation.
 
 use super::*;
+use crate::sim::vec_set::VecSet;
 
 /// When a voter stands for election: the fetch timeout (it stopped hearing from the leader)
 /// plus a random backoff up to `controller.quorum.election.backoff.max.ms`.
@@ -87,7 +88,7 @@ impl Controller {
         // Become candidate: bump the epoch, vote for ourselves, ask the others.
         v.epoch += 1;
         v.voted_for = Some(voter);
-        v.votes = BTreeSet::from([voter]);
+        v.votes = VecSet::from([voter]);
         let new_epoch = v.epoch;
         out.trace(
             NodeId::Controller(voter),

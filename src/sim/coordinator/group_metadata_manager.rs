@@ -6,6 +6,7 @@
 //! the new coordinator without a rebalance).
 
 use super::*;
+use crate::sim::vec_map::VecMap;
 
 /// The record key of a commit: `topic:partition:group` (topic names cannot contain ':', so the
 /// group id is everything after the second one).
@@ -177,7 +178,7 @@ impl GroupCoordinator {
         out: &mut Out,
     ) {
         let mut commits = 0;
-        let mut metadata: BTreeMap<String, GroupMetadataValue> = BTreeMap::new();
+        let mut metadata: VecMap<String, GroupMetadataValue> = VecMap::new();
         for r in records {
             let Some(key) = r.key.as_deref() else {
                 continue;

@@ -4,6 +4,7 @@
 //! members leaving, and session expiry.
 
 use super::*;
+use crate::sim::vec_map::VecMap;
 
 impl Broker {
     pub(super) fn prepare_rebalance(
@@ -110,7 +111,7 @@ impl Broker {
                     .collect()
             })
             .unwrap_or_default();
-        let mut votes: BTreeMap<&String, usize> = BTreeMap::new();
+        let mut votes: VecMap<&String, usize> = VecMap::new();
         for m in g.members.values() {
             if let Some(p) = m.protocols.iter().find(|p| candidates.contains(p)) {
                 *votes.entry(p).or_default() += 1;
