@@ -33,6 +33,8 @@ use crate::timeline::link;
 const REFRESH_MS: f64 = 66.0;
 /// ... and at least this often, however slow a refresh is.
 const MAX_REFRESH_MS: f64 = 1000.0;
+/// While playing, the groups' tool output is rebuilt at most this often (wall ms).
+const TOOLS_REFRESH_MS: f64 = 500.0;
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
@@ -126,6 +128,7 @@ pub fn App(props: &AppProps) -> Html {
                 let mut stale = false;
                 let mut refreshed_at = f64::NEG_INFINITY;
                 let mut refresh_every = REFRESH_MS;
+                let mut tools_at = f64::NEG_INFINITY;
                 Ticker::start(move |timestamp| {
                     let started = if bench { performance_now() } else { 0.0 };
                     let wall_ms = last.map_or(0.0, |l| timestamp - l);
@@ -144,7 +147,11 @@ pub fn App(props: &AppProps) -> Html {
                         stale = false;
                         refreshed_at = timestamp;
                         let before = performance_now();
-                        dispatcher.dispatch(Action::Refresh);
+                        let tools = timestamp - tools_at >= TOOLS_REFRESH_MS;
+                        if tools {
+                            tools_at = timestamp;
+                        }
+                        dispatcher.dispatch(Action::Refresh { tools });
                         let cost = performance_now() - before;
                         refresh_every = (cost * 8.0).clamp(REFRESH_MS, MAX_REFRESH_MS);
                         refresh = cost;

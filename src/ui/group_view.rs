@@ -231,7 +231,12 @@ fn member_view(sim: &Simulation, c: &Consumer, others: &[&Consumer]) -> MemberVi
 }
 
 /// Every group with a consumer in the simulation, by name.
-pub fn build_groups(sim: &Simulation, previous: Option<&[GroupView]>) -> Vec<GroupView> {
+/// Without `tools`, a group's `describe` is `previous`'s when it has one.
+pub fn build_groups(
+    sim: &Simulation,
+    previous: Option<&[GroupView]>,
+    tools: bool,
+) -> Vec<GroupView> {
     let names: BTreeSet<&str> = sim
         .consumers
         .iter()
@@ -273,15 +278,20 @@ pub fn build_groups(sim: &Simulation, previous: Option<&[GroupView]>) -> Vec<Gro
                 Some(o) if *o.lag == series => o.lag.clone(),
                 _ => Rc::new(series),
             };
-            let describe = [
-                GroupDescribe::Offsets,
-                GroupDescribe::Members,
-                GroupDescribe::State,
-            ]
-            .map(|v| sim.describe_group_text(id, v).terminal());
             let describe = match old {
-                Some(o) if *o.describe == describe => o.describe.clone(),
-                _ => Rc::new(describe),
+                Some(o) if !tools => o.describe.clone(),
+                _ => {
+                    let describe = [
+                        GroupDescribe::Offsets,
+                        GroupDescribe::Members,
+                        GroupDescribe::State,
+                    ]
+                    .map(|v| sim.describe_group_text(id, v).terminal());
+                    match old {
+                        Some(o) if *o.describe == describe => o.describe.clone(),
+                        _ => Rc::new(describe),
+                    }
+                }
             };
             GroupView {
                 id: id.to_string(),

@@ -65,8 +65,12 @@ pub enum Action {
     SetQuiet(bool),
     /// Process the next event (pauses).
     Step,
-    /// The animation loop ran events: take a new snapshot.
-    Refresh,
+    /// The animation loop ran events: take a new snapshot; without `tools`, the groups' tool
+    /// output (`kafka-consumer-groups.sh --describe`, hundreds of lines for a big group) is kept
+    /// from the last one (the loop asks for it a few times a second; pausing refreshes it all).
+    Refresh {
+        tools: bool,
+    },
     /// Panics on purpose: `?panic` in the page's URL dispatches it, so a check can see that a
     /// panic shows the error banner instead of leaving a dead page.
     Crash,
@@ -304,8 +308,8 @@ impl Reducible for AppState {
                 }
                 Rc::new(next)
             }
-            Action::Refresh => {
-                let view = View::build(&self.engine.sim(), Some(&self.view));
+            Action::Refresh { tools } => {
+                let view = View::build_playing(&self.engine.sim(), Some(&self.view), tools);
                 if view == *self.view {
                     return self;
                 }

@@ -164,6 +164,12 @@ impl View {
     /// Reads `sim`. Parts equal to `previous` keep its `Rc`s, so unchanged components compare
     /// equal by pointer first.
     pub fn build(sim: &Simulation, previous: Option<&View>) -> View {
+        View::build_playing(sim, previous, true)
+    }
+
+    /// [`View::build`]; without `tools`, each group's tool output is `previous`'s (a refresh
+    /// while playing: see [`super::state::Action::Refresh`]).
+    pub fn build_playing(sim: &Simulation, previous: Option<&View>, tools: bool) -> View {
         let config = sim.config();
         let partitions: Rc<[PartitionDescription]> = match previous {
             Some(p) if *p.partitions == *sim.describe_partitions() => p.partitions.clone(),
@@ -346,7 +352,7 @@ impl View {
             }),
         };
 
-        let groups = build_groups(sim, previous.map(|p| &*p.groups));
+        let groups = build_groups(sim, previous.map(|p| &*p.groups), tools);
         let groups: Rc<[GroupView]> = match previous {
             Some(p) if *p.groups == *groups => p.groups.clone(),
             _ => groups.into(),

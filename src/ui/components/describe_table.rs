@@ -2,17 +2,39 @@
 //! ([`crate::sim::Simulation::describe_topic_text`]): one row per output line, the text kept
 //! byte for byte (tabs included) and its `Key:` labels set apart. `__consumer_offsets` is folded.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use super::use_app;
 use crate::sim::coordinator::OFFSETS_TOPIC;
-use crate::ui::i18n::{fill, Texts};
+use crate::ui::i18n::{fill, Lang, Texts};
 
 #[function_component]
 pub fn DescribeTable() -> Html {
     let app = use_app();
-    let t = app.lang.texts();
-    let texts = &app.view.topic_texts;
+    html! { <TopicTexts texts={app.view.topic_texts.clone()} lang={app.lang} /> }
+}
+
+/// The texts change only with the partitions' metadata, and the snapshot keeps their `Rc` while
+/// they do not: comparing pointers skips re-rendering hundreds of rows on every refresh.
+#[derive(Properties)]
+struct TopicTextsProps {
+    texts: Rc<[(String, String)]>,
+    lang: Lang,
+}
+
+impl PartialEq for TopicTextsProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.lang == other.lang
+            && (Rc::ptr_eq(&self.texts, &other.texts) || self.texts == other.texts)
+    }
+}
+
+#[function_component]
+fn TopicTexts(props: &TopicTextsProps) -> Html {
+    let t = props.lang.texts();
+    let texts = &props.texts;
     html! {
         <section class="panel describe-panel">
             <h2>{ t.describe_heading }</h2>

@@ -34,7 +34,7 @@ pub fn NetworkDiagram() -> Html {
     let box_width = layout.broker_width();
     html! {
         <figure class="diagram" data-reduced-motion={app.engine.reduced_motion().to_string()}>
-            <svg class="network" viewBox={view_box} role="img" aria-label={t.diagram_label}
+            <svg class="network" viewBox={view_box.clone()} role="img" aria-label={t.diagram_label}
                 preserveAspectRatio="xMidYMin meet">
                 { for layout.rows.iter().map(|(row, x, y)| row_label(t, view.mode, *row, *x, *y)) }
                 { group_boxes(t, view, &layout) }
@@ -42,7 +42,12 @@ pub fn NetworkDiagram() -> Html {
                 { for view.brokers.iter().map(|b| broker_node(t, view, b, &layout, box_width)) }
                 { producers(view, &layout) }
                 { consumers(t, view, &layout) }
-                <g class="tokens" aria-hidden="true" ref={app.engine.layer.clone()}></g>
+            </svg>
+            // The messages in flight on a layer of their own, over the nodes: moving them every
+            // frame then repaints only that (transparent) layer, not a hundred brokers' nodes.
+            <svg class="network-tokens" viewBox={view_box.clone()} preserveAspectRatio="xMidYMin meet"
+                aria-hidden="true">
+                <g class="tokens" ref={app.engine.layer.clone()}></g>
             </svg>
             if app.engine.reduced_motion() {
                 <figcaption class="note">{ t.reduced_motion_note }</figcaption>
