@@ -5,7 +5,8 @@
 //! end-of-run ones (acknowledged records lost, committed logs diverging, committed records
 //! never processed) cost a pass over the logs, so they run with each snapshot, not each frame.
 
-use std::collections::BTreeMap;
+use crate::sim::vec_map::VecMap;
+use crate::sim::vec_set::VecSet;
 
 use crate::sim::consumer::ConsumerState;
 use crate::sim::sort::CollectSet;
@@ -36,7 +37,7 @@ pub struct Broken {
 
 #[derive(Clone, Debug, Default)]
 pub struct Monitors {
-    first: BTreeMap<&'static str, Broken>,
+    first: VecMap<&'static str, Broken>,
     /// Violations of the core's log already read.
     seen: usize,
 }
@@ -44,7 +45,7 @@ pub struct Monitors {
 impl Monitors {
     pub fn new(sim: &Simulation) -> Monitors {
         Monitors {
-            first: BTreeMap::new(),
+            first: VecMap::new(),
             seen: sim.invariants.violations.len(),
         }
     }
@@ -87,7 +88,7 @@ impl Monitors {
             return;
         }
         // A record a live member still holds is on its way, not lost.
-        let held: std::collections::BTreeSet<(&str, String)> = sim
+        let held: VecSet<(&str, String)> = sim
             .consumers
             .iter()
             .filter(|c| c.state == ConsumerState::Running)

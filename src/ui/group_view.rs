@@ -2,7 +2,7 @@
 //! coordinator sees it and as its consumers see it, the lag over time, the `__consumer_offsets`
 //! partitions, and the tools' describe output — all read from the core in one pass.
 
-use std::collections::BTreeSet;
+use crate::sim::vec_set::VecSet;
 use std::rc::Rc;
 
 use crate::sim::cli_output::GroupDescribe;
@@ -147,8 +147,8 @@ fn member_view(sim: &Simulation, c: &Consumer, others: &[&Consumer]) -> MemberVi
 
     let mut rows: Vec<(TopicPartition, PartitionRole)> = Vec::new();
     if rebalancing {
-        let owned: BTreeSet<&TopicPartition> = c.assignment.iter().collect_set();
-        let mut all: BTreeSet<&TopicPartition> = r.before.iter().collect_set();
+        let owned: VecSet<&TopicPartition> = c.assignment.iter().collect_set();
+        let mut all: VecSet<&TopicPartition> = r.before.iter().collect_set();
         all.extend(owned.iter().copied());
         for tp in all {
             let role = if owned.contains(tp) {
@@ -237,7 +237,7 @@ pub fn build_groups(
     previous: Option<&[GroupView]>,
     tools: bool,
 ) -> Vec<GroupView> {
-    let names: BTreeSet<&str> = sim
+    let names: VecSet<&str> = sim
         .consumers
         .iter()
         .map(|c| c.config.group_id.as_str())
@@ -258,7 +258,7 @@ pub fn build_groups(
                 .map(|c| member_view(sim, c, &consumers))
                 .collect();
             // Lag over every partition of the subscribed topics, where a commit exists.
-            let topics: BTreeSet<&String> = consumers.iter().flat_map(|c| &c.topics).collect_set();
+            let topics: VecSet<&String> = consumers.iter().flat_map(|c| &c.topics).collect_set();
             let mut total: Option<i64> = None;
             for t in topics {
                 let Some(meta) = sim.metadata.topics.get(t) else {
@@ -315,7 +315,7 @@ pub fn build_groups(
 /// The `__consumer_offsets` partitions, once the topic exists.
 pub fn build_offsets(sim: &Simulation) -> Option<OffsetsView> {
     let topic = sim.metadata.topics.get(OFFSETS_TOPIC)?;
-    let groups: BTreeSet<&str> = sim
+    let groups: VecSet<&str> = sim
         .consumers
         .iter()
         .map(|c| c.config.group_id.as_str())

@@ -3,7 +3,7 @@
 //! group a box holding its consumers. Both the diagram (drawn by Yew) and the token painter
 //! (drawn per frame) use it, so a token leaves and reaches exactly the node it names.
 
-use std::collections::BTreeMap;
+use crate::sim::vec_map::VecMap;
 
 use crate::sim::{BrokerId, ControllerMode, NodeId, Simulation};
 
@@ -49,7 +49,7 @@ pub struct GroupBox {
 pub struct Layout {
     pub width: f64,
     pub height: f64,
-    pub nodes: BTreeMap<NodeId, (f64, f64)>,
+    pub nodes: VecMap<NodeId, (f64, f64)>,
     /// (caption, x, y) of each column's caption.
     pub rows: Vec<(Row, f64, f64)>,
     pub groups: Vec<GroupBox>,
@@ -78,7 +78,7 @@ impl Layout {
         producers: usize,
         consumer_groups: &[&str],
     ) -> Layout {
-        let mut nodes = BTreeMap::new();
+        let mut nodes = VecMap::new();
         let mut rows = Vec::new();
         let spread = |left: f64, right: f64, n: usize, i: usize| {
             left + (right - left) * (i as f64 + 0.5) / n as f64
@@ -102,7 +102,7 @@ impl Layout {
         let broker_rows = brokers.len().div_ceil(per_row).max(1);
         let brokers_h = broker_rows as f64 * BROKER_ROW_GAP;
         let producers_h = producers as f64 * PRODUCER_GAP;
-        let mut groups: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        let mut groups: VecMap<&str, Vec<u32>> = VecMap::new();
         for (i, g) in consumer_groups.iter().enumerate() {
             groups.entry(g).or_default().push(i as u32);
         }

@@ -7,7 +7,7 @@
 //! (see [`super::engine`]).
 
 use crate::sim::sort::CollectMap;
-use std::collections::BTreeMap;
+use crate::sim::vec_map::VecMap;
 use std::rc::Rc;
 
 pub use super::layout::{Layout, Row, DIAGRAM_WIDTH};
@@ -175,7 +175,7 @@ impl View {
             Some(p) if *p.partitions == *sim.describe_partitions() => p.partitions.clone(),
             _ => sim.describe_partitions().into(),
         };
-        let topic_names: BTreeMap<&str, Rc<str>> = sim
+        let topic_names: VecMap<&str, Rc<str>> = sim
             .metadata
             .topics
             .keys()

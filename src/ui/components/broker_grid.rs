@@ -5,7 +5,7 @@
 //! of replica strips would be tens of thousands of elements to lay out and paint while playing,
 //! most of them far below the screen.
 
-use std::collections::BTreeSet;
+use crate::sim::vec_set::VecSet;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -26,7 +26,7 @@ pub fn BrokerGrid() -> Html {
         d.dispatch(Action::Run(line))
     });
     // The brokers whose line was opened into a card.
-    let open = use_state(|| Rc::new(BTreeSet::<i32>::new()));
+    let open = use_state(|| Rc::new(VecSet::<i32>::new()));
     let toggle = use_callback(open.clone(), |id: i32, open| {
         let mut next = (***open).clone();
         if !next.remove(&id) {

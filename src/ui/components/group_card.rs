@@ -3,7 +3,7 @@
 //! rebalance), their positions, commits and lag; the lag over time; the consumers' buttons
 //! (each a scenario line).
 
-use std::collections::BTreeSet;
+use crate::sim::vec_set::VecSet;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -51,7 +51,7 @@ pub fn GroupCard(props: &GroupCardProps) -> Html {
     let t = props.lang.texts();
     let g = &props.group;
     // The members (by consumer index) whose long partition table was opened.
-    let open = use_state(|| Rc::new(BTreeSet::<u32>::new()));
+    let open = use_state(|| Rc::new(VecSet::<u32>::new()));
     let toggle = use_callback(open.clone(), |index: u32, open| {
         let mut next = (***open).clone();
         if !next.remove(&index) {
