@@ -9,6 +9,7 @@ use crate::sim::sort::CollectSet;
 use crate::sim::vec_map::VecMap;
 use crate::sim::vec_set::VecSet;
 
+use super::partition_map::{PartitionMap, PartitionSet};
 use super::sticky;
 use super::{Ctx, StickyPath, Tp};
 
@@ -30,18 +31,24 @@ pub(super) fn assign(ctx: &Ctx) -> (Vec<Vec<Tp>>, Vec<(Tp, usize)>, StickyPath) 
 
 /// `computePartitionsTransferringOwnership`.
 fn compute_transferring(ctx: &Ctx, assignment: &[Vec<Tp>]) -> VecMap<Tp, usize> {
-    let mut added: VecMap<Tp, usize> = VecMap::new();
-    let mut revoked: VecSet<Tp> = VecSet::new();
+    let mut added: PartitionMap<usize> = PartitionMap::new(ctx);
+    let mut revoked = PartitionSet::new(ctx);
     for (m, assigned) in assignment.iter().enumerate() {
         let owned: VecSet<Tp> = ctx.members[m].owned.iter().copied().collect_set();
         let assigned_set: VecSet<Tp> = assigned.iter().copied().collect_set();
         for &tp in assigned {
             if !owned.contains(&tp) {
-                added.insert(tp, m);
+                added.insert(ctx, tp, m);
             }
         }
-        revoked.extend(owned.difference(&assigned_set).copied());
+        for &tp in owned.difference(&assigned_set) {
+            revoked.add(ctx, tp);
+        }
     }
-    added.retain(|tp, _| revoked.contains(tp));
+    // In (topic, partition) order: the map is built by appending.
     added
+        .iter(ctx)
+        .filter(|&(tp, _)| revoked.contains(ctx, tp))
+        .map(|(tp, &m)| (tp, m))
+        .collect()
 }

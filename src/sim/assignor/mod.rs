@@ -9,6 +9,8 @@
 mod cooperative_sticky;
 mod java;
 mod json;
+mod partition_map;
+mod partition_movements;
 mod range;
 mod roundrobin;
 mod sticky;
@@ -314,6 +316,8 @@ pub(crate) struct Ctx {
     pub(crate) id_rank: Vec<usize>,
     /// All distinct subscribed topic names (existing or not), for the range topic order.
     pub(crate) all_subscribed: Vec<String>,
+    /// Each topic's first partition in the flat numbering of all partitions ([`Ctx::flat`]).
+    offsets: Vec<usize>,
 }
 
 impl Ctx {
@@ -429,6 +433,13 @@ impl Ctx {
             id_rank[m] = rank;
         }
 
+        let mut offsets = Vec::with_capacity(partition_counts.len());
+        let mut next = 0usize;
+        for &count in &partition_counts {
+            offsets.push(next);
+            next += count as usize;
+        }
+
         Ok(Self {
             topics,
             partition_counts,
@@ -437,6 +448,7 @@ impl Ctx {
             hash_order,
             id_rank,
             all_subscribed,
+            offsets,
         })
     }
 
@@ -446,6 +458,11 @@ impl Ctx {
 
     pub(crate) fn tp_hash(&self, tp: Tp) -> i32 {
         tp_hash_code(self.topic_hashes[tp.topic as usize], tp.partition)
+    }
+
+    /// The partition's index among all partitions in (topic, partition) order.
+    pub(crate) fn flat(&self, tp: Tp) -> usize {
+        self.offsets[tp.topic as usize] + tp.partition as usize
     }
 
     pub(crate) fn total_partitions(&self) -> usize {

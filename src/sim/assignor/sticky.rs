@@ -7,9 +7,10 @@
 
 use crate::sim::vec_map::VecMap;
 use crate::sim::vec_set::VecSet;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
-use super::java::JavaHashTable;
+use super::partition_map::{PartitionMap, PartitionSet};
+use super::partition_movements::Movements;
 use super::{Ctx, StickyPath, Tp};
 
 /// Kafka's `DEFAULT_GENERATION`.
@@ -47,7 +48,7 @@ struct OwnedState {
     /// `consumerToOwnedPartitions`: each member's still-valid claims after conflicts.
     owned: Vec<Vec<Tp>>,
     /// `partitionsWithMultiplePreviousOwners`: claimed by two members of the same generation.
-    multiply_owned: VecSet<Tp>,
+    multiply_owned: PartitionSet,
     max_generation: i32,
 }
 
@@ -59,9 +60,9 @@ fn owned_partitions(ctx: &Ctx) -> OwnedState {
     let mut owned: Vec<Vec<Tp>> = vec![Vec::new(); n];
     // Claims withdrawn from a member; a member meets each partition once, so a withdrawal is
     // final and the lists can be filtered at the end (same result as List.remove, in O(log n)).
-    let mut withdrawn: VecSet<(usize, Tp)> = VecSet::new();
-    let mut previous_owner: BTreeMap<Tp, usize> = BTreeMap::new();
-    let mut multiply_owned = VecSet::new();
+    let mut withdrawn: PartitionMap<Vec<usize>> = PartitionMap::new(ctx);
+    let mut previous_owner: PartitionMap<usize> = PartitionMap::new(ctx);
+    let mut multiply_owned = PartitionSet::new(ctx);
     let mut max_generation = DEFAULT_GENERATION;
 
     for &m in &ctx.hash_order {
@@ -83,36 +84,46 @@ fn owned_partitions(ctx: &Ctx) -> OwnedState {
         let generation = member.generation.unwrap_or(DEFAULT_GENERATION);
         max_generation = max_generation.max(generation);
         for &tp in &member.owned {
-            match previous_owner.get(&tp).copied() {
+            match previous_owner.get(ctx, tp).copied() {
                 None => {
                     owned[m].push(tp);
-                    previous_owner.insert(tp, m);
+                    previous_owner.insert(ctx, tp, m);
                 }
                 Some(other) => {
                     let other_generation =
                         ctx.members[other].generation.unwrap_or(DEFAULT_GENERATION);
                     if generation == other_generation {
                         // Same generation: nobody keeps it (and it always counts as moving).
-                        multiply_owned.insert(tp);
-                        withdrawn.insert((other, tp));
-                        previous_owner.insert(tp, m);
+                        multiply_owned.add(ctx, tp);
+                        withdraw(ctx, &mut withdrawn, other, tp);
+                        previous_owner.insert(ctx, tp, m);
                     } else if generation > other_generation {
                         owned[m].push(tp);
-                        withdrawn.insert((other, tp));
-                        previous_owner.insert(tp, m);
+                        withdraw(ctx, &mut withdrawn, other, tp);
+                        previous_owner.insert(ctx, tp, m);
                     }
                 }
             }
         }
     }
     for (m, list) in owned.iter_mut().enumerate() {
-        list.retain(|tp| !withdrawn.contains(&(m, *tp)));
+        list.retain(|&tp| !withdrawn.get(ctx, tp).is_some_and(|from| from.contains(&m)));
     }
     OwnedState {
         all_subscriptions_equal: all_equal,
         owned,
         multiply_owned,
         max_generation,
+    }
+}
+
+/// Records that `member`'s claim on `tp` was withdrawn.
+fn withdraw(ctx: &Ctx, withdrawn: &mut PartitionMap<Vec<usize>>, member: usize, tp: Tp) {
+    match withdrawn.get_mut(ctx, tp) {
+        Some(from) => from.push(member),
+        None => {
+            withdrawn.insert(ctx, tp, vec![member]);
+        }
     }
 }
 
@@ -126,8 +137,8 @@ fn constrained(ctx: &Ctx, state: &OwnedState) -> StickyOutcome {
     let mut current_over_min = 0;
 
     let mut assignment: Vec<Vec<Tp>> = vec![Vec::new(); n];
-    let mut assigned: BTreeSet<Tp> = BTreeSet::new();
-    let mut revoked: BTreeSet<Tp> = BTreeSet::new();
+    let mut assigned = PartitionSet::new(ctx);
+    let mut revoked = PartitionSet::new(ctx);
     let mut under_min: Vec<usize> = Vec::new();
     let mut exactly_min: VecDeque<usize> = VecDeque::new();
 
@@ -135,7 +146,7 @@ fn constrained(ctx: &Ctx, state: &OwnedState) -> StickyOutcome {
     for &m in &ctx.hash_order {
         let mut owned = state.owned[m].clone();
         crate::sim::sort::sort_by_key(&mut owned, |tp| (tp.partition, tp.topic));
-        owned.retain(|tp| !state.multiply_owned.contains(tp));
+        owned.retain(|&tp| !state.multiply_owned.contains(ctx, tp));
 
         let keep = if owned.len() < min_quota {
             under_min.push(m);
@@ -153,14 +164,18 @@ fn constrained(ctx: &Ctx, state: &OwnedState) -> StickyOutcome {
             min_quota
         };
         assignment[m].extend_from_slice(&owned[..keep]);
-        assigned.extend(owned[..keep].iter().copied());
-        revoked.extend(owned[keep..].iter().copied());
+        for &tp in &owned[..keep] {
+            assigned.add(ctx, tp);
+        }
+        for &tp in &owned[keep..] {
+            revoked.add(ctx, tp);
+        }
     }
 
     let unassigned: Vec<Tp> = ctx
         .all_partitions()
         .into_iter()
-        .filter(|tp| !assigned.contains(tp))
+        .filter(|&tp| !assigned.contains(ctx, tp))
         .collect();
     crate::sim::sort::sort_by_key(&mut under_min, |&m| ctx.id_rank[m]);
     crate::sim::sort::sort_by_key(exactly_min.make_contiguous(), |&m| ctx.id_rank[m]);
@@ -185,7 +200,7 @@ fn constrained(ctx: &Ctx, state: &OwnedState) -> StickyOutcome {
         };
 
         assignment[member].push(tp);
-        if revoked.contains(&tp) || state.multiply_owned.contains(&tp) {
+        if revoked.contains(ctx, tp) || state.multiply_owned.contains(ctx, tp) {
             transferring.insert(tp, member);
         }
         // Reaching maxQuota only feeds a log line in Kafka.
@@ -221,73 +236,6 @@ fn general(ctx: &Ctx, state: OwnedState) -> StickyOutcome {
     }
 }
 
-/// `PartitionMovements`: where reassigned partitions came from, so that a later move in the
-/// opposite direction moves the same partition back (keeping the result sticky).
-struct Movements {
-    by_partition: BTreeMap<Tp, (usize, usize)>,
-    /// topic → (src, dst) → partitions, each set a Java `HashSet` whose first element matters.
-    by_topic: VecMap<u32, VecMap<(usize, usize), JavaHashTable<Tp>>>,
-}
-
-impl Movements {
-    fn new() -> Self {
-        Self {
-            by_partition: BTreeMap::new(),
-            by_topic: VecMap::new(),
-        }
-    }
-
-    fn remove_record(&mut self, tp: Tp) -> Option<(usize, usize)> {
-        let pair = self.by_partition.remove(&tp)?;
-        if let Some(topic) = self.by_topic.get_mut(&tp.topic) {
-            if let Some(set) = topic.get_mut(&pair) {
-                set.remove(&tp);
-                if set.is_empty() {
-                    topic.remove(&pair);
-                }
-            }
-            if topic.is_empty() {
-                self.by_topic.remove(&tp.topic);
-            }
-        }
-        Some(pair)
-    }
-
-    fn add_record(&mut self, ctx: &Ctx, tp: Tp, pair: (usize, usize)) {
-        self.by_partition.insert(tp, pair);
-        self.by_topic
-            .entry(tp.topic)
-            .or_default()
-            .entry(pair)
-            .or_insert_with(JavaHashTable::new)
-            .insert(tp, ctx.tp_hash(tp));
-    }
-
-    fn move_partition(&mut self, ctx: &Ctx, tp: Tp, old: usize, new: usize) {
-        if let Some((src, _dst)) = self.remove_record(tp) {
-            // Moving back to where it came from cancels the movement.
-            if src != new {
-                self.add_record(ctx, tp, (src, new));
-            }
-        } else {
-            self.add_record(ctx, tp, (old, new));
-        }
-    }
-
-    /// `getTheActualPartitionToBeMoved`: if some partition of the topic already moved from
-    /// `new` to the (original) owner, move that one back instead.
-    fn actual_partition_to_move(&self, tp: Tp, old: usize, new: usize) -> Tp {
-        let Some(topic) = self.by_topic.get(&tp.topic) else {
-            return tp;
-        };
-        let old = self.by_partition.get(&tp).map_or(old, |&(src, _)| src);
-        topic
-            .get(&(new, old))
-            .and_then(JavaHashTable::first)
-            .unwrap_or(tp)
-    }
-}
-
 struct General<'a> {
     ctx: &'a Ctx,
     /// `topic2AllPotentialConsumers` (only its sizes and membership matter).
@@ -296,13 +244,12 @@ struct General<'a> {
     current: Vec<Option<Vec<Tp>>>,
     /// `currentPartitionConsumer`, indexed by flat partition index.
     owner: Vec<Option<usize>>,
-    offsets: Vec<usize>,
     /// `sortedCurrentSubscriptions`: (assignment size, member id rank, member).
     sorted: VecSet<(usize, usize, usize)>,
     /// Partitions of a member's subscribed topics (`getMaxAssignmentSize`).
     max_size: Vec<usize>,
     /// `prevAssignment`: lower-generation claims, partition → (member, generation).
-    prev: BTreeMap<Tp, (usize, i32)>,
+    prev: PartitionMap<(usize, i32)>,
     sorted_all_partitions: Vec<Tp>,
     unassigned: Vec<Tp>,
     revocation_required: bool,
@@ -318,12 +265,6 @@ impl<'a> General<'a> {
             for &t in &ctx.members[m].topics {
                 potential[t as usize].push(m);
             }
-        }
-        let mut offsets = Vec::with_capacity(topic_count);
-        let mut next = 0usize;
-        for &count in &ctx.partition_counts {
-            offsets.push(next);
-            next += count as usize;
         }
         let max_size = ctx
             .members
@@ -343,7 +284,7 @@ impl<'a> General<'a> {
 
         // prepopulateCurrentAssignments: claims of older generations become "previous owners";
         // on a tie in generation the member visited first keeps the record.
-        let mut prev: BTreeMap<Tp, (usize, i32)> = BTreeMap::new();
+        let mut prev: PartitionMap<(usize, i32)> = PartitionMap::new(ctx);
         for &m in &ctx.hash_order {
             let member = &ctx.members[m];
             let generation = match member.generation {
@@ -352,10 +293,10 @@ impl<'a> General<'a> {
                 _ => continue,
             };
             for &tp in &member.owned {
-                match prev.get(&tp) {
+                match prev.get(ctx, tp) {
                     Some(&(_, g)) if generation <= g => {}
                     _ => {
-                        prev.insert(tp, (m, generation));
+                        prev.insert(ctx, tp, (m, generation));
                     }
                 }
             }
@@ -364,11 +305,11 @@ impl<'a> General<'a> {
         // assignOwnedPartitions: keep claims on topics the member still subscribes to.
         let mut revocation_required = false;
         let mut current: Vec<Option<Vec<Tp>>> = Vec::with_capacity(n);
-        let mut assigned: BTreeSet<Tp> = BTreeSet::new();
+        let mut assigned = PartitionSet::new(ctx);
         for (m, mut list) in state.owned.into_iter().enumerate() {
             list.retain(|tp| {
                 if ctx.members[m].topics.contains(&tp.topic) {
-                    assigned.insert(*tp);
+                    assigned.add(ctx, *tp);
                     true
                 } else {
                     revocation_required = true;
@@ -380,22 +321,21 @@ impl<'a> General<'a> {
         let unassigned = sorted_all_partitions
             .iter()
             .copied()
-            .filter(|tp| !assigned.contains(tp))
+            .filter(|&tp| !assigned.contains(ctx, tp))
             .collect();
 
         let mut builder = Self {
             ctx,
             potential,
             current,
-            owner: vec![None; next],
-            offsets,
+            owner: vec![None; ctx.total_partitions()],
             sorted: VecSet::new(),
             max_size,
             prev,
             sorted_all_partitions,
             unassigned,
             revocation_required,
-            movements: Movements::new(),
+            movements: Movements::new(ctx),
         };
         for m in 0..n {
             let list = builder.current[m].clone().unwrap_or_default();
@@ -409,7 +349,7 @@ impl<'a> General<'a> {
     }
 
     fn flat(&self, tp: Tp) -> usize {
-        self.offsets[tp.topic as usize] + tp.partition as usize
+        self.ctx.flat(tp)
     }
 
     fn len(&self, m: usize) -> Option<usize> {
@@ -547,7 +487,7 @@ impl<'a> General<'a> {
                 // Kafka does not check that the previous owner still subscribes to the topic
                 // (nor that it was not set aside): it would assign a partition to a member not
                 // subscribed to it, or throw. The model skips such a previous owner.
-                if let Some(&(previous, _)) = self.prev.get(&tp) {
+                if let Some(&(previous, _)) = self.prev.get(self.ctx, tp) {
                     if self.subscribes(previous, tp.topic)
                         && self
                             .len(previous)
@@ -585,7 +525,9 @@ impl<'a> General<'a> {
         let Some(consumer) = self.owner[self.flat(tp)] else {
             return;
         };
-        let moved = self.movements.actual_partition_to_move(tp, consumer, new);
+        let moved = self
+            .movements
+            .actual_partition_to_move(self.ctx, tp, consumer, new);
         self.process_partition_movement(moved, new);
     }
 
