@@ -78,6 +78,9 @@ impl Consumer {
                 continue;
             }
             match self.leaders.get(tp).copied().flatten() {
+                // That leader's fetch is still out: nothing to send it now (skipping early
+                // spares building a request per partition on every event of a big group).
+                Some(l) if self.fetch_in_flight.contains_key(&l) => {}
                 Some(l) => by_leader.entry(l).or_default().push(FetchPartition {
                     tp: tp.clone(),
                     fetch_offset: pos,
@@ -87,9 +90,6 @@ impl Consumer {
             }
         }
         for (leader, partitions) in by_leader {
-            if self.fetch_in_flight.contains_key(&leader) {
-                continue;
-            }
             *ctx.next_request_id += 1;
             let request_id = *ctx.next_request_id;
             self.fetch_in_flight.insert(leader, request_id);
