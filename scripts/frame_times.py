@@ -173,8 +173,8 @@ try:
         print(f"  {len(frames)} frames in {seconds:.1f} s; frame interval p50 {pct(gaps, 50):.1f} ms, p95 {pct(gaps, 95):.1f} ms, max {max(gaps):.1f} ms")
         print(f"  page work per frame p50 {pct(work, 50):.2f} ms, p95 {pct(work, 95):.2f} ms, max {max(work):.1f} ms")
         print(f"  of which the core p50 {pct(core, 50):.2f} ms, p95 {pct(core, 95):.2f} ms (total {sum(core):.0f} ms);"
-              f" {len(refresh)} snapshot refreshes p50 {pct(refresh, 50):.2f} ms, p95 {pct(refresh, 95):.2f} ms"
-              f" (total {sum(refresh):.0f} ms; Yew renders after the frame's callback, in neither)")
+              f" {len(refresh)} refreshes (snapshot and Yew's render, after the frame's callback) p50"
+              f" {pct(refresh, 50):.2f} ms, p95 {pct(refresh, 95):.2f} ms (total {sum(refresh):.0f} ms)")
         print(f"  simulated time advanced {t1 - t0} ms; {dom['tokens']} tokens on screen at the end;"
               f" {dom['records']} records in the leaders' logs")
         print(f"  DOM: {dom['all']} elements ({dom['cards']} broker cards, {dom['chips']} replica chips,"

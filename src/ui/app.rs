@@ -125,6 +125,9 @@ pub fn App(props: &AppProps) -> Html {
                 // REFRESH_MS while events keep running (the tokens still move every frame).
                 // A big cluster's refresh (snapshot and re-render) can take tens of ms: then
                 // refresh less often, so that refreshing takes at most an eighth of the time.
+                // Yew renders after this callback (in a microtask), so the cost is measured by
+                // a task queued behind the render and read at the next frame.
+                let measured: std::rc::Rc<std::cell::Cell<Option<f64>>> = Default::default();
                 let mut stale = false;
                 let mut refreshed_at = f64::NEG_INFINITY;
                 let mut refresh_every = REFRESH_MS;
@@ -140,6 +143,10 @@ pub fn App(props: &AppProps) -> Html {
                         0.0
                     };
                     let mut refresh = 0.0;
+                    if let Some(cost) = measured.take() {
+                        refresh_every = (cost * 8.0).clamp(REFRESH_MS, MAX_REFRESH_MS);
+                        refresh = cost;
+                    }
                     if engine.take_arrived() {
                         dispatcher.dispatch(Action::Tour(TourAction::Arrived));
                     }
@@ -152,9 +159,10 @@ pub fn App(props: &AppProps) -> Html {
                             tools_at = timestamp;
                         }
                         dispatcher.dispatch(Action::Refresh { tools });
-                        let cost = performance_now() - before;
-                        refresh_every = (cost * 8.0).clamp(REFRESH_MS, MAX_REFRESH_MS);
-                        refresh = cost;
+                        let measured = measured.clone();
+                        js_sys::futures::spawn_local(async move {
+                            measured.set(Some(performance_now() - before));
+                        });
                     }
                     engine.paint();
                     if bench {

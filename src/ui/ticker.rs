@@ -75,10 +75,10 @@ impl Drop for Ticker {
 
 /// The frame-time harness: with `?bench` in the URL the page appends every animation frame's
 /// timestamp to `window.__kafkascopeFrames` and the time its own work took (run the core,
-/// refresh, paint) to `window.__kafkascopeWork`, of which running the core to
-/// `__kafkascopeCore` and rebuilding the snapshot to `__kafkascopeRefresh` (0 when the frame did
-/// not refresh; Yew renders after the frame's callback, so rendering is in neither), which a
-/// headless browser reads (`scripts/e2e.sh --frames`).
+/// refresh, paint) to `window.__kafkascopeWork` (Yew renders after the callback, so not that),
+/// of which running the core to `__kafkascopeCore`; and to `__kafkascopeRefresh` what the last
+/// refresh cost, snapshot and render (recorded at the frame after it, 0 in other frames), which
+/// a headless browser reads (`scripts/e2e.sh --frames`).
 pub fn record_frame(timestamp: f64, work_ms: f64, core_ms: f64, refresh_ms: f64) {
     thread_local! {
         static ARRAYS: Option<[js_sys::Array; 4]> = bench_arrays();

@@ -3,24 +3,23 @@
 //! Yew, and one empty group on top that the engine's painter fills with the messages in flight,
 //! every animation frame, without Yew.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use super::use_app;
 use crate::sim::consumer::ConsumerState;
+use crate::sim::coordinator::GroupState;
 use crate::sim::{BrokerState, ControllerMode, NodeId};
 use crate::ui::engine::px;
-use crate::ui::i18n::{fill, Texts};
-use crate::ui::view::{BrokerView, Layout, Row, View};
+use crate::ui::i18n::{fill, Lang, Texts};
+use crate::ui::view::{BrokerView, ControllerView, Layout, Row, View};
 
 #[function_component]
 pub fn NetworkDiagram() -> Html {
     let app = use_app();
     let t = app.lang.texts();
-    let view = &app.view;
-    let brokers: Vec<i32> = view.brokers.iter().map(|b| b.id).collect();
-    let voters: Vec<i32> = view.controller.voters.iter().map(|v| v.id).collect();
-    let groups: Vec<&str> = view.consumers.iter().map(|c| c.group.as_str()).collect();
-    let layout = Layout::new(view.mode, &brokers, &voters, view.producers.len(), &groups);
+    let layout = layout_of(&app.view);
 
     // Paint after every render: the snapshot may have moved, and tests read the DOM right after.
     {
@@ -31,21 +30,13 @@ pub fn NetworkDiagram() -> Html {
     }
 
     let view_box = format!("0 0 {} {}", px(layout.width), px(layout.height));
-    let box_width = layout.broker_width();
     html! {
         <figure class="diagram" data-reduced-motion={app.engine.reduced_motion().to_string()}>
-            <svg class="network" viewBox={view_box.clone()} role="img" aria-label={t.diagram_label}
-                preserveAspectRatio="xMidYMin meet">
-                { for layout.rows.iter().map(|(row, x, y)| row_label(t, view.mode, *row, *x, *y)) }
-                { group_boxes(t, view, &layout) }
-                { controllers(t, view, &layout) }
-                { for view.brokers.iter().map(|b| broker_node(t, view, b, &layout, box_width)) }
-                { producers(view, &layout) }
-                { consumers(t, view, &layout) }
-            </svg>
+            <DiagramNodes summary={DiagramSummary::of(&app.view)} view={app.view.clone()}
+                lang={app.lang} />
             // The messages in flight on a layer of their own, over the nodes: moving them every
             // frame then repaints only that (transparent) layer, not a hundred brokers' nodes.
-            <svg class="network-tokens" viewBox={view_box.clone()} preserveAspectRatio="xMidYMin meet"
+            <svg class="network-tokens" viewBox={view_box} preserveAspectRatio="xMidYMin meet"
                 aria-hidden="true">
                 <g class="tokens" ref={app.engine.layer.clone()}></g>
             </svg>
@@ -53,6 +44,118 @@ pub fn NetworkDiagram() -> Html {
                 <figcaption class="note">{ t.reduced_motion_note }</figcaption>
             }
         </figure>
+    }
+}
+
+fn layout_of(view: &View) -> Layout {
+    let brokers: Vec<i32> = view.brokers.iter().map(|b| b.id).collect();
+    let voters: Vec<i32> = view.controller.voters.iter().map(|v| v.id).collect();
+    let groups: Vec<&str> = view.consumers.iter().map(|c| c.group.as_str()).collect();
+    Layout::new(view.mode, &brokers, &voters, view.producers.len(), &groups)
+}
+
+/// Everything the diagram's nodes show, and nothing else: records appended, offsets committed or
+/// polls counted leave it equal, and then a hundred brokers' nodes are not rendered again.
+#[derive(PartialEq)]
+struct DiagramSummary {
+    mode: ControllerMode,
+    /// id, state, isolated, fenced, ZooKeeper controller, partitions led.
+    brokers: Vec<(i32, BrokerState, bool, bool, bool, usize)>,
+    controller: Rc<ControllerView>,
+    /// index, name, acks, isolated.
+    producers: Vec<(u32, Rc<str>, i16, bool)>,
+    /// index, name, group, state, generation, partitions assigned, group leader.
+    consumers: Vec<ConsumerNode>,
+    groups: Vec<GroupBox>,
+}
+
+type ConsumerNode = (u32, Rc<str>, String, ConsumerState, i32, usize, bool);
+/// id, state, generation, coordinator, members rebalancing (by index).
+type GroupBox = (
+    String,
+    Option<GroupState>,
+    i32,
+    Option<i32>,
+    Vec<(u32, bool)>,
+);
+
+impl DiagramSummary {
+    fn of(view: &View) -> DiagramSummary {
+        DiagramSummary {
+            mode: view.mode,
+            brokers: view
+                .brokers
+                .iter()
+                .map(|b| {
+                    let leaders = b.replicas.iter().filter(|r| r.leader).count();
+                    (b.id, b.state, b.isolated, b.fenced, b.controller, leaders)
+                })
+                .collect(),
+            controller: view.controller.clone(),
+            producers: view
+                .producers
+                .iter()
+                .map(|p| (p.index, p.name.clone(), p.acks, p.isolated))
+                .collect(),
+            consumers: view
+                .consumers
+                .iter()
+                .map(|c| {
+                    let (index, name, group) = (c.index, c.name.clone(), c.group.clone());
+                    (
+                        index,
+                        name,
+                        group,
+                        c.state,
+                        c.generation,
+                        c.assigned,
+                        c.group_leader,
+                    )
+                })
+                .collect(),
+            groups: view
+                .groups
+                .iter()
+                .map(|g| {
+                    let members = g.members.iter().map(|m| (m.index, m.rebalancing)).collect();
+                    (g.id.clone(), g.state, g.generation, g.coordinator, members)
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Properties)]
+struct DiagramNodesProps {
+    summary: DiagramSummary,
+    view: Rc<View>,
+    lang: Lang,
+}
+
+/// Equal when what the nodes show is equal (the view is only where it is read from).
+impl PartialEq for DiagramNodesProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.lang == other.lang && self.summary == other.summary
+    }
+}
+
+#[function_component]
+fn DiagramNodes(props: &DiagramNodesProps) -> Html {
+    let t = props.lang.texts();
+    let view = &*props.view;
+    let layout = layout_of(view);
+    let view_box = format!("0 0 {} {}", px(layout.width), px(layout.height));
+    let box_width = layout.broker_width();
+    html! {
+        <svg class="network" viewBox={view_box} role="img" aria-label={t.diagram_label}
+            preserveAspectRatio="xMidYMin meet">
+            { for layout.rows.iter().map(|(row, x, y)| row_label(t, view.mode, *row, *x, *y)) }
+            { group_boxes(t, view, &layout) }
+            { controllers(t, view, &layout) }
+            { for view.brokers.iter().map(|b| broker_node(t, view, b, &layout, box_width)) }
+            { producers(view, &layout) }
+            { consumers(t, view, &layout) }
+        </svg>
     }
 }
 
