@@ -22,6 +22,7 @@ pub mod error;
 pub mod fault_schedule;
 pub mod group_protocol;
 pub mod hash;
+pub mod in_flight;
 pub mod invariants;
 pub mod kafka_cli;
 pub mod leader_epoch;

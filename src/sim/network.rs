@@ -6,10 +6,9 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
-use std::collections::BTreeMap;
-
 use super::error::KafkaError;
 use super::group_protocol::{GroupRequest, GroupResponse};
+use super::in_flight::InFlight;
 use super::log::{LogEntry, Record};
 use super::metadata::{PartitionRegistration, TopicConfig};
 use super::vec_map::VecMap;
@@ -359,7 +358,7 @@ pub struct DropRule {
 #[derive(Clone, Debug)]
 pub struct Network {
     pub latency_ms: u64,
-    pub in_flight: BTreeMap<u64, Message>,
+    pub in_flight: InFlight,
     pub isolated: VecSet<NodeId>,
     /// Cut links, stored with the smaller node first.
     pub cut: VecSet<(NodeId, NodeId)>,
@@ -380,7 +379,7 @@ impl Network {
     pub fn new(latency_ms: u64) -> Self {
         Self {
             latency_ms,
-            in_flight: BTreeMap::new(),
+            in_flight: InFlight::new(),
             isolated: VecSet::new(),
             cut: VecSet::new(),
             slow: VecMap::new(),
