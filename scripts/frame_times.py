@@ -155,7 +155,8 @@ try:
         frames = js("return window.__kafkascopeFrames.slice()")
         work = js("return window.__kafkascopeWork.slice()")
         core = js("return window.__kafkascopeCore.slice()")
-        refresh = [r for r in js("return window.__kafkascopeRefresh.slice()") if r > 0]
+        refreshes = js("return window.__kafkascopeRefresh.slice()")
+        refresh = [r for r in refreshes if r > 0]
         after = {m["name"]: m["value"] for m in cdp("Performance.getMetrics")["metrics"]}
         t1 = int(js("return document.querySelector('[data-clock]').dataset.nowMs"))
         dom = js("let leo = 0; for (const c of document.querySelectorAll('[data-replica][data-leader=\"true\"]'))"
@@ -175,6 +176,12 @@ try:
         print(f"  of which the core p50 {pct(core, 50):.2f} ms, p95 {pct(core, 95):.2f} ms (total {sum(core):.0f} ms);"
               f" {len(refresh)} refreshes (snapshot and Yew's render, after the frame's callback) p50"
               f" {pct(refresh, 50):.2f} ms, p95 {pct(refresh, 95):.2f} ms (total {sum(refresh):.0f} ms)")
+        # The longest intervals and what the page did in the frame that opened each (work, of
+        # which the core) and the refresh measured at the frame after it.
+        longest = sorted(range(len(gaps)), key=lambda i: -gaps[i])[:5]
+        print("  longest intervals: " + "; ".join(
+            f"{gaps[i]:.0f} ms (work {work[i]:.1f}, core {core[i]:.1f}, refresh"
+            f" {max(refreshes[i:i + 2], default=0):.1f})" for i in longest))
         print(f"  simulated time advanced {t1 - t0} ms; {dom['tokens']} tokens on screen at the end;"
               f" {dom['records']} records in the leaders' logs")
         print(f"  DOM: {dom['all']} elements ({dom['cards']} broker cards, {dom['chips']} replica chips,"

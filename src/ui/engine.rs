@@ -16,6 +16,7 @@
 use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::collections::BTreeMap;
 
+use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 use yew::NodeRef;
 
@@ -98,6 +99,8 @@ pub struct Engine {
     /// The timeline's slider (its value follows the animation clock).
     pub seek: NodeRef,
     tokens: RefCell<BTreeMap<u64, Token>>,
+    /// A token's elements by (message kind, dropped), cloned for each new message.
+    templates: RefCell<BTreeMap<(&'static str, bool), Element>>,
     layout: RefCell<Option<Layout>>,
     pass: Cell<u64>,
     /// A tour step being played (its commands at their times), and whether one just ended.
@@ -116,6 +119,7 @@ impl Engine {
             count: NodeRef::default(),
             seek: NodeRef::default(),
             tokens: RefCell::new(BTreeMap::new()),
+            templates: RefCell::new(BTreeMap::new()),
             layout: RefCell::new(None),
             pass: Cell::new(0),
             script: RefCell::new(None),
@@ -360,6 +364,7 @@ impl Engine {
         self.pass.set(pass);
         let reduced = self.reduced_motion.get();
         let mut tokens = self.tokens.borrow_mut();
+        let mut templates = self.templates.borrow_mut();
         for msg in sim.in_flight().take(MAX_TOKENS) {
             let (Some(from), Some(to)) = (layout.pos(msg.from), layout.pos(msg.to)) else {
                 continue;
@@ -374,7 +379,7 @@ impl Engine {
                     token
                 }
                 std::collections::btree_map::Entry::Vacant(e) => {
-                    match create_token(&document, &layer, msg, &curve) {
+                    match create_token(&mut templates, &document, &layer, msg, &curve) {
                         Some(token) => e.insert(token),
                         None => continue,
                     }
@@ -472,12 +477,10 @@ impl Curve {
     }
 }
 
-fn create_token(
-    document: &Document,
-    layer: &Element,
-    msg: &Message,
-    curve: &Curve,
-) -> Option<Token> {
+/// A token's elements as a `<g>` ready to clone: its classes, kind and radius set once per kind
+/// (a burst of hundreds of messages, such as a hundred brokers' fetch responses, then costs a
+/// clone and a few attributes each rather than building every element).
+fn token_template(document: &Document, msg: &Message) -> Option<Element> {
     let kind = msg.payload.kind();
     let (family, response) = family(kind);
     let group = document.create_element_ns(Some(SVG_NS), "g").ok()?;
@@ -489,17 +492,34 @@ fn create_token(
         class.push_str(" dropped");
     }
     group.set_attribute("class", &class).ok()?;
-    group.set_attribute("data-msg", &msg.id.to_string()).ok()?;
     group.set_attribute("data-kind", kind.name()).ok()?;
     let path = document.create_element_ns(Some(SVG_NS), "path").ok()?;
     path.set_attribute("class", "tok-path").ok()?;
-    path.set_attribute("d", &curve.path()).ok()?;
     let dot = document.create_element_ns(Some(SVG_NS), "circle").ok()?;
     dot.set_attribute("class", "tok-dot").ok()?;
     dot.set_attribute("r", if response { "6" } else { "7" })
         .ok()?;
     group.append_child(&path).ok()?;
     group.append_child(&dot).ok()?;
+    Some(group)
+}
+
+fn create_token(
+    templates: &mut BTreeMap<(&'static str, bool), Element>,
+    document: &Document,
+    layer: &Element,
+    msg: &Message,
+    curve: &Curve,
+) -> Option<Token> {
+    let template = match templates.entry((msg.payload.kind().name(), msg.dropped)) {
+        std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::btree_map::Entry::Vacant(e) => e.insert(token_template(document, msg)?),
+    };
+    let group: Element = template.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
+    let path = group.first_element_child()?;
+    let dot = group.last_element_child()?;
+    group.set_attribute("data-msg", &msg.id.to_string()).ok()?;
+    path.set_attribute("d", &curve.path()).ok()?;
     layer.append_child(&group).ok()?;
     Some(Token {
         group,
