@@ -14,7 +14,6 @@
 //! it flies, removed when the core delivers it. Yew never re-renders for that.
 
 use std::cell::{Cell, Ref, RefCell, RefMut};
-use std::collections::BTreeMap;
 
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
@@ -22,6 +21,7 @@ use yew::NodeRef;
 
 use super::tour_script::Script;
 use super::view::Layout;
+use crate::sim::vec_map::VecMap;
 use crate::sim::{Message, MessageKind, Simulation};
 use crate::timeline::{Applied, Player};
 
@@ -98,9 +98,9 @@ pub struct Engine {
     pub count: NodeRef,
     /// The timeline's slider (its value follows the animation clock).
     pub seek: NodeRef,
-    tokens: RefCell<BTreeMap<u64, Token>>,
+    tokens: RefCell<VecMap<u64, Token>>,
     /// A token's elements by (message kind, dropped), cloned for each new message.
-    templates: RefCell<BTreeMap<(&'static str, bool), Element>>,
+    templates: RefCell<VecMap<(&'static str, bool), Element>>,
     layout: RefCell<Option<Layout>>,
     pass: Cell<u64>,
     /// A tour step being played (its commands at their times), and whether one just ended.
@@ -118,8 +118,8 @@ impl Engine {
             clock: NodeRef::default(),
             count: NodeRef::default(),
             seek: NodeRef::default(),
-            tokens: RefCell::new(BTreeMap::new()),
-            templates: RefCell::new(BTreeMap::new()),
+            tokens: RefCell::new(VecMap::new()),
+            templates: RefCell::new(VecMap::new()),
             layout: RefCell::new(None),
             pass: Cell::new(0),
             script: RefCell::new(None),
@@ -370,20 +370,22 @@ impl Engine {
                 continue;
             };
             let curve = Curve::new(from, to);
-            let token = match tokens.entry(msg.id) {
-                std::collections::btree_map::Entry::Occupied(e) => {
-                    let token = e.into_mut();
+            match tokens.get_mut(&msg.id) {
+                Some(token) => {
                     if relayout {
                         let _ = token.path.set_attribute("d", &curve.path());
                     }
-                    token
                 }
-                std::collections::btree_map::Entry::Vacant(e) => {
-                    match create_token(&mut templates, &document, &layer, msg, &curve) {
-                        Some(token) => e.insert(token),
-                        None => continue,
+                None => match create_token(&mut templates, &document, &layer, msg, &curve) {
+                    // Messages come in id order: a new token is appended.
+                    Some(token) => {
+                        tokens.insert(msg.id, token);
                     }
-                }
+                    None => continue,
+                },
+            }
+            let Some(token) = tokens.get_mut(&msg.id) else {
+                continue;
             };
             token.seen = pass;
             let frac = if reduced {
@@ -505,16 +507,17 @@ fn token_template(document: &Document, msg: &Message) -> Option<Element> {
 }
 
 fn create_token(
-    templates: &mut BTreeMap<(&'static str, bool), Element>,
+    templates: &mut VecMap<(&'static str, bool), Element>,
     document: &Document,
     layer: &Element,
     msg: &Message,
     curve: &Curve,
 ) -> Option<Token> {
-    let template = match templates.entry((msg.payload.kind().name(), msg.dropped)) {
-        std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-        std::collections::btree_map::Entry::Vacant(e) => e.insert(token_template(document, msg)?),
-    };
+    let key = (msg.payload.kind().name(), msg.dropped);
+    if !templates.contains_key(&key) {
+        templates.insert(key, token_template(document, msg)?);
+    }
+    let template = templates.get(&key)?;
     let group: Element = template.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
     let path = group.first_element_child()?;
     let dot = group.last_element_child()?;
