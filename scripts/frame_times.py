@@ -53,9 +53,9 @@ topics = ";".join(f"topic create t{i} partitions=24 replication-factor=3" for i 
 streams = "producer create load;" + ";".join(
     f"produce load t{i} rate={r}/s count=10000000" for i, r in ((1, 67), (2, 67), (3, 66)))
 # Issue 5's two loads: three groups of two consumers on the 12-broker cluster; and a cluster of 100
-# brokers (the page's control builds 12; `broker add` the rest, which register with the controller
-# within a second, so the topic's replicas are spread over all 100), one topic of 240 partitions
-# RF 3 and 40 consumers in 4 groups.
+# brokers (the page's control builds 12; `broker add` the rest; those registered with the
+# controller after a second, about half, take the topic's replicas with the first 12), one topic
+# of 240 partitions RF 3 and 40 consumers in 4 groups.
 groups = ";".join(f"consumer create g{g}c{c} group.id=g{g} topics=t1,t2,t3" for g in (1, 2, 3) for c in (1, 2))
 big = ";".join(["broker add"] * 88 + [
     "advance 1s",
