@@ -24,6 +24,7 @@ pub enum KafkaError {
     InvalidProducerEpoch,
     DuplicateSequenceNumber,
     DeliveryTimeout,
+    MetadataTimeout,
     BrokerNotAvailable,
     OffsetNotAvailable,
     UnknownMemberId,
@@ -76,7 +77,7 @@ impl KafkaError {
             InvalidTopicException => 17,
             InvalidUpdateVersion => 108,
             IneligibleReplica => 107,
-            DeliveryTimeout | NoOffsetForPartition => -1,
+            DeliveryTimeout | MetadataTimeout | NoOffsetForPartition => -1,
         }
     }
 
@@ -101,6 +102,9 @@ impl KafkaError {
             DuplicateSequenceNumber => "DUPLICATE_SEQUENCE_NUMBER",
             // The Java client raises TimeoutException when delivery.timeout.ms expires.
             DeliveryTimeout => "DELIVERY_TIMEOUT",
+            // ... and when max.block.ms passes with the topic still missing from its metadata
+            // ("Topic t not present in metadata after 60000 ms.").
+            MetadataTimeout => "METADATA_TIMEOUT",
             BrokerNotAvailable => "BROKER_NOT_AVAILABLE",
             OffsetNotAvailable => "OFFSET_NOT_AVAILABLE",
             UnknownMemberId => "UNKNOWN_MEMBER_ID",

@@ -87,6 +87,14 @@ struct Send {
     partition: Option<i32>,
 }
 
+/// A send() blocked in `waitOnMetadata` until its topic (or partition) is in the producer's
+/// metadata, for at most max.block.ms.
+#[derive(Clone, Debug)]
+struct WaitingSend {
+    send: Send,
+    deadline_ms: u64,
+}
+
 /// A `produce` command spread over time (`rate=`).
 #[derive(Clone, Debug)]
 struct Schedule {
@@ -115,7 +123,10 @@ pub struct Producer {
     partition_counts: VecMap<String, i32>,
     metadata_in_flight: Option<u64>,
     has_metadata: bool,
-    waiting_sends: VecDeque<Send>,
+    waiting_sends: VecDeque<WaitingSend>,
+    /// After a metadata response without a topic a send waits for: the next request, one
+    /// retry.backoff.ms later.
+    metadata_retry_at_ms: u64,
     accumulator: VecMap<TopicPartition, VecDeque<Batch>>,
     sticky: VecMap<String, Sticky>,
     round_robin: VecMap<String, u32>,
@@ -172,6 +183,7 @@ impl Producer {
             metadata_in_flight: None,
             has_metadata: false,
             waiting_sends: VecDeque::new(),
+            metadata_retry_at_ms: 0,
             accumulator: VecMap::new(),
             sticky: VecMap::new(),
             round_robin: VecMap::new(),
@@ -464,6 +476,17 @@ impl Producer {
                 ),
             );
         }
+        if let Some(at) = self.expire_waiting_sends(now, out) {
+            next_wake = Some(next_wake.map_or(at, |w: u64| w.min(at)));
+        }
+        if !self.waiting_sends.is_empty() {
+            if now >= self.metadata_retry_at_ms {
+                need_metadata = true;
+            } else {
+                let at = self.metadata_retry_at_ms;
+                next_wake = Some(next_wake.map_or(at, |w: u64| w.min(at)));
+            }
+        }
         if need_metadata || !self.has_metadata {
             self.request_metadata(ctx, out);
         }
@@ -520,18 +543,35 @@ impl Producer {
                     *count = (*count).max(tp.partition + 1);
                     self.leaders.insert(tp, leader);
                 }
-                let waiting: Vec<Send> = self.waiting_sends.drain(..).collect();
-                for s in waiting {
-                    if self.partition_counts.contains_key(&s.topic) {
-                        self.send(s, ctx);
-                    } else {
-                        self.record_failed(FailedRecord {
-                            key: s.key.as_deref().map(str::to_string),
-                            value: s.value.as_deref().map(str::to_string).unwrap_or_default(),
-                            error: KafkaError::UnknownTopicOrPartition.name().to_string(),
-                            cause: None,
-                        });
+                // The blocked sends go on if their topic came back; the others keep waiting
+                // (max.block.ms) and the metadata is asked again after retry.backoff.ms.
+                let mut missing: Vec<String> = Vec::new();
+                for w in std::mem::take(&mut self.waiting_sends) {
+                    if !self.partition_counts.contains_key(&w.send.topic)
+                        && !missing.contains(&w.send.topic)
+                    {
+                        missing.push(w.send.topic.clone());
                     }
+                    self.send_or_wait(w.send, w.deadline_ms, ctx);
+                }
+                if !self.waiting_sends.is_empty() {
+                    self.metadata_retry_at_ms = ctx.now_ms + self.config.retry_backoff_ms;
+                }
+                if !missing.is_empty() {
+                    crate::sim::sort::sort(&mut missing);
+                    let errors: Vec<String> = missing
+                        .iter()
+                        .map(|t| format!("{t}={}", KafkaError::UnknownTopicOrPartition.name()))
+                        .collect();
+                    out.trace(
+                        self.node(),
+                        TraceKind::ProduceError,
+                        format!(
+                            "[Producer clientId={}] The metadata response from the cluster reported a recoverable issue with correlation id {request_id} : {{{}}}",
+                            self.name,
+                            errors.join(", ")
+                        ),
+                    );
                 }
                 self.drain(ctx, out);
             }

@@ -58,6 +58,19 @@ advance 30s
 ",
     ),
     (
+        "inline/producer-before-topic",
+        "seed 5
+cluster brokers=3
+producer create p1
+topic create t1 partitions=6 replication-factor=3
+produce p1 t1 rate=50/s count=100
+producer create p2 max.block.ms=1500
+network isolate p2
+produce p2 t1 rate=10/s count=5 key=k
+advance 3s
+",
+    ),
+    (
         "inline/groups-every-assignor",
         "seed 5
 cluster brokers=3 controllers=1

@@ -67,6 +67,7 @@ const PRODUCER_OPTIONS: Spec = &[
     ("message-send-max-retries", true),
     ("retry-backoff-ms", true),
     ("request-timeout-ms", true),
+    ("max-block-ms", true),
     ("help", false),
     ("version", false),
 ];
@@ -325,6 +326,7 @@ impl Simulation {
                 ("retry-backoff-ms", "retry.backoff.ms"),
                 ("request-timeout-ms", "request.timeout.ms"),
                 ("batch-size", "batch.size"),
+                ("max-block-ms", "max.block.ms"),
             ] {
                 if let Some(v) = o.value(option) {
                     set(config, v);

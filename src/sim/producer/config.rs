@@ -26,6 +26,8 @@ pub struct ProducerConfig {
     pub request_timeout_ms: u64,
     pub delivery_timeout_ms: u64,
     pub retry_backoff_ms: u64,
+    /// How long send() waits for the topic's metadata before TimeoutException.
+    pub max_block_ms: u64,
     pub partitioner: Partitioner,
 }
 
@@ -42,6 +44,7 @@ impl Default for ProducerConfig {
             request_timeout_ms: 30_000,
             delivery_timeout_ms: 120_000,
             retry_backoff_ms: 100,
+            max_block_ms: 60_000,
             partitioner: Partitioner::BuiltIn,
         }
     }
@@ -58,6 +61,7 @@ pub const PRODUCER_CONFIGS: &[&str] = &[
     "request.timeout.ms",
     "delivery.timeout.ms",
     "retry.backoff.ms",
+    "max.block.ms",
     "partitioner.class",
 ];
 
@@ -98,6 +102,7 @@ impl ProducerConfig {
                 "request.timeout.ms" => c.request_timeout_ms = parse_ms(v).filter(|&n| n > 0).ok_or_else(bad)?,
                 "delivery.timeout.ms" => c.delivery_timeout_ms = parse_ms(v).ok_or_else(bad)?,
                 "retry.backoff.ms" => c.retry_backoff_ms = parse_ms(v).ok_or_else(bad)?,
+                "max.block.ms" => c.max_block_ms = parse_ms(v).ok_or_else(bad)?,
                 "partitioner.class" => {
                     c.partitioner = match v.as_str() {
                         "org.apache.kafka.clients.producer.RoundRobinPartitioner" | "RoundRobinPartitioner" | "roundrobin" => Partitioner::RoundRobin,
