@@ -5,10 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-# 500 KB: a regression stop, not the goal. Issue 5 asks for 250 KB; the page runs the whole core
+# 440 KB: a regression stop (the bundle was 422 KB at the end of session 3), not the goal. Issue 5 asks for 250 KB; the page runs the whole core
 # (brokers, controllers, producers, consumers, coordinator, assignors) plus Yew, and is well above
 # that. BENCHMARKS.md ("Bundle size") says where the bytes go, what was cut and what is next.
-BUDGET_GZIP_BYTES=${BUDGET_GZIP_BYTES:-500000}
+BUDGET_GZIP_BYTES=${BUDGET_GZIP_BYTES:-440000}
 
 if [ "${1:-}" = "--build" ] || ! ls dist/*.wasm >/dev/null 2>&1; then
   release_build
