@@ -161,3 +161,28 @@ async fn a_member_with_many_partitions_folds_its_table_into_one_line() {
     )
     .is_empty());
 }
+
+#[wasm_bindgen_test]
+async fn a_narrow_broker_node_marks_its_state_and_names_it_in_its_tooltip() {
+    let root = mount().await;
+    for _ in 0..27 {
+        run(&root, "broker add").await;
+    }
+    run(&root, "advance 1s").await;
+    run(&root, "broker kill 20").await;
+    run(&root, "broker stop 21").await;
+    run(&root, "advance 100ms").await;
+    let node = |id: i32| one(&root, &format!("svg [data-node=\"broker-{id}\"]"));
+    // Thirty brokers: nodes too narrow for "Broker 20" or "crashed" show the id and a mark.
+    assert_eq!(text(&one(&node(20), ".node-name")), "20");
+    assert_eq!(text(&one(&node(20), "[data-state-mark]")), "✕");
+    assert_eq!(text(&one(&node(21), "[data-state-mark]")), "■");
+    assert!(all(&node(19), "[data-state-mark]").is_empty());
+    let tooltip = |id: i32| text(&one(&node(id), "title"));
+    assert!(tooltip(20).contains(EN.state_crashed), "{}", tooltip(20));
+    assert!(tooltip(21).contains(EN.state_stopped), "{}", tooltip(21));
+    assert!(tooltip(19).contains(EN.state_running), "{}", tooltip(19));
+    // In Korean too.
+    click(&root, "[data-action=\"switch-language\"]").await;
+    assert!(tooltip(20).contains(KO.state_crashed), "{}", tooltip(20));
+}

@@ -232,6 +232,14 @@ fn broker_node(t: &Texts, view: &View, b: &BrokerView, layout: &Layout, width: f
     let h = 50.0;
     let name = fill(t.broker_title, &[("id", &b.id)]);
     let compact = width < 84.0;
+    let tooltip = format!(
+        "{name}: {}",
+        if note.is_empty() {
+            t.state_running
+        } else {
+            note
+        }
+    );
     html! {
         <g key={b.id} class={classes!("node", "broker", state, b.isolated.then_some("isolated"),
                 b.fenced.then_some("fenced"), b.controller.then_some("zk-controller"))}
@@ -239,10 +247,17 @@ fn broker_node(t: &Texts, view: &View, b: &BrokerView, layout: &Layout, width: f
             <rect class="shape" x={px(-width / 2.0).to_string()} y={px(-h / 2.0).to_string()}
                 width={px(width).to_string()} height={px(h).to_string()} rx="10" />
             <text class="node-name" y="-3">{ if compact { b.id.to_string() } else { name } }</text>
-            <text class="node-sub" y="14">
-                if leaders > 0 { { format!("★{leaders}") } }
-                if !note.is_empty() { { " " }{ note } }
-            </text>
+            // A compact node (a big cluster) is too narrow for a word: its state shows as a mark
+            // (the shape's colour and dashes say it too), the words in its tooltip.
+            <title>{ tooltip }</title>
+            if compact && !note.is_empty() {
+                <text class="node-sub" y="14" data-state-mark="">{ state_mark(b) }</text>
+            } else {
+                <text class="node-sub" y="14">
+                    if leaders > 0 { { format!("★{leaders}") } }
+                    if !note.is_empty() { { " " }{ note } }
+                </text>
+            }
             if b.controller {
                 <text class="node-note star" y={px(-h / 2.0 - 8.0).to_string()}>{ t.badge_controller }</text>
             }
@@ -253,6 +268,15 @@ fn broker_node(t: &Texts, view: &View, b: &BrokerView, layout: &Layout, width: f
                 </text>
             }
         </g>
+    }
+}
+
+/// A broker's state in one character, for nodes too narrow for its name.
+fn state_mark(b: &BrokerView) -> &'static str {
+    match b.state {
+        BrokerState::Crashed => "✕",
+        BrokerState::Stopped => "■",
+        BrokerState::Running => "⊘", // isolated or fenced
     }
 }
 
