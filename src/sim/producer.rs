@@ -2,7 +2,9 @@
 //! partitioner (murmur2 for keys, the built-in sticky partitioner for keyless records), the
 //! record accumulator (batches per partition, linger.ms, batch.size), the sender (one request
 //! per batch, max.in.flight per connection), retries with backoff, timeouts, and the idempotent
-//! producer's producer id, epoch and sequences.
+//! producer's producer id, epoch and sequences. By concept: `producer/config.rs`,
+//! `partitioning.rs` (send()), `metadata.rs` (waitOnMetadata), `sender.rs` (the sender thread),
+//! `idempotence.rs`.
 
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -20,7 +22,9 @@ use super::{BrokerId, Out, Timer, TopicPartition};
 
 mod config;
 mod idempotence;
+mod metadata;
 mod partitioning;
+mod sender;
 
 pub use config::{unknown_config, Partitioner, ProducerConfig, PRODUCER_CONFIGS};
 
@@ -328,204 +332,6 @@ impl Producer {
         self.drain(ctx, out);
     }
 
-    /// The sender thread: resolve sequences and bump the epoch if needed, expire old batches,
-    /// send ready ones, ask for metadata when needed.
-    pub fn drain(&mut self, ctx: &mut ProducerCtx, out: &mut Out) {
-        // An expiry in this pass may make a bump possible at once (nothing left in flight).
-        for _ in 0..2 {
-            self.resolve_sequences_and_bump(out);
-            self.drain_once(ctx, out);
-            if !self.bump_actionable() {
-                break;
-            }
-        }
-    }
-
-    fn drain_once(&mut self, ctx: &mut ProducerCtx, out: &mut Out) {
-        let now = ctx.now_ms;
-        let mut next_wake: Option<u64> = None;
-        let mut need_metadata = false;
-        let tps: Vec<TopicPartition> = self.accumulator.keys().cloned().collect();
-        for tp in tps {
-            while let Some(queue) = self.accumulator.get_mut(&tp) {
-                let Some(front) = queue.front() else { break };
-                if now.saturating_sub(front.created_ms) >= self.config.delivery_timeout_ms {
-                    let b = queue.pop_front().expect("front exists");
-                    let waited = now - b.created_ms;
-                    out.trace(
-                        NodeId::Producer(self.index),
-                        TraceKind::ProduceError,
-                        format!(
-                            "[Producer clientId={}] Expiring {} record(s) for {}:{} ms has passed since batch creation",
-                            self.name,
-                            b.records.len(),
-                            tp,
-                            waited
-                        ),
-                    );
-                    // A batch that was sent and ran out of time: its fate is unknown.
-                    self.fail_batch(b, KafkaError::DeliveryTimeout, SequenceFate::Unresolved);
-                    continue;
-                }
-                let ready = front.bytes >= self.config.batch_size
-                    || queue.len() > 1
-                    || now >= front.created_ms + self.config.linger_ms
-                    || front.attempts > 0;
-                let linger_end = if front.attempts > 0 {
-                    0
-                } else {
-                    front.created_ms + self.config.linger_ms
-                };
-                let wake = front.retry_at_ms.max(linger_end);
-                if !ready || now < front.retry_at_ms {
-                    next_wake = Some(next_wake.map_or(wake, |w: u64| w.min(wake)));
-                    break;
-                }
-                let leader = self.leaders.get(&tp).copied().flatten();
-                let Some(leader) = leader else {
-                    need_metadata = true;
-                    break;
-                };
-                let in_flight = self.in_flight_per_broker.get(&leader).copied().unwrap_or(0);
-                if in_flight >= self.config.max_in_flight_requests_per_connection {
-                    break;
-                }
-                if self.producer_id >= 0 && front.base_sequence.is_none() {
-                    // Java's `shouldStopDrainBatchesForPartition`: no new batch while the fate of
-                    // an earlier one is unknown, or while batches of an older epoch are in flight.
-                    if self.unresolved_sequences.contains_key(&tp) {
-                        break;
-                    }
-                    if self.partition_epoch.get(&tp) != Some(&self.producer_epoch) {
-                        if self.has_inflight_batches(&tp) {
-                            break;
-                        }
-                        // `maybeUpdateProducerIdAndEpoch`: the partition joins the current epoch.
-                        self.partition_epoch.insert(tp.clone(), self.producer_epoch);
-                        self.next_sequence.insert(tp.clone(), 0);
-                        self.last_acked_sequence.remove(&tp);
-                    }
-                }
-                let Some(queue) = self.accumulator.get_mut(&tp) else {
-                    break;
-                };
-                let mut batch = queue.pop_front().expect("front exists");
-                if self.producer_id >= 0 && batch.base_sequence.is_none() {
-                    let seq = self.next_sequence.entry(tp.clone()).or_insert(0);
-                    batch.base_sequence = Some(*seq);
-                    batch.producer_epoch = self.producer_epoch;
-                    *seq = super::producer_state::last_sequence(*seq, batch.records.len() as i32)
-                        .wrapping_add(1)
-                        .max(0);
-                }
-                *ctx.next_request_id += 1;
-                let request_id = *ctx.next_request_id;
-                out.send(
-                    self.node(),
-                    NodeId::Broker(leader),
-                    Payload::Produce {
-                        request_id,
-                        acks: self.config.acks,
-                        timeout_ms: self.config.request_timeout_ms,
-                        batch: ProduceBatch {
-                            tp: tp.clone(),
-                            producer_id: self.producer_id,
-                            producer_epoch: if batch.base_sequence.is_some() {
-                                batch.producer_epoch
-                            } else {
-                                self.producer_epoch
-                            },
-                            base_sequence: batch.base_sequence.unwrap_or(-1),
-                            records: batch.records.clone(),
-                        },
-                    },
-                );
-                if self.config.acks == 0 {
-                    // acks=0: done once written to the socket; offset unknown (-1).
-                    let topic: Rc<str> = Rc::from(tp.topic.as_str());
-                    for r in &batch.records {
-                        self.record_acked(acked(&topic, tp.partition, -1, r));
-                    }
-                    continue;
-                }
-                *self.in_flight_per_broker.entry(leader).or_insert(0) += 1;
-                self.in_flight.insert(
-                    request_id,
-                    InFlight {
-                        broker: leader,
-                        batch,
-                    },
-                );
-                out.timer(
-                    self.config.request_timeout_ms,
-                    Timer::ProducerRequestTimeout {
-                        producer: self.index,
-                        request_id,
-                    },
-                );
-            }
-        }
-        self.accumulator.retain(|_, q| !q.is_empty());
-        for epoch in std::mem::take(&mut self.epoch_bumps) {
-            out.trace(
-                self.node(),
-                TraceKind::Produce,
-                format!(
-                    "[Producer clientId={}] ProducerId set to {} with epoch {epoch}",
-                    self.name, self.producer_id
-                ),
-            );
-        }
-        if let Some(at) = self.expire_waiting_sends(now, out) {
-            next_wake = Some(next_wake.map_or(at, |w: u64| w.min(at)));
-        }
-        if !self.waiting_sends.is_empty() {
-            if now >= self.metadata_retry_at_ms {
-                need_metadata = true;
-            } else {
-                let at = self.metadata_retry_at_ms;
-                next_wake = Some(next_wake.map_or(at, |w: u64| w.min(at)));
-            }
-        }
-        if need_metadata || !self.has_metadata {
-            self.request_metadata(ctx, out);
-        }
-        if let Some(at) = next_wake {
-            if self.wake_at.is_none_or(|w| w <= now || at < w) {
-                self.wake_at = Some(at);
-                out.timer(
-                    at.saturating_sub(now),
-                    Timer::ProducerWake {
-                        producer: self.index,
-                    },
-                );
-            }
-        }
-    }
-
-    fn request_metadata(&mut self, ctx: &mut ProducerCtx, out: &mut Out) {
-        if self.metadata_in_flight.is_some() || self.bootstrap.is_empty() {
-            return;
-        }
-        let broker = self.bootstrap[self.bootstrap_cursor % self.bootstrap.len()];
-        self.bootstrap_cursor += 1;
-        *ctx.next_request_id += 1;
-        let request_id = *ctx.next_request_id;
-        self.metadata_in_flight = Some(request_id);
-        out.send(
-            self.node(),
-            NodeId::Broker(broker),
-            Payload::Metadata { request_id },
-        );
-        out.timer(
-            self.config.request_timeout_ms,
-            Timer::ProducerMetadataTimeout {
-                producer: self.index,
-                request_id,
-            },
-        );
-    }
-
     pub fn handle(&mut self, msg: Message, ctx: &mut ProducerCtx, out: &mut Out) {
         match msg.payload {
             Payload::MetadataResponse {
@@ -533,47 +339,7 @@ impl Producer {
                 leaders,
                 ..
             } => {
-                if self.metadata_in_flight != Some(request_id) {
-                    return;
-                }
-                self.metadata_in_flight = None;
-                self.has_metadata = true;
-                for (tp, leader, _) in leaders {
-                    let count = self.partition_counts.entry(tp.topic.clone()).or_insert(0);
-                    *count = (*count).max(tp.partition + 1);
-                    self.leaders.insert(tp, leader);
-                }
-                // The blocked sends go on if their topic came back; the others keep waiting
-                // (max.block.ms) and the metadata is asked again after retry.backoff.ms.
-                let mut missing: Vec<String> = Vec::new();
-                for w in std::mem::take(&mut self.waiting_sends) {
-                    if !self.partition_counts.contains_key(&w.send.topic)
-                        && !missing.contains(&w.send.topic)
-                    {
-                        missing.push(w.send.topic.clone());
-                    }
-                    self.send_or_wait(w.send, w.deadline_ms, ctx);
-                }
-                if !self.waiting_sends.is_empty() {
-                    self.metadata_retry_at_ms = ctx.now_ms + self.config.retry_backoff_ms;
-                }
-                if !missing.is_empty() {
-                    crate::sim::sort::sort(&mut missing);
-                    let errors: Vec<String> = missing
-                        .iter()
-                        .map(|t| format!("{t}={}", KafkaError::UnknownTopicOrPartition.name()))
-                        .collect();
-                    out.trace(
-                        self.node(),
-                        TraceKind::ProduceError,
-                        format!(
-                            "[Producer clientId={}] The metadata response from the cluster reported a recoverable issue with correlation id {request_id} : {{{}}}",
-                            self.name,
-                            errors.join(", ")
-                        ),
-                    );
-                }
-                self.drain(ctx, out);
+                self.on_metadata(request_id, leaders, ctx, out);
             }
             Payload::ProduceResponse {
                 request_id,

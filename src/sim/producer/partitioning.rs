@@ -11,61 +11,6 @@ impl Producer {
         self.send_or_wait(send, deadline_ms, ctx);
     }
 
-    /// `waitOnMetadata`: whether the producer's metadata has the topic, and the partition a
-    /// record names.
-    fn in_metadata(&self, send: &Send) -> bool {
-        self.has_metadata
-            && self
-                .partition_counts
-                .get(&send.topic)
-                .is_some_and(|&n| send.partition.is_none_or(|p| p < n))
-    }
-
-    /// Sends still blocked when max.block.ms has passed fail with Java's TimeoutException;
-    /// returns when the next one times out.
-    pub(super) fn expire_waiting_sends(&mut self, now: u64, out: &mut Out) -> Option<u64> {
-        // Deadlines grow in the order the sends were made, so the oldest is at the front.
-        while let Some(w) = self.waiting_sends.front() {
-            if w.deadline_ms > now {
-                return Some(w.deadline_ms);
-            }
-            let w = self.waiting_sends.pop_front().expect("front exists");
-            let what = match (w.send.partition, self.partition_counts.get(&w.send.topic)) {
-                (Some(p), Some(n)) => format!(
-                    "Partition {p} of topic {} with partition count {n} is not present in metadata after {} ms.",
-                    w.send.topic, self.config.max_block_ms
-                ),
-                _ => format!(
-                    "Topic {} not present in metadata after {} ms.",
-                    w.send.topic, self.config.max_block_ms
-                ),
-            };
-            out.trace(
-                NodeId::Producer(self.index),
-                TraceKind::ProduceError,
-                format!(
-                    "[Producer clientId={}] Error when sending message to topic {}: org.apache.kafka.common.errors.TimeoutException: {what}",
-                    self.name, w.send.topic
-                ),
-            );
-            // The cause: the broker answered without the topic, or never answered.
-            let cause = (self.has_metadata && !self.partition_counts.contains_key(&w.send.topic))
-                .then(|| KafkaError::UnknownTopicOrPartition.name().to_string());
-            self.record_failed(FailedRecord {
-                key: w.send.key.as_deref().map(str::to_string),
-                value: w
-                    .send
-                    .value
-                    .as_deref()
-                    .map(str::to_string)
-                    .unwrap_or_default(),
-                error: KafkaError::MetadataTimeout.name().to_string(),
-                cause,
-            });
-        }
-        None
-    }
-
     pub(super) fn send_or_wait(&mut self, send: Send, deadline_ms: u64, ctx: &mut ProducerCtx) {
         if !self.in_metadata(&send) {
             self.waiting_sends
