@@ -20,6 +20,18 @@ use crate::sim::{
     TopicPartition, TraceKind,
 };
 
+/// A broker's state as the page shows it: the CSS class / data attribute, and the words.
+pub fn broker_state_label(
+    t: &crate::ui::i18n::Texts,
+    state: BrokerState,
+) -> (&'static str, &'static str) {
+    match state {
+        BrokerState::Running => ("running", t.state_running),
+        BrokerState::Stopped => ("stopped", t.state_stopped),
+        BrokerState::Crashed => ("crashed", t.state_crashed),
+    }
+}
+
 /// Offsets drawn per replica log strip (the newest ones).
 pub const LOG_CELLS: usize = 10;
 /// Trace lines kept for the event log panel (the newest ones).

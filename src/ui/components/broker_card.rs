@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::ReplicaChip;
 use crate::sim::BrokerState;
 use crate::ui::i18n::{fill, Lang};
-use crate::ui::view::BrokerView;
+use crate::ui::view::{broker_state_label, BrokerView};
 
 #[derive(Properties, PartialEq)]
 pub struct BrokerCardProps {
@@ -23,11 +23,7 @@ pub fn BrokerCard(props: &BrokerCardProps) -> Html {
     let t = props.lang.texts();
     let b = &props.broker;
     let id = b.id;
-    let (state_key, state_text) = match b.state {
-        BrokerState::Running => ("running", t.state_running),
-        BrokerState::Stopped => ("stopped", t.state_stopped),
-        BrokerState::Crashed => ("crashed", t.state_crashed),
-    };
+    let (state_key, state_text) = broker_state_label(t, b.state);
     let running = b.state == BrokerState::Running;
     let button = |action: &'static str,
                   label: &'static str,

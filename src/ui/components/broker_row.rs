@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::sim::BrokerState;
 use crate::ui::i18n::{fill, Lang};
-use crate::ui::view::BrokerView;
+use crate::ui::view::{broker_state_label, BrokerView};
 
 /// What a compact line shows: small, so comparing two is cheap and a line whose broker only
 /// appended records is not drawn again.
@@ -51,11 +51,7 @@ pub fn BrokerRow(props: &BrokerRowProps) -> Html {
     let t = props.lang.texts();
     let b = &props.summary;
     let id = b.id;
-    let (state_key, state_text) = match b.state {
-        BrokerState::Running => ("running", t.state_running),
-        BrokerState::Stopped => ("stopped", t.state_stopped),
-        BrokerState::Crashed => ("crashed", t.state_crashed),
-    };
+    let (state_key, state_text) = broker_state_label(t, b.state);
     let running = b.state == BrokerState::Running;
     let hint = fill(
         if props.open {

@@ -13,7 +13,7 @@ use crate::sim::coordinator::GroupState;
 use crate::sim::{BrokerState, ControllerMode, NodeId};
 use crate::ui::engine::px;
 use crate::ui::i18n::{fill, Lang, Texts};
-use crate::ui::view::{BrokerView, ControllerView, Layout, Row, View};
+use crate::ui::view::{broker_state_label, BrokerView, ControllerView, Layout, Row, View};
 
 #[function_component]
 pub fn NetworkDiagram() -> Html {
@@ -216,11 +216,7 @@ fn broker_node(t: &Texts, view: &View, b: &BrokerView, layout: &Layout, width: f
         .map(|g| g.id.as_str())
         .collect();
     let (x, y) = layout.pos(NodeId::Broker(b.id)).unwrap_or_default();
-    let state = match b.state {
-        BrokerState::Running => "running",
-        BrokerState::Stopped => "stopped",
-        BrokerState::Crashed => "crashed",
-    };
+    let (state, _) = broker_state_label(t, b.state);
     let leaders = b.replicas.iter().filter(|r| r.leader).count();
     let note = match b.state {
         BrokerState::Running if b.isolated => t.badge_isolated,
