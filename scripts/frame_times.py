@@ -18,27 +18,15 @@ import json
 import os
 import sys
 import time
-import urllib.request
 from collections import defaultdict
+
+import webdriver
 
 driver, page, flags = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 trace = os.environ.get("FRAMES_TRACE", "1") != "0"
 
 
-def call(method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(driver + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=300) as r:
-        return json.load(r)["value"]
-
-
-for _ in range(100):
-    try:
-        call("GET", "/status")
-        break
-    except OSError:
-        time.sleep(0.1)
+call = webdriver.connect(driver, 300)
 
 
 def pct(xs, p):

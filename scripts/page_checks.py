@@ -10,26 +10,14 @@ import json
 import sys
 import time
 import urllib.parse
-import urllib.request
+
+import webdriver
 
 driver, page, flags = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 soak = "--soak" in sys.argv[4:]
 
 
-def call(method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(driver + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=900) as r:
-        return json.load(r)["value"]
-
-
-for _ in range(100):
-    try:
-        call("GET", "/status")
-        break
-    except OSError:
-        time.sleep(0.1)
+call = webdriver.connect(driver, 900)
 
 problems = []
 

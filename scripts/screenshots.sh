@@ -31,23 +31,13 @@ chromedriver --port="$DRIVER_PORT" >"$work/chromedriver.log" 2>&1 &
 DRIVER_PID=$!
 flags=$(printf '"%s",' "${chromium_flags[@]}")
 python3 - "http://127.0.0.1:$DRIVER_PORT" "http://127.0.0.1:$PORT/" "[${flags%,}]" "$work" <<'PY'
-import base64, json, os, sys, time, urllib.parse, urllib.request
+import base64, json, os, sys, time, urllib.parse
+sys.path.insert(0, "scripts")
+import webdriver
 
 driver, page, flags, work = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
 
-def call(method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(driver + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=120) as r:
-        return json.load(r)["value"]
-
-for _ in range(100):
-    try:
-        call("GET", "/status")
-        break
-    except OSError:
-        time.sleep(0.1)
+call = webdriver.connect(driver, 120)
 
 def url(run, t, extra=""):
     q = "?paused&lang=en" + extra
