@@ -641,7 +641,8 @@ fn random_valid_commands_never_panic_or_break_invariants() {
 // ---------------------------------------------------------------------------------------------
 // The share-link decoder and the scenario-file importer (the page's inputs from outside).
 
-use kafkascope::timeline::{base64, link, scenario, Player};
+use kafkascope::sim::base64;
+use kafkascope::timeline::{link, scenario, Player};
 
 /// Share links of real runs: a few commands, steps between events of one millisecond, a moment
 /// in the past.

@@ -3,8 +3,9 @@
 //! the first format (`#k=1`, before model versions) still open; a link of a newer format is
 //! named as such (the page shows a banner and its default cluster).
 
+use kafkascope::sim::base64;
 use kafkascope::timeline::link::{self, LinkError, MODEL_VERSION, VERSION, VERSION_1};
-use kafkascope::timeline::{base64, scenario, Player};
+use kafkascope::timeline::{scenario, Player};
 
 /// The run behind [`FORMAT_1_LINK`].
 const SCRIPT: &str = "seed 7\ncluster brokers=3 mode=kraft\n\

@@ -68,26 +68,11 @@ pub fn topic_id(seed: u64, topic: &str) -> String {
         let mut bytes = [0u8; 16];
         bytes[..8].copy_from_slice(&msb.to_be_bytes());
         bytes[8..].copy_from_slice(&lsb.to_be_bytes());
-        let id = base64_url(&bytes);
+        let id = super::base64::encode(&bytes);
         if !id.starts_with('-') {
             return id;
         }
     }
-}
-
-fn base64_url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
 }
 
 /// `Configs:` lists what differs from the broker's defaults, sorted by name. The group
@@ -450,6 +435,7 @@ mod tests {
 
     #[test]
     fn base64_url_without_padding() {
+        let base64_url = crate::sim::base64::encode;
         assert_eq!(base64_url(b"f"), "Zg");
         assert_eq!(base64_url(b"fo"), "Zm8");
         assert_eq!(base64_url(b"foo"), "Zm9v");

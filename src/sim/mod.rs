@@ -9,6 +9,7 @@
 //! nodes crosses the simulated network.
 
 pub mod assignor;
+pub mod base64;
 pub mod broker;
 pub mod cli;
 pub mod cli_output;

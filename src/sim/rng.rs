@@ -33,6 +33,22 @@ impl SplitMix64 {
             }
         }
     }
+
+    /// One choice of `menu`, each as likely as its weight; `None` when every weight is 0.
+    pub fn weighted<K: Copy>(&mut self, menu: &[(u64, K)]) -> Option<K> {
+        let total: u64 = menu.iter().map(|m| m.0).sum();
+        if total == 0 {
+            return None;
+        }
+        let mut x = self.below(total);
+        for &(weight, k) in menu {
+            if x < weight {
+                return Some(k);
+            }
+            x -= weight;
+        }
+        None
+    }
 }
 
 /// `java.util.Random`, bit for bit: Kafka's replica placers and `Collections.shuffle` use it.

@@ -22,8 +22,9 @@
 
 use std::fmt;
 
-use super::{base64, Cursor, Entry, Moment, ReplayError, Start, Timeline};
+use super::{Cursor, Entry, Moment, ReplayError, Start, Timeline};
 use super::{MAX_ENTRIES, MAX_LINE, MAX_REPLAY_EVENTS};
+use crate::sim::base64;
 
 /// The format this page writes (the first character after `k=`).
 pub const VERSION: char = '2';

@@ -11,7 +11,6 @@
 //! Everything here is native Rust (no web crate): the share-link codec ([`link`]) and the
 //! scenario export/import ([`scenario`]) are fuzzed natively (`tests/fuzz.rs`).
 
-pub mod base64;
 pub mod link;
 pub mod markers;
 pub mod monitors;

@@ -95,16 +95,8 @@ pub(super) fn next_event(
         (on(kraft && !dead_voters.is_empty(), 3), 15),  // controller start
         (3, 16), // cut a broker (often a leader) off from the cluster but not from clients
     ];
-    let total: u64 = menu.iter().map(|m| m.0).sum();
-    let mut x = rng.below(total);
-    let mut kind = 0;
-    for (weight, k) in menu {
-        if x < weight {
-            kind = k;
-            break;
-        }
-        x -= weight;
-    }
+    // Broker produce and advance always weigh in, so there is always a choice.
+    let kind = rng.weighted(&menu).unwrap_or(0);
     let one = |s: String| vec![s];
     match kind {
         0 => {

@@ -137,19 +137,7 @@ pub(super) fn next_event(rng: &mut SplitMix64, sim: &Simulation) -> Option<Vec<S
         (on(!running.is_empty(), 1), 7),                 // slow a consumer's link
         (on(!sim.consumers.is_empty(), 2), 8),           // heal a consumer
     ];
-    let total: u64 = menu.iter().map(|m| m.0).sum();
-    if total == 0 {
-        return None;
-    }
-    let mut x = rng.below(total);
-    let mut kind = 0;
-    for (weight, k) in menu {
-        if x < weight {
-            kind = k;
-            break;
-        }
-        x -= weight;
-    }
+    let kind = rng.weighted(&menu)?;
     let pick_name =
         |rng: &mut SplitMix64, v: &[String]| v[rng.below(v.len() as u64) as usize].clone();
     let line = match kind {

@@ -1,4 +1,5 @@
-//! base64url without padding (RFC 4648 §5): the share link's alphabet, safe in a URL fragment.
+//! base64url without padding (RFC 4648 §5): Kafka's text form of a Uuid (topic ids) and the
+//! share link's alphabet, safe in a URL fragment.
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
