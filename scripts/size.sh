@@ -10,6 +10,19 @@ source scripts/lib.sh
 # that. BENCHMARKS.md ("Bundle size") says where the bytes go, what was cut and what is next.
 BUDGET_GZIP_BYTES=${BUDGET_GZIP_BYTES:-440000}
 
+# --breakdown: where the page's code goes, by module and function (a build that keeps names:
+# v0 symbol mangling, wasm-bindgen, wasm-opt -Oz -g; its own target dir, dist/ untouched).
+if [ "${1:-}" = "--breakdown" ]; then
+  target=${CARGO_TARGET_DIR:-target}/names
+  RUSTFLAGS="-C symbol-mangling-version=v0" CARGO_TARGET_DIR=$target \
+    cargo build --quiet --release --target wasm32-unknown-unknown --bin kafkascope
+  out=$target/breakdown
+  wasm-bindgen --target web --out-dir "$out" "$target/wasm32-unknown-unknown/release/kafkascope.wasm"
+  wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals "$out/kafkascope_bg.wasm" -o "$out/names.wasm"
+  exec python3 scripts/size_breakdown.py "$out/names.wasm" "${@:2}"
+fi
+
 if [ "${1:-}" = "--build" ] || ! ls dist/*.wasm >/dev/null 2>&1; then
   release_build
 fi
