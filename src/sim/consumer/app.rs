@@ -155,3 +155,70 @@ impl Consumer {
         self.config.processing == Processing::PollLoop && !self.in_process.is_empty()
     }
 }
+
+impl Consumer {
+    /// `close()`: a last commit (auto-commit), then LeaveGroup. Called while the poll loop
+    /// processes a batch, it runs once the batch is done.
+    pub fn close(&mut self, ctx: &mut ConsumerCtx, out: &mut Out) {
+        if self.busy_processing() {
+            self.close_pending = true;
+            return;
+        }
+        if self.config.enable_auto_commit {
+            self.commit(self.stored.clone(), "commit on close", ctx, out);
+        }
+        let revoked = self.assignment.clone();
+        self.log(
+            out,
+            format!("Revoke previously assigned partitions {}", list(&revoked)),
+        );
+        self.leave("the consumer is being closed", ctx, out);
+        self.state = ConsumerState::Closed;
+    }
+
+    /// The process dies: nothing more is sent; the group notices by session timeout.
+    pub fn crash(&mut self) {
+        self.state = ConsumerState::Crashed;
+        self.in_process.clear();
+        self.worker_queue.clear();
+        self.buffer.clear();
+    }
+
+    /// A new process with the same configuration (a static member keeps its instance id).
+    pub fn restart(&mut self, ctx: &mut ConsumerCtx, out: &mut Out) {
+        let keep_processed = std::mem::take(&mut self.processed);
+        let keep_errors = std::mem::take(&mut self.errors);
+        let mut fresh = Consumer::new(
+            &self.name,
+            self.index,
+            self.config.clone(),
+            self.topics.clone(),
+            self.bootstrap.clone(),
+            0,
+        );
+        fresh.client_id = self.client_id.clone();
+        fresh.incarnation = self.incarnation + 1;
+        fresh.processed = keep_processed;
+        fresh.processed_count = self.processed_count;
+        fresh.processed_from = std::mem::take(&mut self.processed_from);
+        fresh.errors = keep_errors;
+        fresh.polled = self.polled;
+        fresh.start_positions = std::mem::take(&mut self.start_positions);
+        *self = fresh;
+        self.start(ctx, out);
+    }
+
+    /// `subscribe()` with new topics: the member rejoins with its new subscription.
+    pub fn subscribe(&mut self, topics: Vec<String>, ctx: &mut ConsumerCtx, out: &mut Out) {
+        self.topics = topics;
+        self.refresh_metadata(ctx, out);
+        if self.member_state == MemberState::Stable {
+            self.rejoin("subscription changed", ctx, out);
+        }
+    }
+
+    /// `commitSync()` of what has been consumed (or stored), from a command.
+    pub fn commit_now(&mut self, ctx: &mut ConsumerCtx, out: &mut Out) {
+        self.commit(self.stored.clone(), "commitSync", ctx, out);
+    }
+}
