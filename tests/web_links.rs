@@ -1,6 +1,7 @@
 //! Browser tests of share links across versions: a link made by another model version opens its
 //! run with a notice that the run may differ from the one shared (dismissable); a link of this
-//! model has no notice; a link of a newer format gives a banner naming it and a working page.
+//! model has no notice; a link of a newer format gives a banner naming it and a working page; a
+//! refused line of a hand-made `?run=` link stays on screen.
 #![cfg(target_arch = "wasm32")]
 
 use kafkascope::timeline::link::{self, MODEL_VERSION};
@@ -109,6 +110,27 @@ async fn a_link_of_a_newer_format_names_it_over_a_working_page() {
     assert!(one(root, "[data-broker=\"1\"]")
         .class_name()
         .contains("crashed"));
+    page.close();
+    set_fragment("");
+}
+
+/// A hand-made `?run=` link with a line the core refuses: the refusal stays at the top of the
+/// page, naming the line, even though the lines after it ran.
+#[wasm_bindgen_test]
+async fn a_refused_line_of_a_run_link_stays_on_screen() {
+    set_fragment("?paused&run=brokr kill 2;broker kill 1;advance 1s");
+    let page = Page::open(true).await;
+    let root = &page.root;
+    let notice = text(&one(root, "[data-command-error]"));
+    assert!(
+        notice.contains("brokr kill 2: ") && notice.contains("unknown command 'brokr'"),
+        "{notice}"
+    );
+    // The lines after it ran.
+    assert!(one(root, "[data-broker=\"1\"]")
+        .class_name()
+        .contains("crashed"));
+    assert_eq!(clock_ms(root), 1000);
     page.close();
     set_fragment("");
 }

@@ -155,8 +155,20 @@ impl AppState {
         if from_link {
             return state;
         }
+        // A refused line of `?run=` stays on screen even when later lines run: the link's
+        // author must see which line the page did not take.
+        let mut refused: Option<Rc<str>> = None;
         for line in &options.run {
             state = state.run(line);
+            if refused.is_none() {
+                refused = state
+                    .error
+                    .as_ref()
+                    .map(|e| format!("{}: {e}", line.trim()).into());
+            }
+        }
+        if refused.is_some() {
+            state.error = refused;
         }
         if let Some(at_ms) = options.at_ms.filter(|t| t.is_finite()) {
             state.engine.seek(at_ms);
