@@ -405,19 +405,48 @@ async fn the_theme_button_pins_light_or_dark() {
 fn lag_samples_later_than_now_are_dropped() {
     let mut s = LagSeries::default();
     for t in [100, 200, 300, 400] {
-        s = LagSeries::sampled(Some(&s), t, Some(t as i64 / 100));
+        s = LagSeries::sampled(Some(&s), t, Some(t as i64 / 100), |_| Vec::new());
     }
     assert_eq!(s.points.len(), 4);
     // Time went back to 250 ms (a seek): 300 and 400 are gone, 250 is the newest.
-    let s = LagSeries::sampled(Some(&s), 250, Some(9));
+    let s = LagSeries::sampled(Some(&s), 250, Some(9), |_| Vec::new());
     assert_eq!(s.points, vec![(100, 1), (200, 2), (250, 9)]);
     // Bounded: thinned, never longer than the limit, the newest kept.
     let mut s = LagSeries::default();
     for t in 0..1000u64 {
-        s = LagSeries::sampled(Some(&s), t, Some(1));
+        s = LagSeries::sampled(Some(&s), t, Some(1), |_| Vec::new());
     }
     assert!(s.points.len() <= kafkascope::ui::group_view::LAG_POINTS);
     assert_eq!(s.points.last(), Some(&(999, 1)));
+    // Samples of the run's snapshots fill what the page did not sample itself: everything
+    // before now when it has nothing, else only after its newest sample.
+    let s = LagSeries::sampled(None, 11_000, Some(40), |after| {
+        assert_eq!(after, None);
+        vec![(0, 0), (5_000, 20)]
+    });
+    assert_eq!(s.points, vec![(0, 0), (5_000, 20), (11_000, 40)]);
+    let s = LagSeries::sampled(Some(&s), 30_000, Some(7), |after| {
+        assert_eq!(after, Some(11_000));
+        vec![(20_000, 3)]
+    });
+    assert_eq!(s.points.len(), 5);
+    assert_eq!(s.points[3..], [(20_000, 3), (30_000, 7)]);
+}
+
+/// A page opened at a moment of a run (`?t=`, as a link or a scenario file opens it) draws the
+/// group's lag from the start of the run (the run's snapshots), not from one sample at "now".
+#[wasm_bindgen_test]
+async fn a_page_opened_at_a_moment_plots_the_lag_before_it() {
+    page::set_fragment(
+        "?paused&run=consumer create c1 group.id=g1 topics=orders;\
+         produce p1 orders key=k rate=20/s count=400;advance 30s&t=30000",
+    );
+    let page = page::Page::open(true).await;
+    let plot = one(&page.root, ".lag-plot");
+    let points: usize = attr(&plot, "data-lag-points").parse().unwrap();
+    assert!(points >= 3, "{points} lag points");
+    page.close();
+    page::set_fragment("");
 }
 
 #[wasm_bindgen_test]

@@ -101,6 +101,11 @@ impl Snapshots {
         self.weight
     }
 
+    /// The copies kept, in the order of the run.
+    pub fn iter(&self) -> impl Iterator<Item = &Snapshot> + '_ {
+        self.list.iter()
+    }
+
     /// The moments kept, in order.
     pub fn cursors(&self) -> impl Iterator<Item = Cursor> + '_ {
         self.list.iter().map(|s| s.cursor)

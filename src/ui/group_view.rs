@@ -77,15 +77,23 @@ pub struct LagSeries {
 
 impl LagSeries {
     /// `previous` plus a sample at `now`. Samples later than `now` are dropped first: time may
-    /// have gone back (a seek to an earlier moment).
-    pub fn sampled(previous: Option<&LagSeries>, now: u64, lag: Option<i64>) -> LagSeries {
+    /// have gone back (a seek to an earlier moment). `past(after)` gives samples of the run's
+    /// snapshots later than `after` and earlier than `now`: a page opened at a moment (a link,
+    /// `?t=`, a scenario file) or moved far ahead has no samples of its own for that stretch.
+    pub fn sampled(
+        previous: Option<&LagSeries>,
+        now: u64,
+        lag: Option<i64>,
+        past: impl FnOnce(Option<u64>) -> Vec<(u64, i64)>,
+    ) -> LagSeries {
         let mut points: Vec<(u64, i64)> = previous
             .map(|p| p.points.iter().copied().filter(|(t, _)| *t < now).collect())
             .unwrap_or_default();
+        points.extend(past(points.last().map(|p| p.0)));
         if let Some(lag) = lag {
             points.push((now, lag));
         }
-        if points.len() > LAG_POINTS {
+        while points.len() > LAG_POINTS {
             let last = points[points.len() - 1];
             points = points.into_iter().step_by(2).collect();
             if points.last() != Some(&last) {
@@ -232,8 +240,38 @@ fn member_view(sim: &Simulation, c: &Consumer, others: &[&Consumer]) -> MemberVi
 
 /// Every group with a consumer in the simulation, by name.
 /// Without `tools`, a group's `describe` is `previous`'s when it has one.
+/// A group's total lag: over every partition of its members' topics where the group has a
+/// commit, the log end offset minus the committed offset (as kafka-consumer-groups.sh counts).
+fn total_lag(sim: &Simulation, id: &str) -> Option<i64> {
+    let (coordinator, group) = sim.group_view(id);
+    let live = coordinator.is_some_and(|c| sim.node_alive(crate::sim::NodeId::Broker(c)));
+    let group = group.filter(|_| live)?;
+    let topics: VecSet<&String> = sim
+        .consumers
+        .iter()
+        .filter(|c| c.config.group_id == id)
+        .flat_map(|c| &c.topics)
+        .collect_set();
+    let mut total: Option<i64> = None;
+    for t in topics {
+        let Some(meta) = sim.metadata.topics.get(t) else {
+            continue;
+        };
+        for p in 0..meta.partitions.len() as i32 {
+            let tp = TopicPartition::new(t.clone(), p);
+            if let (Some(c), Some(e)) = (group.offsets.get(&tp), sim.log_end_offset(&tp)) {
+                *total.get_or_insert(0) += (e - c).max(0);
+            }
+        }
+    }
+    total
+}
+
+/// The groups' views; `past` are earlier copies of the run (the timeline's snapshots), read
+/// only for lag samples the page did not take itself.
 pub fn build_groups(
     sim: &Simulation,
+    past: &[&Simulation],
     previous: Option<&[GroupView]>,
     tools: bool,
 ) -> Vec<GroupView> {
@@ -257,23 +295,15 @@ pub fn build_groups(
                 .iter()
                 .map(|c| member_view(sim, c, &consumers))
                 .collect();
-            // Lag over every partition of the subscribed topics, where a commit exists.
-            let topics: VecSet<&String> = consumers.iter().flat_map(|c| &c.topics).collect_set();
-            let mut total: Option<i64> = None;
-            for t in topics {
-                let Some(meta) = sim.metadata.topics.get(t) else {
-                    continue;
-                };
-                for p in 0..meta.partitions.len() as i32 {
-                    let tp = TopicPartition::new(t.clone(), p);
-                    let committed = group.and_then(|g| g.offsets.get(&tp).copied());
-                    if let (Some(c), Some(e)) = (committed, sim.log_end_offset(&tp)) {
-                        *total.get_or_insert(0) += (e - c).max(0);
-                    }
-                }
-            }
+            let total = total_lag(sim, id);
             let old = previous.and_then(|p| p.iter().find(|g| g.id == id));
-            let series = LagSeries::sampled(old.map(|g| &*g.lag), sim.now_ms(), total);
+            let now = sim.now_ms();
+            let series = LagSeries::sampled(old.map(|g| &*g.lag), now, total, |after| {
+                past.iter()
+                    .filter(|s| s.now_ms() < now && after.is_none_or(|a| s.now_ms() > a))
+                    .filter_map(|s| Some((s.now_ms(), total_lag(s, id)?)))
+                    .collect()
+            });
             let lag = match old {
                 Some(o) if *o.lag == series => o.lag.clone(),
                 _ => Rc::new(series),

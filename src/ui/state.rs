@@ -132,7 +132,7 @@ impl AppState {
             default_player(brokers, options.mode)
                 .expect("the default cluster (topic orders with RF min(3, brokers)) is valid")
         });
-        let view = Rc::new(View::build(player.sim(), None));
+        let view = Rc::new(View::build(&player, None));
         let history = Rc::new(history_of(&player));
         let engine = Rc::new(Engine::new(player));
         let mut state = Self {
@@ -192,7 +192,7 @@ impl AppState {
 
     pub(super) fn refreshed(&self) -> Self {
         let mut next = self.clone();
-        next.view = Rc::new(View::build(&self.engine.sim(), Some(&self.view)));
+        next.view = Rc::new(View::build(&self.engine.player(), Some(&self.view)));
         next.revision += 1;
         next
     }
@@ -237,7 +237,7 @@ impl AppState {
                 let history = history_of(&player);
                 self.engine.replace(player);
                 let mut next = self.clone();
-                next.view = Rc::new(View::build(&self.engine.sim(), None));
+                next.view = Rc::new(View::build(&self.engine.player(), None));
                 next.history = Rc::new(history);
                 next.time.fork = None;
                 next.error = None;
@@ -321,7 +321,7 @@ impl Reducible for AppState {
                 Rc::new(next)
             }
             Action::Refresh { tools } => {
-                let view = View::build_playing(&self.engine.sim(), Some(&self.view), tools);
+                let view = View::build_playing(&self.engine.player(), Some(&self.view), tools);
                 if view == *self.view {
                     return self;
                 }

@@ -190,7 +190,7 @@ fn loaded(state: &AppState, player: Player) -> AppState {
     let history = history_of(&player);
     state.engine.replace(player);
     let mut next = state.clone();
-    next.view = Rc::new(View::build(&state.engine.sim(), None));
+    next.view = Rc::new(View::build(&state.engine.player(), None));
     next.history = Rc::new(history);
     next.error = None;
     next.playing = false;

@@ -186,7 +186,7 @@ impl AppState {
                 let playing = script.is_some_and(|script| self.engine.play_script(script));
                 tour.animating = playing;
                 next.playing = playing;
-                next.view = Rc::new(View::build(&self.engine.sim(), None));
+                next.view = Rc::new(View::build(&self.engine.player(), None));
                 next.revision += 1;
                 next.error = None;
                 let history: Vec<HistoryEntry> = lines
@@ -208,7 +208,7 @@ impl AppState {
 
     fn refreshed_now(&self) -> AppState {
         let mut next = self.clone();
-        next.view = Rc::new(View::build(&self.engine.sim(), Some(&self.view)));
+        next.view = Rc::new(View::build(&self.engine.player(), Some(&self.view)));
         next.revision += 1;
         next
     }

@@ -8,6 +8,7 @@
 
 use crate::sim::sort::CollectMap;
 use crate::sim::vec_map::VecMap;
+use crate::timeline::Player;
 use std::rc::Rc;
 
 pub use super::layout::{Layout, Row, DIAGRAM_WIDTH};
@@ -173,15 +174,17 @@ pub struct View {
 }
 
 impl View {
-    /// Reads `sim`. Parts equal to `previous` keep its `Rc`s, so unchanged components compare
-    /// equal by pointer first.
-    pub fn build(sim: &Simulation, previous: Option<&View>) -> View {
-        View::build_playing(sim, previous, true)
+    /// Reads the player's simulation (and its snapshots, for lag samples the page did not
+    /// take). Parts equal to `previous` keep its `Rc`s, so unchanged components compare equal by
+    /// pointer first.
+    pub fn build(player: &Player, previous: Option<&View>) -> View {
+        View::build_playing(player, previous, true)
     }
 
     /// [`View::build`]; without `tools`, each group's tool output is `previous`'s (a refresh
     /// while playing: see [`super::state::Action::Refresh`]).
-    pub fn build_playing(sim: &Simulation, previous: Option<&View>, tools: bool) -> View {
+    pub fn build_playing(player: &Player, previous: Option<&View>, tools: bool) -> View {
+        let sim = player.sim();
         let config = sim.config();
         let partitions: Rc<[PartitionDescription]> = match previous {
             Some(p) if *p.partitions == *sim.describe_partitions() => p.partitions.clone(),
@@ -364,7 +367,8 @@ impl View {
             }),
         };
 
-        let groups = build_groups(sim, previous.map(|p| &*p.groups), tools);
+        let past: Vec<&Simulation> = player.snapshots().iter().map(|s| &s.sim).collect();
+        let groups = build_groups(sim, &past, previous.map(|p| &*p.groups), tools);
         let groups: Rc<[GroupView]> = match previous {
             Some(p) if *p.groups == *groups => p.groups.clone(),
             _ => groups.into(),
