@@ -133,7 +133,7 @@ try:
                 trace_events()
         cdp("Performance.enable", {"timeDomain": "threadTicks"})
         before = {m["name"]: m["value"] for m in cdp("Performance.getMetrics")["metrics"]}
-        js("for (const a of ['Frames', 'Work', 'Core', 'Refresh']) window['__kafkascope' + a].length = 0;")
+        js("for (const a of ['Frames', 'Work', 'Core', 'Refresh', 'Paint', 'New']) window['__kafkascope' + a].length = 0;")
         t0 = int(js("return document.querySelector('[data-clock]').dataset.nowMs"))
         events = []
         for _ in range(5):  # read the trace as it comes, so that its buffer never fills
@@ -144,6 +144,8 @@ try:
         work = js("return window.__kafkascopeWork.slice()")
         core = js("return window.__kafkascopeCore.slice()")
         refreshes = js("return window.__kafkascopeRefresh.slice()")
+        paints = js("return window.__kafkascopePaint.slice()")
+        new = js("return window.__kafkascopeNew.slice()")
         refresh = [r for r in refreshes if r > 0]
         after = {m["name"]: m["value"] for m in cdp("Performance.getMetrics")["metrics"]}
         t1 = int(js("return document.querySelector('[data-clock]').dataset.nowMs"))
@@ -168,12 +170,15 @@ try:
         print(f"  of which the core p50 {pct(core, 50):.2f} ms, p95 {pct(core, 95):.2f} ms (total {sum(core):.0f} ms);"
               f" {len(refresh)} refreshes (snapshot and Yew's render, after the frame's callback) p50"
               f" {pct(refresh, 50):.2f} ms, p95 {pct(refresh, 95):.2f} ms (total {sum(refresh):.0f} ms)")
+        print(f"  painting the tokens p50 {pct(paints, 50):.2f} ms, p95 {pct(paints, 95):.2f} ms, max {max(paints):.1f} ms;"
+              f" tokens drawn new per frame p50 {pct(new, 50):.0f}, p95 {pct(new, 95):.0f}, max {max(new):.0f}")
         # The longest intervals and what the page did in the frame that opened each (work, of
-        # which the core) and the refresh measured at the frame after it.
+        # which the core and painting the tokens, and how many it drew new) and the refresh
+        # measured at the frame after it.
         longest = sorted(range(len(gaps)), key=lambda i: -gaps[i])[:5]
         print("  longest intervals: " + "; ".join(
-            f"{gaps[i]:.0f} ms (work {work[i]:.1f}, core {core[i]:.1f}, refresh"
-            f" {max(refreshes[i:i + 2], default=0):.1f})" for i in longest))
+            f"{gaps[i]:.0f} ms (work {work[i]:.1f}, core {core[i]:.1f}, paint {paints[i]:.1f} with"
+            f" {new[i]:.0f} new, refresh {max(refreshes[i:i + 2], default=0):.1f})" for i in longest))
         print(f"  simulated time advanced {t1 - t0} ms; {dom['tokens']} tokens on screen at the end;"
               f" {dom['records']} records in the leaders' logs")
         print(f"  DOM: {dom['all']} elements ({dom['cards']} broker cards, {dom['chips']} replica chips,"

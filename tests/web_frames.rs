@@ -1,9 +1,11 @@
 //! Browser tests of what keeps a big cluster's page fast without hiding what a user needs:
 //! brokers beyond the first twelve cards are compact lines (state, leaders, replicas, out of
 //! ISR) that open into their full card; a member with many partitions folds its table into one
-//! line (count, lag, rebalance moves) that opens into the table.
+//! line (count, lag, rebalance moves) that opens into the table; beyond its token limit the
+//! diagram says how many messages in flight it does not draw.
 #![cfg(target_arch = "wasm32")]
 
+use kafkascope::ui::engine::MAX_TOKENS;
 use kafkascope::ui::i18n::{fill, EN, KO};
 use wasm_bindgen_test::*;
 use web_sys::Element;
@@ -185,4 +187,76 @@ async fn a_narrow_broker_node_marks_its_state_and_names_it_in_its_tooltip() {
     // In Korean too.
     click(&root, "[data-action=\"switch-language\"]").await;
     assert!(tooltip(20).contains(KO.state_crashed), "{}", tooltip(20));
+}
+
+/// The number in the diagram's note of messages not drawn; None while the note is hidden.
+fn not_drawn(root: &Element) -> Option<usize> {
+    let note = one(root, "[data-tokens-not-drawn]");
+    if note.has_attribute("hidden") {
+        return None;
+    }
+    Some(text(&one(&note, ".tokens-note-count")).parse().unwrap())
+}
+
+fn in_flight(root: &Element) -> usize {
+    text(&one(root, "[data-in-flight]")).parse().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn beyond_its_token_limit_the_diagram_says_how_many_messages_it_does_not_draw() {
+    let root = mount().await;
+    let tokens = |root: &Element| all(root, "svg g.tokens [data-msg]").len();
+    assert_eq!(
+        not_drawn(&root),
+        None,
+        "the first screen draws every message"
+    );
+    assert_eq!(tokens(&root), in_flight(&root));
+    // Sixty consumers fetching from twelve brokers, every message a second on the wire: some
+    // 450 in flight at once.
+    for _ in 0..9 {
+        run(&root, "broker add").await;
+    }
+    run(&root, "advance 1s").await;
+    run(
+        &root,
+        "topic create wide partitions=48 replication-factor=3",
+    )
+    .await;
+    for i in 0..60 {
+        run(
+            &root,
+            &format!("consumer create c{i} group.id=g{} topics=wide", i % 4),
+        )
+        .await;
+    }
+    run(&root, "advance 5s").await;
+    run(&root, "network latency 1s").await;
+    run(&root, "advance 1500ms").await;
+    let flying = in_flight(&root);
+    assert!(flying > MAX_TOKENS, "{flying} messages in flight");
+    assert_eq!(tokens(&root), MAX_TOKENS, "the diagram draws its limit");
+    assert_eq!(not_drawn(&root), Some(flying - MAX_TOKENS));
+    let note = text(&one(&root, "[data-tokens-not-drawn]"));
+    assert_eq!(
+        note,
+        fill(
+            EN.tokens_not_drawn,
+            &[("count", &(flying - MAX_TOKENS)), ("max", &MAX_TOKENS)]
+        )
+    );
+    click(&root, "[data-action=\"switch-language\"]").await;
+    assert_eq!(
+        text(&one(&root, "[data-tokens-not-drawn]")),
+        fill(
+            KO.tokens_not_drawn,
+            &[("count", &(flying - MAX_TOKENS)), ("max", &MAX_TOKENS)]
+        )
+    );
+    // Back under the limit: every message drawn, no note.
+    run(&root, "network latency 2ms").await;
+    run(&root, "advance 3s").await;
+    assert!(in_flight(&root) <= MAX_TOKENS);
+    assert_eq!(tokens(&root), in_flight(&root));
+    assert_eq!(not_drawn(&root), None);
 }

@@ -164,9 +164,18 @@ pub fn App(props: &AppProps) -> Html {
                             measured.set(Some(performance_now() - before));
                         });
                     }
-                    engine.paint();
+                    let painting = if bench { performance_now() } else { 0.0 };
+                    let drawn = engine.paint();
                     if bench {
-                        record_frame(timestamp, performance_now() - started, core, refresh);
+                        let end = performance_now();
+                        record_frame([
+                            timestamp,
+                            end - started,
+                            core,
+                            refresh,
+                            end - painting,
+                            drawn as f64,
+                        ]);
                     }
                 })
             });

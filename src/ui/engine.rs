@@ -27,8 +27,12 @@ use crate::timeline::{Applied, Player};
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
-/// More tokens than this are not drawn (the count still says how many are in flight).
-pub const MAX_TOKENS: usize = 1500;
+/// More tokens than this are not drawn: the diagram says how many more are in flight (and the
+/// toolbar's count is all of them). A token costs about 30 µs of the main thread to create,
+/// style, lay out and paint (DevTools trace, 100 brokers): a hundred brokers' replica fetches
+/// and heartbeats falling due together (up to 1,355 messages) took frames of 100–200 ms, and so
+/// many paths over a hundred nodes show no one of them.
+pub const MAX_TOKENS: usize = 300;
 
 /// Playback speeds, in simulated milliseconds per wall millisecond. At the slowest a 2 ms
 /// network hop takes 4 s to cross the screen.
@@ -48,6 +52,12 @@ pub const QUIET_RATE: f64 = 1.0;
 
 /// A frame longer than this (a background tab, a debugger pause) counts as this long.
 const MAX_FRAME_MS: f64 = 100.0;
+
+/// What one animation frame may ask of the core: this many milliseconds of events at most. A
+/// burst beyond (a hundred brokers' replica fetches and heartbeats falling due in the same
+/// millisecond: 20–50 ms of the core) plays over several frames, the animation clock slowing
+/// for it, instead of in one long frame. The run is the same, only cut in pieces.
+pub const FRAME_CORE_MS: f64 = 6.0;
 
 /// A message's family: its colour in the diagram and the legend.
 pub fn family(kind: MessageKind) -> (&'static str, bool) {
@@ -96,6 +106,12 @@ pub struct Engine {
     pub layer: NodeRef,
     pub clock: NodeRef,
     pub count: NodeRef,
+    /// The diagram's note of the messages in flight beyond [`MAX_TOKENS`] (hidden while none),
+    /// and its number.
+    pub not_drawn: NodeRef,
+    pub not_drawn_count: NodeRef,
+    /// What the note shows now, and in which element (Yew may render a new one).
+    not_drawn_shown: RefCell<Option<(Element, usize)>>,
     /// The timeline's slider (its value follows the animation clock).
     pub seek: NodeRef,
     tokens: RefCell<VecMap<u64, Token>>,
@@ -117,6 +133,9 @@ impl Engine {
             layer: NodeRef::default(),
             clock: NodeRef::default(),
             count: NodeRef::default(),
+            not_drawn: NodeRef::default(),
+            not_drawn_count: NodeRef::default(),
+            not_drawn_shown: RefCell::new(None),
             seek: NodeRef::default(),
             tokens: RefCell::new(VecMap::new()),
             templates: RefCell::new(VecMap::new()),
@@ -254,7 +273,7 @@ impl Engine {
     pub fn seek(&self, view_ms: f64) {
         let mut player = self.player.borrow_mut();
         if view_ms > player.sim().now_ms() as f64 {
-            run_until(&mut player, view_ms);
+            player.run_until(view_ms.floor() as u64);
             self.view_ms.set(view_ms);
         }
     }
@@ -297,6 +316,7 @@ impl Engine {
         let mut t = self.view_ms.get().max(player.sim().now_ms() as f64);
         let mut budget = wall_ms.clamp(0.0, MAX_FRAME_MS);
         let mut processed = false;
+        let mut share = FrameShare::new();
         // Bounded: each turn either ends the frame or runs the core to its next event.
         for _ in 0..10_000 {
             if budget <= 0.0 {
@@ -305,26 +325,59 @@ impl Engine {
             let idle = quiet && player.sim().in_flight().next().is_none();
             let rate = if idle { speed.max(QUIET_RATE) } else { speed };
             let target = t + budget * rate;
-            if idle {
-                if let Some(next) = player.sim().next_event_ms().map(|n| n as f64) {
-                    if next <= target {
-                        budget -= (next - t).max(0.0) / rate;
-                        t = next.max(t);
-                        processed |= run_until(&mut player, t);
-                        continue;
-                    }
+            let (until, last) = match player.sim().next_event_ms().map(|n| n as f64) {
+                Some(next) if idle && next <= target => {
+                    budget -= (next - t).max(0.0) / rate;
+                    (next.max(t), false)
                 }
+                _ => (target, true),
+            };
+            let (ran, reached) = run_until(&mut player, until, &mut share);
+            processed |= ran;
+            if !reached {
+                // The frame's share is used up: show the moment the core stopped at (the rest
+                // of the burst plays in the next frames).
+                t = t.max(player.sim().now_ms() as f64);
+                break;
             }
-            t = target;
-            processed |= run_until(&mut player, t);
-            break;
+            t = until;
+            if last {
+                break;
+            }
         }
         self.view_ms.set(t);
         processed
     }
 
-    /// Draws the clock, the count and every message in flight at the animation clock.
-    pub fn paint(&self) {
+    /// Shows (or hides, at 0) the note of the messages in flight that are not drawn.
+    fn show_not_drawn(&self, more: usize) {
+        let (Some(note), Some(number)) = (
+            self.not_drawn.cast::<Element>(),
+            self.not_drawn_count.cast::<Element>(),
+        ) else {
+            return;
+        };
+        // Written only when it changes.
+        let mut shown = self.not_drawn_shown.borrow_mut();
+        if shown
+            .as_ref()
+            .is_some_and(|(el, n)| *n == more && el.is_same_node(Some(&note)))
+        {
+            return;
+        }
+        *shown = Some((note.clone(), more));
+        number.set_text_content(Some(&more.to_string()));
+        let _ = if more == 0 {
+            note.set_attribute("hidden", "")
+        } else {
+            note.remove_attribute("hidden")
+        };
+    }
+
+    /// Draws the clock, the count and every message in flight at the animation clock (the first
+    /// [`MAX_TOKENS`] of them, oldest first, and a note of how many more). Returns
+    /// how many tokens it drew new (for the frame-time harness).
+    pub fn paint(&self) -> usize {
         let sim = self.sim();
         let now = sim.now_ms();
         let view_ms = self.view_ms.get().max(now as f64);
@@ -340,12 +393,14 @@ impl Engine {
         if let Some(count) = self.count.cast::<Element>() {
             count.set_text_content(Some(&in_flight.to_string()));
         }
+        self.show_not_drawn(in_flight.saturating_sub(MAX_TOKENS));
         let Some(layer) = self.layer.cast::<Element>() else {
-            return;
+            return 0;
         };
         let Some(document) = layer.owner_document() else {
-            return;
+            return 0;
         };
+        let mut drawn = 0;
         // Tokens belong to the group they were drawn in: should Yew ever replace that group,
         // start again in the new one.
         let moved = self.tokens.borrow().values().next().is_some_and(|token| {
@@ -379,6 +434,7 @@ impl Engine {
                 None => match create_token(&mut templates, &document, &layer, msg, &curve) {
                     // Messages come in id order: a new token is appended.
                     Some(token) => {
+                        drawn += 1;
                         tokens.insert(msg.id, token);
                     }
                     None => continue,
@@ -413,15 +469,43 @@ impl Engine {
         if relayout {
             *self.layout.borrow_mut() = Some(layout);
         }
+        drawn
     }
 }
 
-fn run_until(player: &mut Player, t: f64) -> bool {
+/// A frame's share of the core (see [`FRAME_CORE_MS`]).
+struct FrameShare {
+    started: f64,
+    asked: u32,
+}
+
+impl FrameShare {
+    fn new() -> FrameShare {
+        FrameShare {
+            started: super::ticker::performance_now(),
+            asked: 0,
+        }
+    }
+
+    /// Asked before each event. The clock is read every 16 events only (a call into
+    /// JavaScript); at least 16 events run per frame, so time always moves on.
+    fn used_up(&mut self) -> bool {
+        self.asked += 1;
+        self.asked.is_multiple_of(16)
+            && super::ticker::performance_now() - self.started >= FRAME_CORE_MS
+    }
+}
+
+/// Runs the core towards `t` within the frame's share: whether anything ran, and whether it
+/// reached `t`.
+fn run_until(player: &mut Player, t: f64, share: &mut FrameShare) -> (bool, bool) {
     let until = t.floor().max(0.0) as u64;
     let before = player.cursor();
-    player.run_until(until);
+    let reached = player.run_until_or(until, |_| share.used_up());
     // Events ran, or recorded commands were applied again (playing on from the past).
-    before.at.events != player.sim().events_processed() || before.applied != player.cursor().applied
+    let ran = before.at.events != player.sim().events_processed()
+        || before.applied != player.cursor().applied;
+    (ran, reached)
 }
 
 /// A coordinate in whole SVG units (about a pixel): integers keep float formatting out of the

@@ -137,6 +137,8 @@ pub struct Texts {
     pub sim_time: &'static str,
     pub in_flight: &'static str,
     pub reduced_motion_note: &'static str,
+    /// Over the diagram when more messages are in flight than it draws: `{count}`, `{max}`.
+    pub tokens_not_drawn: &'static str,
     pub setup_label: &'static str,
     pub mode_label: &'static str,
     pub diagram_label: &'static str,

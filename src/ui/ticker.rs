@@ -76,16 +76,17 @@ impl Drop for Ticker {
 /// The frame-time harness: with `?bench` in the URL the page appends every animation frame's
 /// timestamp to `window.__kafkascopeFrames` and the time its own work took (run the core,
 /// refresh, paint) to `window.__kafkascopeWork` (Yew renders after the callback, so not that),
-/// of which running the core to `__kafkascopeCore`; and to `__kafkascopeRefresh` what the last
-/// refresh cost, snapshot and render (recorded at the frame after it, 0 in other frames), which
-/// a headless browser reads (`scripts/e2e.sh --frames`).
-pub fn record_frame(timestamp: f64, work_ms: f64, core_ms: f64, refresh_ms: f64) {
+/// of which running the core to `__kafkascopeCore` and painting the messages in flight to
+/// `__kafkascopePaint` (with the tokens that paint drew new in `__kafkascopeNew`); and to
+/// `__kafkascopeRefresh` what the last refresh cost, snapshot and render (recorded at the frame
+/// after it, 0 in other frames), which a headless browser reads (`scripts/e2e.sh --frames`).
+pub fn record_frame(values: [f64; 6]) {
     thread_local! {
-        static ARRAYS: Option<[js_sys::Array; 4]> = bench_arrays();
+        static ARRAYS: Option<[js_sys::Array; 6]> = bench_arrays();
     }
     ARRAYS.with(|arrays| {
         if let Some(arrays) = arrays {
-            for (array, value) in arrays.iter().zip([timestamp, work_ms, core_ms, refresh_ms]) {
+            for (array, value) in arrays.iter().zip(values) {
                 array.push(&value.into());
             }
         }
@@ -107,14 +108,17 @@ pub fn performance_now() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-const BENCH_ARRAYS: [&str; 4] = [
+/// In [`record_frame`]'s order.
+const BENCH_ARRAYS: [&str; 6] = [
     "__kafkascopeFrames",
     "__kafkascopeWork",
     "__kafkascopeCore",
     "__kafkascopeRefresh",
+    "__kafkascopePaint",
+    "__kafkascopeNew",
 ];
 
-fn bench_arrays() -> Option<[js_sys::Array; 4]> {
+fn bench_arrays() -> Option<[js_sys::Array; 6]> {
     let window = web_sys::window()?;
     let search = window.location().search().ok()?;
     if !search

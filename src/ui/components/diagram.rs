@@ -11,7 +11,7 @@ use super::use_app;
 use crate::sim::consumer::ConsumerState;
 use crate::sim::coordinator::GroupState;
 use crate::sim::{BrokerState, ControllerMode, NodeId};
-use crate::ui::engine::px;
+use crate::ui::engine::{px, MAX_TOKENS};
 use crate::ui::i18n::{fill, Lang, Texts};
 use crate::ui::view::{broker_state_label, BrokerView, ControllerView, Layout, Row, View};
 
@@ -40,10 +40,29 @@ pub fn NetworkDiagram() -> Html {
                 aria-hidden="true">
                 <g class="tokens" ref={app.engine.layer.clone()}></g>
             </svg>
+            // Beyond MAX_TOKENS messages in flight: how many more (the engine fills the number
+            // and shows the note).
+            <p class="tokens-note" data-tokens-not-drawn="" hidden=true
+                ref={app.engine.not_drawn.clone()}>
+                { not_drawn_note(t, &app.engine.not_drawn_count) }
+            </p>
             if app.engine.reduced_motion() {
                 <figcaption class="note">{ t.reduced_motion_note }</figcaption>
             }
         </figure>
+    }
+}
+
+/// The note's text around its number (the `{count}` the engine writes).
+fn not_drawn_note(t: &Texts, number: &NodeRef) -> Html {
+    let template = fill(t.tokens_not_drawn, &[("max", &MAX_TOKENS)]);
+    let (before, after) = template.split_once("{count}").unwrap_or((&template, ""));
+    html! {
+        <>
+            { before.to_string() }
+            <span class="tokens-note-count" ref={number.clone()}></span>
+            { after.to_string() }
+        </>
     }
 }
 

@@ -63,6 +63,7 @@ pub static EN: Texts = Texts {
     sim_time: "Time",
     in_flight: "In flight",
     reduced_motion_note: "Reduced motion: messages wait halfway instead of moving.",
+    tokens_not_drawn: "{count} more messages in flight, not drawn (the diagram draws {max} at most)",
     setup_label: "New cluster",
     mode_label: "Controller mode (starts a new cluster)",
     diagram_label: "The cluster's network: every message in flight, moving from its sender to its receiver",

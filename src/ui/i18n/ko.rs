@@ -63,6 +63,7 @@ pub static KO: Texts = Texts {
     sim_time: "시각",
     in_flight: "전송 중",
     reduced_motion_note: "움직임 줄이기: 메시지가 움직이지 않고 중간에 머뭅니다.",
+    tokens_not_drawn: "전송 중인 메시지 {count}개는 그리지 않았습니다 (다이어그램은 최대 {max}개까지 그립니다)",
     setup_label: "새 클러스터",
     mode_label: "컨트롤러 모드 (새 클러스터를 시작합니다)",
     diagram_label: "클러스터 네트워크: 전송 중인 모든 메시지가 보낸 노드에서 받는 노드로 움직입니다",
