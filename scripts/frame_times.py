@@ -2,7 +2,8 @@
 """The frame-time harness (run by `scripts/e2e.sh --frames`): drives headless Chromium through
 ChromeDriver (WebDriver over HTTP), lets the page play in real time, and reads what the page
 collects with ?bench (window.__kafkascopeFrames: one timestamp per animation frame;
-__kafkascopeWork: the milliseconds the page's own per-frame work took).
+__kafkascopeWork: the milliseconds the page's own per-frame work took, of which __kafkascopeCore
+the core's and __kafkascopePaint the painter's; __kafkascopeNew: the tokens the painter drew new).
 
 Frame intervals depend on what else runs on the machine. So that decisions can rest on figures
 that do not, it also reports the browser's own CPU time per frame over the same 15 s, from a
