@@ -52,9 +52,10 @@ def main() -> int:
         html = f.read()
     if MARK in html:
         return 0
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html)}" />'
-    # Right after <meta charset>: a policy applies only to what comes after it.
-    html, n = re.subn(r'(<meta charset="utf-8" />)', r"\1\n    " + meta.replace("\\", "\\\\"), html, count=1)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html)}">'
+    # Right after <meta charset> (as written, or as Trunk's minifier leaves it): a policy
+    # applies only to what comes after it.
+    html, n = re.subn(r'(<meta charset="?utf-8"?\s*/?>)', lambda m: m.group(1) + meta, html, count=1)
     if n != 1:
         print("csp.py: no <meta charset> to put the policy after", file=sys.stderr)
         return 1
