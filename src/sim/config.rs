@@ -115,7 +115,7 @@ pub fn parse_duration_ms(s: &str) -> Option<u64> {
     if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return None;
     }
-    let v: f64 = num.parse().ok()?;
+    let v = super::decimal::parse_f64(num)?;
     let ms = v * mult as f64;
     if !(0.0..=1e15).contains(&ms) {
         return None;

@@ -18,6 +18,7 @@ pub mod config;
 pub mod consumer;
 pub mod controller;
 pub mod coordinator;
+pub mod decimal;
 pub mod describe;
 pub mod error;
 pub mod fault_schedule;

@@ -291,7 +291,7 @@ pub fn parse(line: &str) -> Result<Option<Line>, CommandError> {
                     "partition" => partition = Some(parse_int::<i32>("partition", &v)?),
                     "rate" => {
                         let r = v.trim_end_matches("/s");
-                        rate = Some(r.parse::<f64>().map_err(|_| err(format!("rate must be records per second (e.g. 100/s), not '{v}'")))?);
+                        rate = Some(crate::sim::decimal::parse_f64(r).ok_or_else(|| err(format!("rate must be records per second (e.g. 100/s), not '{v}'")))?);
                     }
                     other => return Err(err(format!("unknown produce option '{other}' ({usage})"))),
                 }

@@ -19,6 +19,7 @@
 
 use serde_json::Value;
 
+use crate::sim::decimal::parse_f64;
 use crate::sim::Simulation;
 
 /// What claims are checked against: the report as JSON, and the trace's lines as one string.
@@ -97,7 +98,7 @@ impl Expectation {
             return Err(format!("no value after '{op_text}'; {usage}"));
         }
         let path = parse_path(path_text)?;
-        if matches!(op, Op::Lt | Op::Le | Op::Gt | Op::Ge) && value.parse::<f64>().is_err() {
+        if matches!(op, Op::Lt | Op::Le | Op::Gt | Op::Ge) && parse_f64(value).is_none() {
             return Err(format!(
                 "'{op_text}' compares numbers, and '{value}' is not one"
             ));
@@ -142,7 +143,7 @@ impl Expectation {
             Op::Eq => equal(&current, &expected, &self.value),
             Op::Ne => !equal(&current, &expected, &self.value),
             Op::Lt | Op::Le | Op::Gt | Op::Ge => {
-                let (Some(a), Ok(b)) = (current.as_f64(), self.value.parse::<f64>()) else {
+                let (Some(a), Some(b)) = (current.as_f64(), parse_f64(&self.value)) else {
                     return Err(format!("found {} (not a number)", short(&current)));
                 };
                 match self.op {

@@ -26,6 +26,7 @@ use super::time::TimeAction;
 use super::tour_loader;
 use super::tour_session::TourAction;
 use super::{api, share};
+use crate::sim::decimal::parse_f64;
 use crate::sim::ControllerMode;
 use crate::timeline::link;
 
@@ -351,7 +352,7 @@ fn url_options(options: &mut StartOptions) {
     if params.has("paused") {
         options.playing = false;
     }
-    if let Some(speed) = params.get("speed").and_then(|s| s.parse::<f64>().ok()) {
+    if let Some(speed) = params.get("speed").and_then(|s| parse_f64(&s)) {
         options.speed = SPEEDS
             .iter()
             .enumerate()
@@ -365,7 +366,7 @@ fn url_options(options: &mut StartOptions) {
     if params.get("quiet").as_deref() == Some("0") {
         options.quiet = false;
     }
-    if let Some(t) = params.get("t").and_then(|s| s.parse::<f64>().ok()) {
+    if let Some(t) = params.get("t").and_then(|s| parse_f64(&s)) {
         options.at_ms = Some(t);
     }
     if let Some(id) = params.get("tour") {

@@ -10,6 +10,7 @@ use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
 use super::use_app;
+use crate::sim::decimal::parse_f64;
 use crate::timeline::markers::MarkerKind;
 use crate::timeline::Player;
 use crate::ui::engine::format_clock;
@@ -121,7 +122,7 @@ fn MarkStrip(props: &MarksProps) -> Html {
                 .target()
                 .and_then(|t| t.dyn_into::<Element>().ok())
                 .and_then(|el| el.get_attribute("data-at-ms"))
-                .and_then(|v| v.parse::<f64>().ok());
+                .and_then(|v| parse_f64(&v));
             if let Some(at) = at {
                 on_seek.emit(at);
             }
@@ -189,7 +190,7 @@ pub fn TimelineBar() -> Html {
         let on_seek = on_seek.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(ms) = input.value().parse::<f64>() {
+            if let Some(ms) = parse_f64(&input.value()) {
                 on_seek.emit(ms);
             }
         })
