@@ -4,6 +4,8 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::el::el;
+
 use super::use_app;
 use crate::sim::ControllerMode;
 use crate::ui::cluster::DEFAULT_TOPIC;
@@ -34,7 +36,7 @@ pub(super) fn text_field(
     };
     html! {
         <label class="field">
-            <span class="field-name">{ label }</span>
+            { el("span", "field-name", Html::from(label)) }
             <input type={kind} data-control={control} value={(**state).clone()}
                 autocomplete="off" spellcheck="false" {oninput} />
         </label>
@@ -58,7 +60,7 @@ pub(super) fn select_field(
     };
     html! {
         <label class="field">
-            <span class="field-name">{ label }</span>
+            { el("span", "field-name", Html::from(label)) }
             <select data-control={control} {onchange}>
                 { for options.into_iter().map(|(value, text)| {
                     let selected = value == current;
@@ -81,7 +83,7 @@ pub fn ActionsPanel() -> Html {
     let t = use_app().lang.texts();
     html! {
         <section class="panel actions-panel">
-            <h2>{ t.actions_heading }</h2>
+            { el("h2", "", Html::from(t.actions_heading)) }
             <ProduceForm />
             <ClusterActions />
         </section>
@@ -94,7 +96,7 @@ pub fn CreatePanel() -> Html {
     let t = use_app().lang.texts();
     html! {
         <section class="panel actions-panel">
-            <h2>{ t.create_heading }</h2>
+            { el("h2", "", Html::from(t.create_heading)) }
             <ProducerForm />
             <TopicForm />
         </section>
@@ -116,8 +118,8 @@ fn ProduceForm() -> Html {
     if producers.is_empty() {
         return html! {
             <div class="form-block">
-                <h3>{ t.produce_heading }</h3>
-                <p class="help">{ t.no_producer }</p>
+                { el("h3", "", Html::from(t.produce_heading)) }
+                { el("p", "help", Html::from(t.no_producer)) }
             </div>
         };
     }
@@ -172,7 +174,7 @@ fn ProduceForm() -> Html {
 
     html! {
         <form class="form-block" data-form="produce" {onsubmit}>
-            <h3>{ t.produce_heading }</h3>
+            { el("h3", "", Html::from(t.produce_heading)) }
             <div class="field-row">
                 { select_field(t.producer_field, "produce-producer", &producer, &chosen_producer.name, producer_options) }
                 { select_field(t.topic_field, "produce-topic", &topic, &chosen_topic, topic_options) }
@@ -181,7 +183,7 @@ fn ProduceForm() -> Html {
                 { text_field(t.key_field, "produce-key", &key, "text") }
                 { text_field(t.value_field, "produce-value", &value, "text") }
             </div>
-            <p class="help">{ t.key_hint }</p>
+            { el("p", "help", Html::from(t.key_hint)) }
             <div class="form-actions">
                 <button type="submit" class="btn primary" data-action="produce-send">{ t.send }</button>
             </div>
@@ -195,9 +197,9 @@ fn ProduceForm() -> Html {
                 </button>
             </div>
             <p class="help stats" data-producer-stats={chosen_producer.name.to_string()}>
-                <strong>{ chosen_producer.name.to_string() }</strong>{ ": " }{ stats }
+                { el("strong", "", Html::from(chosen_producer.name.to_string())) }{ ": " }{ stats }
                 if let Some(error) = &chosen_producer.last_error {
-                    <br /><code class="error-text">{ error.clone() }</code>
+                    <br />{ el("code", "error-text", Html::from(error.clone())) }
                 }
             </p>
         </form>
@@ -206,7 +208,7 @@ fn ProduceForm() -> Html {
 
 pub(super) fn help(t: &Texts, text: &'static str, default: &str) -> Html {
     html! {
-        <p class="help">{ text }{ " " }<span class="default">{ fill(t.default_value, &[("value", &default)]) }</span></p>
+        <p class="help">{ text }{ " " }{ el("span", "default", Html::from(fill(t.default_value, &[("value", &default)]))) }</p>
     }
 }
 
@@ -261,10 +263,10 @@ fn ProducerForm() -> Html {
 
     html! {
         <form class="form-block" data-form="producer" {onsubmit}>
-            <h3>{ t.add_producer_heading }</h3>
+            { el("h3", "", Html::from(t.add_producer_heading)) }
             <div class="field-row">
                 <label class="field">
-                    <span class="field-name">{ t.name_field }</span>
+                    { el("span", "field-name", Html::from(t.name_field)) }
                     <input type="text" data-control="producer-name" value={shown} autocomplete="off"
                         spellcheck="false" oninput={on_name} />
                 </label>
@@ -331,10 +333,10 @@ fn TopicForm() -> Html {
 
     html! {
         <form class="form-block" data-form="topic" {onsubmit}>
-            <h3>{ t.add_topic_heading }</h3>
+            { el("h3", "", Html::from(t.add_topic_heading)) }
             <div class="field-row">
                 <label class="field">
-                    <span class="field-name">{ t.name_field }</span>
+                    { el("span", "field-name", Html::from(t.name_field)) }
                     <input type="text" data-control="topic-name" value={shown} autocomplete="off"
                         spellcheck="false" oninput={set_some(&name)} />
                 </label>
@@ -342,7 +344,7 @@ fn TopicForm() -> Html {
             </div>
             <div class="field-row">
                 <label class="field">
-                    <span class="field-name">{ t.rf_field }</span>
+                    { el("span", "field-name", Html::from(t.rf_field)) }
                     <input type="number" data-control="topic-rf" value={rf_shown}
                         oninput={set_some(&rf)} />
                 </label>
@@ -375,7 +377,7 @@ fn ClusterActions() -> Html {
     };
     html! {
         <div class="form-block">
-            <h3>{ t.cluster_actions_heading }</h3>
+            { el("h3", "", Html::from(t.cluster_actions_heading)) }
             <div class="form-actions wrap">
                 { button("broker-add", t.add_live_broker, t.add_live_broker_hint, "broker add") }
                 { button("network-heal", t.heal_all, t.heal_all_hint, "network heal") }

@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use super::el::el;
+
 use super::use_app;
 
 #[function_component]
@@ -12,9 +14,9 @@ pub fn CommandErrorNotice() -> Html {
     };
     html! {
         <div class="command-error" role="status" data-command-error="">
-            <strong>{ app.lang.texts().command_refused }</strong>
+            { el("strong", "", Html::from(app.lang.texts().command_refused)) }
             { " " }
-            <code>{ error.to_string() }</code>
+            { el("code", "", Html::from(error.to_string())) }
         </div>
     }
 }

@@ -5,6 +5,8 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::el::el;
+
 use super::actions::{help, quote, select_field, submit, text_field};
 use super::use_app;
 use crate::ui::cluster::DEFAULT_TOPIC;
@@ -20,7 +22,7 @@ pub fn ConsumersPanel() -> Html {
     let t = use_app().lang.texts();
     html! {
         <section class="panel actions-panel consumers-panel">
-            <h2>{ t.consumers_heading }</h2>
+            { el("h2", "", Html::from(t.consumers_heading)) }
             <ConsumerForm />
         </section>
     }
@@ -92,23 +94,23 @@ pub fn ConsumerForm() -> Html {
             .collect()
     };
     let kafkascope = |v: &str| {
-        html! { <span class="default">{ fill(t.kafkascope_default, &[("value", &v)]) }</span> }
+        html! { { el("span", "default", Html::from(fill(t.kafkascope_default, &[("value", &v)]))) } }
     };
 
     html! {
         <form class="form-block" data-form="consumer" {onsubmit}>
-            <h3>{ t.add_consumer_heading }</h3>
+            { el("h3", "", Html::from(t.add_consumer_heading)) }
             <div class="field-row">
                 <label class="field">
-                    <span class="field-name">{ t.name_field }</span>
+                    { el("span", "field-name", Html::from(t.name_field)) }
                     <input type="text" data-control="consumer-name" value={shown} autocomplete="off"
                         spellcheck="false" oninput={on_name} />
                 </label>
                 { text_field("group.id", "consumer-group", &group, "text") }
             </div>
-            <p class="help">{ t.group_id_help }{ " " }<span class="default">{ t.no_default }</span></p>
+            <p class="help">{ t.group_id_help }{ " " }{ el("span", "default", Html::from(t.no_default)) }</p>
             { text_field("topics", "consumer-topics", &topics, "text") }
-            <p class="help">{ t.topics_help }</p>
+            { el("p", "help", Html::from(t.topics_help)) }
             { select_field("partition.assignment.strategy", "consumer-strategy", &strategy, &strategy,
                 opts(&[DEFAULT_STRATEGY, "range", "roundrobin", "sticky", "cooperative-sticky"])) }
             { help(t, t.strategy_help, DEFAULT_STRATEGY) }

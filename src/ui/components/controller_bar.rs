@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use super::el::el;
+
 use super::use_app;
 use crate::sim::ControllerMode;
 use crate::ui::i18n::fill;
@@ -21,7 +23,7 @@ pub fn ControllerBar() -> Html {
     match c.mode {
         ControllerMode::Kraft => html! {
             <div class="controller-bar" data-controllers="kraft">
-                <span class="bar-title">{ t.quorum_heading }</span>
+                { el("span", "bar-title", Html::from(t.quorum_heading)) }
                 <ul class="voters">
                     { for c.voters.iter().map(|v| {
                         let line = if v.alive {
@@ -47,9 +49,9 @@ pub fn ControllerBar() -> Html {
                                     { fill(t.controller_title, &[("id", &v.id)]) }
                                 </span>
                                 if v.active {
-                                    <span class="voter-note">{ fill(t.active_controller, &[("epoch", &c.epoch)]) }</span>
+                                    { el("span", "voter-note", Html::from(fill(t.active_controller, &[("epoch", &c.epoch)]))) }
                                 } else if !v.alive {
-                                    <span class="voter-note">{ t.node_down }</span>
+                                    { el("span", "voter-note", Html::from(t.node_down)) }
                                 }
                                 <button type="button" class="btn small" title={hint.clone()} aria-label={hint}
                                     data-action={if v.alive { "controller-kill" } else { "controller-start" }}
@@ -61,20 +63,20 @@ pub fn ControllerBar() -> Html {
                     }) }
                 </ul>
                 if c.active.is_none() {
-                    <span class="voter-note warn">{ t.no_active_controller }</span>
+                    { el("span", "voter-note warn", Html::from(t.no_active_controller)) }
                 }
             </div>
         },
         ControllerMode::Zookeeper => html! {
             <div class="controller-bar" data-controllers="zookeeper">
-                <span class="bar-title">{ t.zookeeper_heading }</span>
+                { el("span", "bar-title", Html::from(t.zookeeper_heading)) }
                 if let Some(id) = c.active {
                     <span class="voter-note" data-controller-broker={id.to_string()}>
                         <span class="star" aria-hidden="true">{ "★ " }</span>
                         { fill(t.zk_controller, &[("id", &id), ("epoch", &c.epoch)]) }
                     </span>
                 } else {
-                    <span class="voter-note warn">{ t.zk_no_controller }</span>
+                    { el("span", "voter-note warn", Html::from(t.zk_no_controller)) }
                 }
             </div>
         },

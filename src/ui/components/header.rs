@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use super::el::el;
+
 use super::{use_app, LanguageToggle, ThemeToggle, TourMenu};
 
 #[function_component]
@@ -15,7 +17,7 @@ pub fn Header() -> Html {
                 </span>
                 <div>
                     <h1 class="title">{ t.app_name }</h1>
-                    <p class="tagline">{ t.tagline }</p>
+                    { el("p", "tagline", Html::from(t.tagline)) }
                 </div>
             </div>
             <div class="header-controls">

@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use super::el::el;
+
 use super::use_app;
 use crate::ui::state::Action;
 use crate::ui::time::TimeAction;
@@ -37,7 +39,7 @@ pub fn HelpOverlay() -> Html {
                     { for t.help_keys.iter().map(|(key, what)| html! {
                         <>
                             <dt><kbd>{ *key }</kbd></dt>
-                            <dd>{ *what }</dd>
+                            { el("dd", "", Html::from(*what)) }
                         </>
                     }) }
                 </dl>

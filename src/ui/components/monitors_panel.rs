@@ -4,6 +4,8 @@
 
 use yew::prelude::*;
 
+use super::el::el;
+
 use super::use_app;
 use crate::timeline::monitors::MONITORED;
 use crate::ui::engine::format_clock;
@@ -70,12 +72,12 @@ fn rows(app: &crate::ui::state::AppContext) -> Html {
             html! {
                 <li class={classes!("monitor", state)} data-monitor={*name} data-state={state}>
                     <div class="monitor-head">
-                        <code class="monitor-name">{ *name }</code>
-                        <span class="monitor-status">{ status }</span>
+                        { el("code", "monitor-name", Html::from(*name)) }
+                        { el("span", "monitor-status", Html::from(status)) }
                     </div>
-                    <p class="monitor-help">{ help }</p>
+                    { el("p", "monitor-help", Html::from(help)) }
                     if let Some(detail) = detail {
-                        <p class="monitor-detail">{ detail }</p>
+                        { el("p", "monitor-detail", Html::from(detail)) }
                     }
                     { jump.unwrap_or_default() }
                 </li>
@@ -85,7 +87,7 @@ fn rows(app: &crate::ui::state::AppContext) -> Html {
     html! {
         <section class="panel monitors-panel" aria-labelledby="monitors-heading">
             <h2 id="monitors-heading">{ t.monitors_heading }</h2>
-            <p class="note">{ t.monitors_note }</p>
+            { el("p", "note", Html::from(t.monitors_note)) }
             <ul class="monitors">{ for rows }</ul>
         </section>
     }

@@ -5,6 +5,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
 
+use super::el::el;
+
 use super::record_inspector::{InspectContext, RecordRef};
 use crate::ui::i18n::{fill, Lang};
 use crate::ui::view::ReplicaView;
@@ -93,23 +95,23 @@ pub fn ReplicaChip(props: &ReplicaChipProps) -> Html {
             data-leader={r.leader.to_string()} data-isr={r.in_isr.to_string()}
             data-leo={r.leo.to_string()} data-hw={r.hw.to_string()}>
             <div class="replica-top">
-                <span class="replica-name">{ name }</span>
+                { el("span", "replica-name", Html::from(name)) }
                 <span class="replica-role">
                     if r.leader {
                         <span class="role leader-mark" data-leader-epoch={r.leader_epoch.to_string()}>
                             <span class="star" aria-hidden="true">{ "★" }</span>
                             { t.leader }
-                            <span class="epoch">{ fill(t.leader_epoch, &[("epoch", &r.leader_epoch)]) }</span>
+                            { el("span", "epoch", Html::from(fill(t.leader_epoch, &[("epoch", &r.leader_epoch)]))) }
                         </span>
                     } else {
-                        <span class="role">{ t.follower }</span>
+                        { el("span", "role", Html::from(t.follower)) }
                     }
                     // In the ISR is the normal state (the chip's solid edge says it); leaving
                     // it is news, so it gets words.
                     if r.in_isr {
-                        <span class="visually-hidden">{ t.in_isr }</span>
+                        { el("span", "visually-hidden", Html::from(t.in_isr)) }
                     } else {
-                        <span class="isr-mark">{ t.out_of_isr }</span>
+                        { el("span", "isr-mark", Html::from(t.out_of_isr)) }
                     }
                 </span>
             </div>
@@ -139,7 +141,7 @@ pub fn ReplicaChip(props: &ReplicaChipProps) -> Html {
                         <li class="log-empty" aria-hidden="true"></li>
                     }
                 </ol>
-                <span class="log-numbers">{ numbers }</span>
+                { el("span", "log-numbers", Html::from(numbers)) }
             </div>
         </li>
     }

@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use super::el::el;
+
 use super::use_app;
 use crate::tour::catalog;
 use crate::ui::i18n::Lang;
@@ -30,11 +32,11 @@ pub fn TourMenu() -> Html {
             if *open {
                 <div class="tour-list-popover" id="tour-list" role="dialog" aria-label={t.tours_heading}>
                     <div class="tour-list-head">
-                        <h2>{ t.tours_heading }</h2>
+                        { el("h2", "", Html::from(t.tours_heading)) }
                         <button type="button" class="btn ghost" data-action="tours-close"
                             onclick={toggle}>{ t.tours_close }</button>
                     </div>
-                    <p class="note">{ t.tours_intro }</p>
+                    { el("p", "note", Html::from(t.tours_intro)) }
                     <ol class="tour-list">
                         { for catalog::INDEX.iter().map(|entry| {
                             let id = entry.id;
@@ -51,7 +53,7 @@ pub fn TourMenu() -> Html {
                                 <li key={id}>
                                     <button type="button" class={classes!("tour-item", here.then_some("on"))}
                                         data-tour-id={id} {onclick}>
-                                        <span class="tour-item-title">{ entry.title(korean) }</span>
+                                        { el("span", "tour-item-title", Html::from(entry.title(korean))) }
                                     </button>
                                 </li>
                             }

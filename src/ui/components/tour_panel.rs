@@ -6,6 +6,8 @@
 
 use yew::prelude::*;
 
+use super::el::el;
+
 use super::use_app;
 use crate::tour::{Highlight, Prediction};
 use crate::ui::i18n::{fill, Lang, Texts};
@@ -85,16 +87,16 @@ fn reveal(t: &Texts, korean: bool, p: &Prediction, pick: Option<usize>) -> Html 
     html! {
         <div class={classes!("tour-reveal", pick.map(|_| if right { "right" } else { "wrong" }))}
             data-tour-reveal={match pick { Some(_) if right => "right", Some(_) => "wrong", None => "none" }}>
-            <p class="tour-question-again">{ p.question.get(korean).to_string() }</p>
+            { el("p", "tour-question-again", Html::from(p.question.get(korean).to_string())) }
             if let Some(verdict) = verdict {
-                <p class="tour-verdict"><strong>{ verdict }</strong>
+                <p class="tour-verdict">{ el("strong", "", Html::from(verdict)) }
                     if !right {
                         { " " }{ fill(t.tour_your_answer, &[("answer", &p.choices[pick.unwrap_or(0)].get(korean))]) }
                     }
                 </p>
             }
-            <p class="tour-answer">{ fill(t.tour_answer, &[("answer", &answer)]) }</p>
-            <p class="tour-why">{ p.explanation.get(korean).to_string() }</p>
+            { el("p", "tour-answer", Html::from(fill(t.tour_answer, &[("answer", &answer)]))) }
+            { el("p", "tour-why", Html::from(p.explanation.get(korean).to_string())) }
         </div>
     }
 }
@@ -144,9 +146,9 @@ pub fn TourPanel() -> Html {
     html! {
         <section class="panel tour-panel" data-tour-panel="" data-tour={tour.id().to_string()}
             data-step={(k + 1).to_string()} aria-live="polite">
-            <h2 class="tour-title">{ tour.title.get(korean).to_string() }</h2>
+            { el("h2", "tour-title", Html::from(tour.title.get(korean).to_string())) }
             if k == 0 {
-                <p class="tour-summary">{ tour.summary.get(korean).to_string() }</p>
+                { el("p", "tour-summary", Html::from(tour.summary.get(korean).to_string())) }
             }
             <div class="tour-progress">
                 <span class="tour-step-count" data-tour-step="">
@@ -158,13 +160,13 @@ pub fn TourPanel() -> Html {
             </div>
             if let Some(error) = &session.error {
                 <div class="console-error" role="alert" data-tour-error="">
-                    <strong>{ t.tour_error }</strong>
+                    { el("strong", "", Html::from(t.tour_error)) }
                     <pre class="error-text">{ error.to_string() }</pre>
                 </div>
             }
             if session.animating {
                 <p class="tour-playing" data-tour-playing="">
-                    <span>{ t.tour_playing }</span>
+                    { el("span", "", Html::from(t.tour_playing)) }
                     <button type="button" class="btn ghost small" data-action="tour-skip"
                         onclick={action(|| TourAction::Skip)}>{ t.tour_skip }</button>
                 </p>
@@ -173,9 +175,9 @@ pub fn TourPanel() -> Html {
                 if session.animating {
                     // The answer comes once the step has been seen.
                     <div class="tour-reveal" data-tour-watching="">
-                        <p class="tour-question-again">{ p.question.get(korean).to_string() }</p>
+                        { el("p", "tour-question-again", Html::from(p.question.get(korean).to_string())) }
                         if let Some(pick) = session.picks.get(k).copied().flatten() {
-                            <p>{ fill(t.tour_your_answer, &[("answer", &p.choices[pick].get(korean))]) }</p>
+                            { el("p", "", Html::from(fill(t.tour_your_answer, &[("answer", &p.choices[pick].get(korean))]))) }
                         }
                     </div>
                 } else {
@@ -183,12 +185,12 @@ pub fn TourPanel() -> Html {
                 }
             }
             <div class="tour-narration" data-tour-narration="">
-                { for step.narration.iter().map(|p| html! { <p>{ p.get(korean).to_string() }</p> }) }
+                { for step.narration.iter().map(|p| html! { { el("p", "", Html::from(p.get(korean).to_string())) } }) }
             </div>
             if let Some(q) = next_prediction {
                 <fieldset class="tour-predict" data-tour-question="">
                     <legend>{ t.tour_predict }</legend>
-                    <p class="tour-question">{ q.question.get(korean).to_string() }</p>
+                    { el("p", "tour-question", Html::from(q.question.get(korean).to_string())) }
                     <div class="tour-choices">
                         { for q.choices.iter().enumerate().map(|(i, c)| {
                             let d = app.dispatcher();
@@ -202,7 +204,7 @@ pub fn TourPanel() -> Html {
                             }
                         }) }
                     </div>
-                    <p class="help">{ t.tour_predict_hint }</p>
+                    { el("p", "help", Html::from(t.tour_predict_hint)) }
                 </fieldset>
             }
             if k + 1 == total {
