@@ -121,47 +121,6 @@ fn the_player_moves_forward_exactly_like_the_core() {
     assert!(!player.in_past());
 }
 
-/// The page plays a burst of events over several frames (`run_until_or` stopping after a share
-/// of them): the run is the same as in one piece, and a stop leaves the clock at the last event.
-#[test]
-fn a_run_cut_in_pieces_is_the_same_run() {
-    let (whole, _) = live(&busy_run());
-    let mut cut = Player::new(start()).unwrap();
-    for op in busy_run() {
-        match op {
-            Op::Line(line) => {
-                cut.apply_line(line).unwrap();
-            }
-            Op::Step(n) => {
-                for _ in 0..n {
-                    cut.step();
-                }
-            }
-            Op::RunTo(t) => {
-                // Three events or one new message per piece, whichever comes first.
-                let mut pieces = 0;
-                loop {
-                    let (events, messages) =
-                        (cut.sim().events_processed(), cut.sim().network.next_id);
-                    let reached = cut.run_until_or(t, |sim| {
-                        sim.events_processed() >= events + 3 || sim.network.next_id > messages
-                    });
-                    if reached {
-                        break;
-                    }
-                    assert_eq!(cut.sim().now_ms(), cut.position().at_ms);
-                    assert!(cut.sim().now_ms() <= t);
-                    pieces += 1;
-                }
-                assert!(pieces > 10, "{pieces} pieces to {t} ms");
-                assert_eq!(cut.sim().now_ms(), t);
-            }
-        }
-    }
-    assert_eq!(fingerprint(cut.sim()), fingerprint(whole.sim()));
-    assert_eq!(cut.timeline().entries, whole.timeline().entries);
-}
-
 #[test]
 fn commands_between_events_of_one_millisecond_replay_exactly() {
     let (player, _) = live(&busy_run());

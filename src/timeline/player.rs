@@ -249,23 +249,12 @@ impl Player {
     /// Runs to `t` (ms) along the recorded run: its commands at their moments, every event up
     /// to `t`, then the clock to `t`.
     pub fn run_until(&mut self, t: u64) {
-        self.run_until_or(t, |_| false);
-    }
-
-    /// [`Player::run_until`], but stops between two events once `enough` (asked before each
-    /// event) says so: the page's share of a burst of events for one frame. The run is the
-    /// same, only cut in pieces. Returns whether it reached `t`; if not, the clock stays at the
-    /// last event run.
-    pub fn run_until_or(&mut self, t: u64, mut enough: impl FnMut(&Simulation) -> bool) -> bool {
         while let Some(entry) = self.timeline.entries.get(self.applied) {
             if entry.at.at_ms > t || !self.reapply_next() {
                 break;
             }
         }
         while self.sim.next_event_ms().is_some_and(|n| n <= t) {
-            if enough(&self.sim) {
-                return false;
-            }
             if !self.step_one() {
                 break;
             }
@@ -274,7 +263,6 @@ impl Player {
             self.sim.hold_until(t);
         }
         self.after_move();
-        true
     }
 
     /// Shows the run at `t` (ms): what `run_until(t)` gives along the recorded run, from the

@@ -53,12 +53,6 @@ pub const QUIET_RATE: f64 = 1.0;
 /// A frame longer than this (a background tab, a debugger pause) counts as this long.
 const MAX_FRAME_MS: f64 = 100.0;
 
-/// What one animation frame may ask of the core: this many milliseconds of events at most. A
-/// burst beyond (a hundred brokers' replica fetches and heartbeats falling due in the same
-/// millisecond: 20–50 ms of the core) plays over several frames, the animation clock slowing
-/// for it, instead of in one long frame. The run is the same, only cut in pieces.
-pub const FRAME_CORE_MS: f64 = 6.0;
-
 /// A message's family: its colour in the diagram and the legend.
 pub fn family(kind: MessageKind) -> (&'static str, bool) {
     use MessageKind::*;
@@ -273,7 +267,7 @@ impl Engine {
     pub fn seek(&self, view_ms: f64) {
         let mut player = self.player.borrow_mut();
         if view_ms > player.sim().now_ms() as f64 {
-            player.run_until(view_ms.floor() as u64);
+            run_until(&mut player, view_ms);
             self.view_ms.set(view_ms);
         }
     }
@@ -316,7 +310,6 @@ impl Engine {
         let mut t = self.view_ms.get().max(player.sim().now_ms() as f64);
         let mut budget = wall_ms.clamp(0.0, MAX_FRAME_MS);
         let mut processed = false;
-        let mut share = FrameShare::new();
         // Bounded: each turn either ends the frame or runs the core to its next event.
         for _ in 0..10_000 {
             if budget <= 0.0 {
@@ -325,25 +318,19 @@ impl Engine {
             let idle = quiet && player.sim().in_flight().next().is_none();
             let rate = if idle { speed.max(QUIET_RATE) } else { speed };
             let target = t + budget * rate;
-            let (until, last) = match player.sim().next_event_ms().map(|n| n as f64) {
-                Some(next) if idle && next <= target => {
-                    budget -= (next - t).max(0.0) / rate;
-                    (next.max(t), false)
+            if idle {
+                if let Some(next) = player.sim().next_event_ms().map(|n| n as f64) {
+                    if next <= target {
+                        budget -= (next - t).max(0.0) / rate;
+                        t = next.max(t);
+                        processed |= run_until(&mut player, t);
+                        continue;
+                    }
                 }
-                _ => (target, true),
-            };
-            let (ran, reached) = run_until(&mut player, until, &mut share);
-            processed |= ran;
-            if !reached {
-                // The frame's share is used up: show the moment the core stopped at (the rest
-                // of the burst plays in the next frames).
-                t = t.max(player.sim().now_ms() as f64);
-                break;
             }
-            t = until;
-            if last {
-                break;
-            }
+            t = target;
+            processed |= run_until(&mut player, t);
+            break;
         }
         self.view_ms.set(t);
         processed
@@ -473,39 +460,12 @@ impl Engine {
     }
 }
 
-/// A frame's share of the core (see [`FRAME_CORE_MS`]).
-struct FrameShare {
-    started: f64,
-    asked: u32,
-}
-
-impl FrameShare {
-    fn new() -> FrameShare {
-        FrameShare {
-            started: super::ticker::performance_now(),
-            asked: 0,
-        }
-    }
-
-    /// Asked before each event. The clock is read every 16 events only (a call into
-    /// JavaScript); at least 16 events run per frame, so time always moves on.
-    fn used_up(&mut self) -> bool {
-        self.asked += 1;
-        self.asked.is_multiple_of(16)
-            && super::ticker::performance_now() - self.started >= FRAME_CORE_MS
-    }
-}
-
-/// Runs the core towards `t` within the frame's share: whether anything ran, and whether it
-/// reached `t`.
-fn run_until(player: &mut Player, t: f64, share: &mut FrameShare) -> (bool, bool) {
+fn run_until(player: &mut Player, t: f64) -> bool {
     let until = t.floor().max(0.0) as u64;
     let before = player.cursor();
-    let reached = player.run_until_or(until, |_| share.used_up());
+    player.run_until(until);
     // Events ran, or recorded commands were applied again (playing on from the past).
-    let ran = before.at.events != player.sim().events_processed()
-        || before.applied != player.cursor().applied;
-    (ran, reached)
+    before.at.events != player.sim().events_processed() || before.applied != player.cursor().applied
 }
 
 /// A coordinate in whole SVG units (about a pixel): integers keep float formatting out of the
