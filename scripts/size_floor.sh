@@ -105,6 +105,9 @@ EOF
 (cd "$work/crate" && CARGO_TARGET_DIR=$target cargo build --quiet --release --target wasm32-unknown-unknown)
 built=$target/wasm32-unknown-unknown/release
 features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
+# The page's own wasm-opt parameters (index.html's data-wasm-opt-params), so the parts compare.
+read -r -a page_params <<<"$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)"
+features+=("${page_params[@]}")
 wasm-opt -Oz "${features[@]}" --strip-debug --strip-producers "$built/core.wasm" -o "$work/out/core.wasm"
 wasm-bindgen --target web --out-dir "$work/out/yew" "$built/yew_min.wasm"
 wasm-opt -Oz "${features[@]}" --strip-debug --strip-producers "$work/out/yew/yew_min_bg.wasm" -o "$work/out/yew.wasm"
