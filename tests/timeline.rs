@@ -313,6 +313,49 @@ fn snapshots_stay_bounded_on_a_long_run_and_seeks_stay_exact() {
     assert_eq!(fingerprint(player.sim()), end);
 }
 
+/// The page leaves a due snapshot to a frame with time to spare: while deferred, moves take
+/// none; `take_due_snapshot` takes it then, at the head of the run; seeks from it are exact.
+#[test]
+fn a_deferred_snapshot_is_taken_later_and_seeks_from_it_stay_exact() {
+    let mut ops: Vec<Op> = SETUP.into_iter().collect();
+    ops.push(Op::Line("produce p1 orders key=a count=5000 rate=500/s"));
+    let (mut player, _) = live(&ops);
+    let before = player.snapshots().len();
+    player.set_defer_snapshots(true);
+    player.run_until(4_000);
+    assert_eq!(player.snapshots().len(), before, "none while deferred");
+    player.set_defer_snapshots(false);
+    assert!(
+        player.take_due_snapshot(),
+        "one is due after 4 s of records"
+    );
+    assert_eq!(player.snapshots().len(), before + 1);
+    assert_eq!(
+        player.snapshots().cursors().last().unwrap().at.at_ms,
+        player.position().at_ms,
+        "taken where the run is now"
+    );
+    assert!(!player.take_due_snapshot(), "and no other is due");
+    // Not at the head of the run (seen from the past): none.
+    player.run_until(6_000);
+    player.seek_ms(5_000);
+    let at_past = player.snapshots().len();
+    assert!(!player.take_due_snapshot());
+    assert_eq!(player.snapshots().len(), at_past);
+    // Going back restores from the deferred snapshot and replays exactly.
+    player.seek_ms(4_500);
+    let mut fresh = start().simulation().unwrap();
+    for line in [
+        "topic create orders partitions=3 replication-factor=3",
+        "producer create p1 linger.ms=0",
+        "produce p1 orders key=a count=5000 rate=500/s",
+    ] {
+        fresh.apply_line(line).unwrap();
+    }
+    fresh.run_until(4_500);
+    assert_eq!(fingerprint(player.sim()), fingerprint(&fresh));
+}
+
 #[test]
 fn a_share_link_reproduces_the_run_and_the_moment() {
     let (mut player, _) = live(&busy_run());

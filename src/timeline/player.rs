@@ -49,6 +49,10 @@ pub struct Player {
     event_limit: u64,
     /// Bumped whenever the recorded timeline changes (a command, a fork).
     revision: u64,
+    /// While set, a move leaves the snapshot that falls due to [`Player::take_due_snapshot`]
+    /// (the page takes it in a frame with time to spare). Snapshots only make going back
+    /// faster: the run is the same.
+    defer_snapshots: bool,
 }
 
 impl Player {
@@ -70,6 +74,7 @@ impl Player {
             applied: 0,
             event_limit: u64::MAX,
             revision: 0,
+            defer_snapshots: false,
             timeline,
             sim,
         }
@@ -422,12 +427,28 @@ impl Player {
             self.scanned = total;
         }
         self.monitors.observe(&self.sim, at);
-        let at_head = at == self.timeline.end && self.applied == self.timeline.entries.len();
-        if at_head && self.snapshots.due(at) {
-            self.monitors.check_end_of_run(&self.sim, at);
-            self.snapshots
-                .push(Snapshot::take(self.cursor(), self.last_event_ms, &self.sim));
+        if !self.defer_snapshots {
+            self.take_due_snapshot();
         }
+    }
+
+    /// See [`Player::take_due_snapshot`].
+    pub fn set_defer_snapshots(&mut self, defer: bool) {
+        self.defer_snapshots = defer;
+    }
+
+    /// At the head of the run, takes the snapshot that is due (with the end-of-run checks that
+    /// go with it); returns whether it did.
+    pub fn take_due_snapshot(&mut self) -> bool {
+        let at = self.position();
+        let at_head = at == self.timeline.end && self.applied == self.timeline.entries.len();
+        if !(at_head && self.snapshots.due(at)) {
+            return false;
+        }
+        self.monitors.check_end_of_run(&self.sim, at);
+        self.snapshots
+            .push(Snapshot::take(self.cursor(), self.last_event_ms, &self.sim));
+        true
     }
 
     /// Runs the end-of-run checks now (they otherwise run with each snapshot).

@@ -17,7 +17,7 @@ use super::components::{
 use super::components::{
     HelpOverlay, MessageLegend, MonitorsPanel, NetworkDiagram, SharePanel, TimeNotices, TimelineBar,
 };
-use super::engine::SPEEDS;
+use super::engine::{BUSY_FRAME_MS, SPEEDS};
 use super::i18n::Lang;
 use super::panic;
 use super::state::{Action, AppContext, AppState, StartOptions};
@@ -134,15 +134,11 @@ pub fn App(props: &AppProps) -> Html {
                 let mut refresh_every = REFRESH_MS;
                 let mut tools_at = f64::NEG_INFINITY;
                 Ticker::start(move |timestamp| {
-                    let started = if bench { performance_now() } else { 0.0 };
+                    let started = performance_now();
                     let wall_ms = last.map_or(0.0, |l| timestamp - l);
                     last = Some(timestamp);
                     stale |= engine.play(wall_ms, speed, quiet);
-                    let core = if bench {
-                        performance_now() - started
-                    } else {
-                        0.0
-                    };
+                    let core = performance_now() - started;
                     let mut refresh = 0.0;
                     if let Some(cost) = measured.take() {
                         refresh_every = (cost * 8.0).clamp(REFRESH_MS, MAX_REFRESH_MS);
@@ -151,7 +147,11 @@ pub fn App(props: &AppProps) -> Html {
                     if engine.take_arrived() {
                         dispatcher.dispatch(Action::Tour(TourAction::Arrived));
                     }
-                    if stale && timestamp - refreshed_at >= refresh_every {
+                    // A frame that ran a burst of events is long already: the cards wait for the
+                    // next one, unless their refresh is overdue.
+                    let busy =
+                        core >= BUSY_FRAME_MS && timestamp - refreshed_at < 2.0 * refresh_every;
+                    if stale && timestamp - refreshed_at >= refresh_every && !busy {
                         stale = false;
                         refreshed_at = timestamp;
                         let before = performance_now();

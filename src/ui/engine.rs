@@ -19,6 +19,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 use yew::NodeRef;
 
+use super::ticker::performance_now;
 use super::tour_script::Script;
 use super::view::Layout;
 use crate::sim::vec_map::VecMap;
@@ -52,6 +53,10 @@ pub const QUIET_RATE: f64 = 1.0;
 
 /// A frame longer than this (a background tab, a debugger pause) counts as this long.
 const MAX_FRAME_MS: f64 = 100.0;
+/// A frame whose core work took longer than this leaves a due snapshot for a later frame...
+pub const BUSY_FRAME_MS: f64 = 4.0;
+/// ... but not for more than this many frames in a row (half a second).
+const MAX_DEFERRED_FRAMES: u32 = 30;
 
 /// A message's family: its colour in the diagram and the legend.
 pub fn family(kind: MessageKind) -> (&'static str, bool) {
@@ -116,6 +121,8 @@ pub struct Engine {
     /// A tour step being played (its commands at their times), and whether one just ended.
     script: RefCell<Option<Script>>,
     arrived: Cell<bool>,
+    /// Frames in a row that left a due snapshot for later (see [`Engine::play`]).
+    deferred: Cell<u32>,
 }
 
 impl Engine {
@@ -137,6 +144,7 @@ impl Engine {
             pass: Cell::new(0),
             script: RefCell::new(None),
             arrived: Cell::new(false),
+            deferred: Cell::new(0),
         }
     }
 
@@ -307,6 +315,10 @@ impl Engine {
             return processed || done;
         }
         let mut player = self.player.borrow_mut();
+        // A frame that runs a burst of events (a big cluster's fetches falling due together)
+        // leaves a due snapshot, a copy of the whole run, to a frame with time to spare.
+        let started = performance_now();
+        player.set_defer_snapshots(true);
         let mut t = self.view_ms.get().max(player.sim().now_ms() as f64);
         let mut budget = wall_ms.clamp(0.0, MAX_FRAME_MS);
         let mut processed = false;
@@ -331,6 +343,14 @@ impl Engine {
             t = target;
             processed |= run_until(&mut player, t);
             break;
+        }
+        player.set_defer_snapshots(false);
+        if performance_now() - started < BUSY_FRAME_MS || self.deferred.get() >= MAX_DEFERRED_FRAMES
+        {
+            player.take_due_snapshot();
+            self.deferred.set(0);
+        } else {
+            self.deferred.set(self.deferred.get() + 1);
         }
         self.view_ms.set(t);
         processed
