@@ -282,6 +282,24 @@ fn parser_never_panics() {
     });
 }
 
+/// The model's own decimal parser (`sim::decimal`, rates, durations, the page's `?t=`) on
+/// arbitrary text and on number-like text: never panics, and reads exactly what
+/// `str::parse::<f64>` reads (the same value bit for bit, the same refusals).
+#[test]
+fn decimal_parser_reads_as_the_standard_one() {
+    let numberish = "[-+]?[0-9]{0,30}(\\.[0-9]{0,30})?([eE][-+]?[0-9]{1,4})?|[-+]?(inf|infinity|nan|NaN|INF)|[ 0-9.eE+_-]{0,12}";
+    let text = prop_oneof![
+        any::<String>(),
+        proptest::string::string_regex(numberish).unwrap()
+    ];
+    run_property(20_000, text, |s| {
+        let ours = kafkascope::sim::decimal::parse_f64(&s).map(f64::to_bits);
+        let std = s.parse::<f64>().ok().map(f64::to_bits);
+        prop_assert_eq!(ours, std, "{:?}", s);
+        Ok(())
+    });
+}
+
 /// Kafka tool lines in the console (`sim::kafka_cli`): shell-like splitting, options, here-strings
 /// and pipes never panic, and a refused line changes nothing.
 #[test]
