@@ -6,7 +6,8 @@
 #     wasm-bindgen and wasm-opt -Oz, with its JS glue.
 # Their sum is a floor for the shipped page before any of its own views or CSS.
 # With --names it also writes the core's function sizes (scripts/size_breakdown.py).
-# Builds in a temporary copy of HEAD (src/ without `ui`), so the work tree is untouched.
+# Builds in a temporary copy of HEAD (the core crate, crates/kafkascope-core), so the work tree
+# is untouched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -15,15 +16,6 @@ target=${CARGO_TARGET_DIR:-$work/target}
 rm -rf "$work/src-copy" "$work/crate"
 mkdir -p "$work/src-copy" "$work/crate/src/bin" "$work/out"
 git archive HEAD | tar -x -C "$work/src-copy"
-# The core as a library: drop the page module (and the cfg line above it).
-python3 - "$work/src-copy/src/lib.rs" <<'EOF'
-import sys
-path = sys.argv[1]
-text = open(path).read()
-old = '#[cfg(target_arch = "wasm32")]\npub mod ui;\n'
-assert text.count(old) == 1, "src/lib.rs no longer declares `pub mod ui` as expected"
-open(path, "w").write(text.replace(old, ""))
-EOF
 profile=$(sed -n '/^\[profile.release\]/,/^$/p' Cargo.toml)
 cat >"$work/crate/Cargo.toml" <<EOF
 [package]
@@ -31,7 +23,7 @@ name = "floor"
 version = "0.1.0"
 edition = "2021"
 [dependencies]
-kafkascope = { path = "$work/src-copy" }
+kafkascope-core = { path = "$work/src-copy/crates/kafkascope-core" }
 yew = { version = "0.23", features = ["csr"] }
 wasm-bindgen = "=0.2.130"
 $profile
@@ -40,7 +32,7 @@ cat >"$work/crate/src/bin/core.rs" <<'EOF'
 // Reaches what the page reaches in the core: commands and tools, the event loop, time travel,
 // monitors, share links, tours.
 #![no_main]
-use kafkascope::timeline::{link, player::Player, Start};
+use kafkascope_core::timeline::{link, player::Player, Start};
 #[no_mangle]
 pub extern "C" fn run(ptr: *const u8, len: usize, t: u64) -> usize {
     let text = unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(ptr, len)) };
@@ -67,8 +59,8 @@ pub extern "C" fn run(ptr: *const u8, len: usize, t: u64) -> usize {
     if let Ok(s) = link::decode(&shared) {
         n += s.same_model() as usize;
     }
-    if let Ok(tour) = kafkascope::tour::parse::parse("t", text) {
-        if let Ok(sim) = kafkascope::tour::play::Player::new(tour).state_after(1) {
+    if let Ok(tour) = kafkascope_core::tour::parse::parse("t", text) {
+        if let Ok(sim) = kafkascope_core::tour::play::Player::new(tour).state_after(1) {
             n += sim.now_ms() as usize;
         }
     }

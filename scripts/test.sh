@@ -13,10 +13,10 @@ export TRUNK_SKIP_VERSION_CHECK=true
 steps=(
   "set-up (installs only what is missing)|bash scripts/setup.sh"
   "format|cargo fmt --all -- --check"
-  "clippy, native|cargo clippy --all-targets -- -D warnings"
-  "clippy, wasm32|cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings"
-  "tests, native|cargo test"
-  "tests, in the browser (wasm32, headless Chromium)|cargo test --target wasm32-unknown-unknown"
+  "clippy, native (every crate)|cargo clippy --workspace --all-targets -- -D warnings"
+  "clippy, wasm32 (the page and the core it runs)|cargo clippy --target wasm32-unknown-unknown -p kafkascope --all-targets -- -D warnings && cargo clippy --target wasm32-unknown-unknown -p kafkascope-core --lib -- -D warnings"
+  "tests, native (every crate)|cargo test --workspace"
+  "tests, in the browser (wasm32, headless Chromium)|cargo test --target wasm32-unknown-unknown -p kafkascope"
   "end-to-end: release bundle from a sub-path|bash scripts/e2e.sh"
   "bundle size budget|bash scripts/size.sh"
 )

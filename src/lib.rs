@@ -1,10 +1,7 @@
-//! Kafkascope: a deterministic model of an Apache Kafka cluster (`sim`, pure Rust, no web crate)
-//! and the page that animates it (`ui`, Yew, wasm32 only).
+//! Kafkascope's page: Yew, wasm32 only. The model is the `kafkascope-core` crate; its modules
+//! are re-exported here so the page names them as before (`crate::sim`, `crate::timeline`).
 
-pub mod sim;
-/// The run as data (commands with their exact moments), time travel, share links, scenario files.
-pub mod timeline;
-pub mod tour;
+pub use kafkascope_core::{sim, timeline, tour};
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

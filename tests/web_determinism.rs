@@ -3,7 +3,7 @@
 //! tests/trace_hashes.rs).
 #![cfg(target_arch = "wasm32")]
 
-#[path = "support/trace_cases.rs"]
+#[path = "../crates/kafkascope-core/tests/support/trace_cases.rs"]
 mod trace_cases;
 
 use wasm_bindgen_test::*;
@@ -13,7 +13,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen_test]
 fn wasm_runs_hash_as_native_ones() {
     let computed = trace_cases::compute();
-    let expected = trace_cases::expected(include_str!("trace_hashes.txt"));
+    let expected = trace_cases::expected(include_str!(
+        "../crates/kafkascope-core/tests/trace_hashes.txt"
+    ));
     assert!(!expected.is_empty());
     let diffs = trace_cases::differences(&computed, &expected);
     assert!(
