@@ -22,6 +22,7 @@ use super::rng::SplitMix64;
 use super::trace::TraceKind;
 use super::{BrokerId, Out, Timer, TopicPartition};
 
+mod controller_channel;
 mod fetcher;
 mod metadata_update;
 mod replica_manager;
@@ -65,8 +66,17 @@ pub struct Broker {
     pub held_fetches: Vec<HeldFetch>,
     /// Where heartbeats go (KRaft: the active controller; ZooKeeper mode: ZooKeeper).
     pub heartbeat_target: Option<NodeId>,
-    /// Where AlterPartition and controlled shutdown go (the active controller).
+    /// Where AlterPartition and controlled shutdown go (the active controller), as this broker
+    /// last learned it from a message (controller_channel.rs).
     pub controller: Option<NodeId>,
+    /// The epoch of `controller` (KRaft quorum epoch / ZooKeeper controller epoch).
+    pub controller_epoch: i32,
+    /// KRaft: the quorum's voters (`controller.quorum.bootstrap.servers`); empty in ZooKeeper mode.
+    pub quorum: Vec<NodeId>,
+    /// The voter the next heartbeat asks while no controller is known.
+    next_bootstrap: usize,
+    /// Heartbeats sent since the last answer.
+    unanswered_heartbeats: u32,
     pub shutting_down: bool,
     /// Every partition's leader and epoch as this broker's metadata says (answers Metadata).
     pub leader_image: VecMap<TopicPartition, (Option<BrokerId>, i32)>,
@@ -89,6 +99,10 @@ impl Broker {
             held_fetches: Vec::new(),
             heartbeat_target: None,
             controller: None,
+            controller_epoch: -1,
+            quorum: Vec::new(),
+            next_bootstrap: 0,
+            unanswered_heartbeats: 0,
             shutting_down: false,
             leader_image: VecMap::new(),
             metadata_version: 0,
@@ -197,8 +211,10 @@ impl Broker {
         self.state = BrokerState::Running;
         self.incarnation += 1;
         self.fenced_view.clear();
-        // A new process knows no metadata until the controller sends the image.
+        // A new process knows no metadata until the controller sends the image, and no
+        // controller until a message names it.
         self.metadata_version = 0;
+        self.forget_controller();
         self.start_timers(cfg, rng, out);
         out.trace(
             self.node(),
@@ -239,7 +255,9 @@ impl Broker {
                 fenced,
                 version,
                 full,
+                controller_epoch,
             } => {
+                self.learn_controller(msg.from, controller_epoch);
                 // Versions count only without a gap: a missed delta shows in the heartbeat.
                 if full || version == self.metadata_version + 1 {
                     self.metadata_version = self.metadata_version.max(version);
@@ -260,18 +278,26 @@ impl Broker {
             Payload::AlterPartitionResponse { tp, result } => {
                 self.on_alter_partition_response(tp, result, now, cfg, out)
             }
-            Payload::BrokerHeartbeatResponse {
-                should_shutdown, ..
-            } if should_shutdown && self.shutting_down => {
-                out.trace(
-                    self.node(),
-                    TraceKind::Broker,
-                    format!(
-                        "[BrokerServer id={}] Controlled shutdown complete; shutting down",
-                        self.id
-                    ),
-                );
-                self.go_down(BrokerState::Stopped, out);
+            answer @ Payload::BrokerHeartbeatResponse { .. } => {
+                if let Payload::BrokerHeartbeatResponse {
+                    should_shutdown: true,
+                    ..
+                } = answer
+                {
+                    if self.shutting_down {
+                        out.trace(
+                            self.node(),
+                            TraceKind::Broker,
+                            format!(
+                                "[BrokerServer id={}] Controlled shutdown complete; shutting down",
+                                self.id
+                            ),
+                        );
+                        self.go_down(BrokerState::Stopped, out);
+                        return;
+                    }
+                }
+                self.on_heartbeat_answer(&answer);
             }
             Payload::Metadata { request_id } => {
                 let leaders = self
@@ -314,12 +340,8 @@ impl Broker {
     pub fn fire(&mut self, timer: Timer, now: u64, cfg: &BrokerConfig, out: &mut Out) {
         match timer {
             Timer::BrokerHeartbeat { .. } => {
-                let target = if self.shutting_down {
-                    self.controller
-                } else {
-                    self.heartbeat_target
-                };
-                if let Some(to) = target {
+                if let Some(to) = self.heartbeat_destination() {
+                    self.heartbeat_sent();
                     out.send(
                         self.node(),
                         to,

@@ -151,7 +151,20 @@ impl Controller {
         })
     }
 
-    /// Where a broker sends its heartbeats.
+    /// KRaft: the voters a broker is configured with (`controller.quorum.bootstrap.servers`);
+    /// none in ZooKeeper mode.
+    pub fn quorum_nodes(&self) -> Vec<NodeId> {
+        match self.mode {
+            ControllerMode::Kraft => self
+                .voters
+                .iter()
+                .map(|v| NodeId::Controller(v.id))
+                .collect(),
+            ControllerMode::Zookeeper => Vec::new(),
+        }
+    }
+
+    /// Where a broker of a formed cluster sends its heartbeats.
     pub fn heartbeat_target(&self) -> Option<NodeId> {
         match self.mode {
             ControllerMode::Kraft => self.active_node(),
@@ -177,7 +190,9 @@ impl Controller {
             } => {
                 if msg.to == NodeId::ZooKeeper {
                     self.zk_ping(broker, incarnation, ctx, out);
-                } else if to_active {
+                } else if !to_active {
+                    self.not_controller(msg.to, msg.from, out);
+                } else {
                     if self.mode == ControllerMode::Kraft
                         && !self.kraft_registration(broker, incarnation, ctx, out)
                     {
@@ -244,6 +259,21 @@ impl Controller {
         }
     }
 
+    /// A heartbeat that reached a controller (or, in ZooKeeper mode, a broker) that is not the
+    /// active one: NOT_CONTROLLER, naming the active controller it knows.
+    fn not_controller(&self, me: NodeId, to: NodeId, out: &mut Out) {
+        out.send(
+            me,
+            to,
+            Payload::BrokerHeartbeatResponse {
+                fenced: false,
+                should_shutdown: false,
+                not_controller: true,
+                leader: self.active_node().map(|n| (n, self.epoch)),
+            },
+        );
+    }
+
     fn on_heartbeat(
         &mut self,
         from: NodeId,
@@ -267,6 +297,8 @@ impl Controller {
                 Payload::BrokerHeartbeatResponse {
                     fenced: true,
                     should_shutdown: true,
+                    not_controller: false,
+                    leader: None,
                 },
             );
             return;
@@ -280,6 +312,8 @@ impl Controller {
             Payload::BrokerHeartbeatResponse {
                 fenced: false,
                 should_shutdown: false,
+                not_controller: false,
+                leader: None,
             },
         );
     }
@@ -369,6 +403,7 @@ impl Controller {
                     fenced: fenced.clone(),
                     version: ctx.metadata.version,
                     full: false,
+                    controller_epoch: self.epoch,
                 },
             );
         }
@@ -415,6 +450,7 @@ impl Controller {
                 fenced,
                 version,
                 full: true,
+                controller_epoch: self.epoch,
             },
         );
     }

@@ -222,12 +222,17 @@ impl Simulation {
         }
         let mut out = Out::default();
         self.controller.bootstrap(&self.config, &mut out);
+        // The cluster starts formed: every broker has registered with the first controller.
+        let quorum = self.controller.quorum_nodes();
         let heartbeat_target = self.controller.heartbeat_target();
         let controller = self.controller.active_node();
+        let epoch = self.controller.epoch;
         for id in 1..=self.config.brokers as BrokerId {
             let b = self.brokers.get_mut(&id).expect("just added");
+            b.quorum = quorum.clone();
             b.heartbeat_target = heartbeat_target;
             b.controller = controller;
+            b.controller_epoch = epoch;
             b.start_timers(&self.config.broker, &mut self.rng, &mut out);
         }
         self.flush(out);
@@ -388,11 +393,7 @@ impl Simulation {
                 if controller::is_controller_request(&msg.payload) {
                     self.controller_handle(msg, &mut out);
                 } else {
-                    let heartbeat_target = self.controller.heartbeat_target();
-                    let controller = self.controller.active_node();
                     let broker = self.brokers.get_mut(&id).expect("alive broker exists");
-                    broker.heartbeat_target = heartbeat_target;
-                    broker.controller = controller;
                     broker.handle(msg, self.now_ms, &self.config.broker, &mut out);
                     if broker.state != BrokerState::Running {
                         self.flush(out);

@@ -115,6 +115,11 @@ pub enum Payload {
     BrokerHeartbeatResponse {
         fenced: bool,
         should_shutdown: bool,
+        /// NOT_CONTROLLER: the heartbeat reached a voter that does not lead the quorum.
+        not_controller: bool,
+        /// With NOT_CONTROLLER, the leader that voter knows and its epoch (Kafka's observers
+        /// learn it as `currentLeader` in a voter's FetchResponse).
+        leader: Option<(NodeId, i32)>,
     },
     AlterPartition {
         tp: TopicPartition,
@@ -134,6 +139,9 @@ pub enum Payload {
         version: u64,
         /// A whole image rather than a delta.
         full: bool,
+        /// The sender's controller epoch (KRaft quorum epoch / ZooKeeper controller epoch):
+        /// how a broker learns which controller is active.
+        controller_epoch: i32,
     },
     /// ZooKeeper mode: the broker's answer to the controller's LeaderAndIsr / UpdateMetadata,
     /// with the metadata version it has applied without a gap. The controller resends what a

@@ -182,12 +182,8 @@ impl Simulation {
                 broker,
                 incarnation,
             } => {
-                let heartbeat_target = self.controller.heartbeat_target();
-                let controller = self.controller.active_node();
                 if let Some(b) = self.brokers.get_mut(broker) {
                     if b.state == BrokerState::Running && b.incarnation == *incarnation {
-                        b.heartbeat_target = heartbeat_target;
-                        b.controller = controller;
                         b.fire(timer, self.now_ms, &self.config.broker, &mut out);
                     }
                 }

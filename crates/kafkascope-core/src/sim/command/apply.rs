@@ -19,8 +19,9 @@ pub(crate) fn apply(sim: &mut Simulation, command: Command) -> Result<(), Comman
         Command::BrokerAdd { id } => {
             let id = id.unwrap_or_else(|| sim.brokers.keys().next_back().map_or(1, |m| m + 1));
             let mut b = Broker::new(id);
-            b.heartbeat_target = sim.controller.heartbeat_target();
-            b.controller = sim.controller.active_node();
+            // A new broker knows the voters (or ZooKeeper), not which controller is active.
+            b.quorum = sim.controller.quorum_nodes();
+            b.forget_controller();
             sim.metadata.brokers.insert(
                 id,
                 BrokerRegistration {
@@ -43,7 +44,6 @@ pub(crate) fn apply(sim: &mut Simulation, command: Command) -> Result<(), Comman
         Command::BrokerStop(id) => {
             let b = sim.brokers.get_mut(&id).expect("validated");
             b.shutting_down = true;
-            b.controller = sim.controller.active_node();
             sim.trace.push(
                 now,
                 NodeId::Broker(id),
@@ -88,8 +88,6 @@ pub(crate) fn apply(sim: &mut Simulation, command: Command) -> Result<(), Comman
         Command::BrokerStart(id) => {
             let mut out = Out::default();
             let b = sim.brokers.get_mut(&id).expect("validated");
-            b.heartbeat_target = sim.controller.heartbeat_target();
-            b.controller = sim.controller.active_node();
             b.restart(&sim.config.broker, &mut sim.rng, &mut out);
             sim.flush(out);
         }

@@ -144,6 +144,12 @@ impl Controller {
         for r in ctx.metadata.brokers.values_mut() {
             r.last_heard_ms = ctx.now_ms;
         }
+        // Brokers observe the metadata log: the new leader's first records reach each of them,
+        // which is how they learn who leads now (broker/controller_channel.rs).
+        let brokers: Vec<BrokerId> = ctx.metadata.brokers.keys().copied().collect();
+        for b in brokers {
+            self.send_full_image(NodeId::Broker(b), ctx, out);
+        }
     }
 
     /// KRaft: a voter process dies or comes back.
