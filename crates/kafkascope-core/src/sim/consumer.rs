@@ -20,7 +20,9 @@ use serde::Serialize;
 
 use super::assignor::{self, AssignorName, MemberSubscription, RebalanceProtocol};
 use super::error::KafkaError;
-use super::group_protocol::{GroupRequest, GroupResponse, JoinResult, Subscription};
+use super::group_protocol::{
+    GroupRequest, GroupResponse, JoinGroupRequest, JoinResult, Subscription,
+};
 use super::log::LogEntry;
 use super::network::{FetchPartition, FetchedPartition, Message, NodeId, Payload};
 use super::trace::TraceKind;
@@ -31,6 +33,7 @@ use super::{BrokerId, Out, Timer, TopicPartition};
 mod app;
 mod config;
 mod fetching;
+mod heartbeat;
 mod membership;
 
 pub use config::{ConsumerConfig, OffsetReset, Processing, CONSUMER_CONFIGS};
@@ -298,6 +301,8 @@ impl Consumer {
         );
     }
 
+    /// A response (or a broken connection) reaching the client: each kind has its handler,
+    /// as Kafka's `NetworkClient` hands each response to the handler of its request.
     pub fn handle(&mut self, msg: Message, ctx: &mut ConsumerCtx, out: &mut Out) {
         if self.state != ConsumerState::Running {
             return;
@@ -311,173 +316,71 @@ impl Consumer {
                 request_id,
                 leaders,
                 ..
-            } => {
-                if self.pending.remove(&request_id).is_none() {
-                    return;
-                }
-                let before: Vec<(String, i32)> = self.subscribed_counts();
-                for (tp, leader, _) in leaders {
-                    let c = self.partition_counts.entry(tp.topic.clone()).or_insert(0);
-                    *c = (*c).max(tp.partition + 1);
-                    self.leaders.insert(tp, leader);
-                }
-                // The leader notices a partition-count change of a subscribed topic and
-                // triggers a rebalance (ConsumerCoordinator.rejoinNeededOrPending).
-                let after = self.subscribed_counts();
-                if self.is_leader && self.member_state == MemberState::Stable && before != after {
-                    self.rejoin(&format!("cached metadata has changed from {before:?} at the beginning of the rebalance to {after:?}"), ctx, out);
-                }
-                self.ensure_fetches(ctx, out);
-            }
+            } => self.on_metadata_response(request_id, leaders, ctx, out),
             Payload::FetchResponse {
                 request_id,
                 partitions,
             } => {
-                let Some(b) = from_broker else { return };
-                if self.fetch_in_flight.get(&b) != Some(&request_id) {
-                    return;
+                if let Some(b) = from_broker {
+                    self.on_fetch_response(b, request_id, partitions, ctx, out)
                 }
-                self.fetch_in_flight.remove(&b);
-                for p in partitions {
-                    self.on_fetched(p, ctx, out);
-                }
-                self.ensure_fetches(ctx, out);
             }
             Payload::GroupResponse { request_id, body } => {
-                if self.pending.remove(&request_id).is_none() {
-                    return;
-                }
-                match body {
-                    GroupResponse::FindCoordinator(Ok(c)) => {
-                        self.coordinator = Some(c);
-                        self.log(
-                            out,
-                            format!(
-                                "Discovered group coordinator broker-{c}:9092 (id: {} rack: null)",
-                                i32::MAX - c
-                            ),
-                        );
-                        if self.member_state == MemberState::Unjoined {
-                            self.join("consumer is not in a group", ctx, out);
-                        }
-                    }
-                    GroupResponse::FindCoordinator(Err(_)) => {
-                        // Retried from the poll loop after the backoff.
-                    }
-                    GroupResponse::JoinGroup(r) => self.on_join(r, ctx, out),
-                    GroupResponse::SyncGroup(r) => self.on_sync(r, ctx, out),
-                    GroupResponse::Heartbeat(err) => match err {
-                        None => {}
-                        Some(KafkaError::RebalanceInProgress)
-                            if self.member_state == MemberState::Stable =>
-                        {
-                            self.rejoin("group is already rebalancing", ctx, out);
-                        }
-                        Some(KafkaError::RebalanceInProgress) => {}
-                        Some(e @ (KafkaError::UnknownMemberId | KafkaError::IllegalGeneration)) => {
-                            self.log(out, format!("Attempt to heartbeat with Generation{{generationId={}, memberId='{}', protocol='{}'}} and group instance id {:?} failed due to {}, resetting generation", self.generation, self.member_id, self.protocol.as_deref().unwrap_or(""), self.config.group_instance_id, e.name()));
-                            if e == KafkaError::UnknownMemberId {
-                                self.reset_membership();
-                            } else {
-                                self.generation = -1;
-                                self.member_state = MemberState::Unjoined;
-                            }
-                            if self.config.rebalance_protocol() == RebalanceProtocol::Eager
-                                || e == KafkaError::UnknownMemberId
-                            {
-                                let lost = std::mem::take(&mut self.assignment);
-                                if !lost.is_empty() {
-                                    self.log(
-                                        out,
-                                        format!(
-                                            "Lost previously assigned partitions {}",
-                                            list(&lost)
-                                        ),
-                                    );
-                                    self.forget(&lost);
-                                }
-                            }
-                            self.join(
-                                &format!("encountered {} from HEARTBEAT response", e.name()),
-                                ctx,
-                                out,
-                            );
-                        }
-                        Some(
-                            e @ (KafkaError::NotCoordinator | KafkaError::CoordinatorNotAvailable),
-                        ) => self.coordinator_lost(e.name(), ctx, out),
-                        Some(_) => {}
-                    },
-                    GroupResponse::LeaveGroup(_) => {}
-                    GroupResponse::OffsetCommit(r) => {
-                        if let Err(e) = r {
-                            self.log(
-                                out,
-                                format!("Asynchronous auto-commit of offsets failed: {}", e.name()),
-                            );
-                            if matches!(
-                                e,
-                                KafkaError::NotCoordinator
-                                    | KafkaError::CoordinatorNotAvailable
-                                    | KafkaError::RequestTimedOut
-                            ) {
-                                self.coordinator_lost(e.name(), ctx, out);
-                            }
-                        }
-                    }
-                    GroupResponse::OffsetFetch(Ok(offsets)) => {
-                        for (tp, committed) in offsets {
-                            if !self.assignment.contains(&tp) {
-                                continue;
-                            }
-                            match committed {
-                                Some(o) => {
-                                    self.log(out, format!("Setting offset for partition {tp} to the committed offset FetchPosition{{offset={o}, offsetEpoch=Optional.empty}}"));
-                                    self.set_position(tp, o);
-                                }
-                                None => {
-                                    self.log(
-                                        out,
-                                        format!("Found no committed offset for partition {tp}"),
-                                    );
-                                    self.reset_position(tp, ctx, out);
-                                }
-                            }
-                        }
-                        self.ensure_fetches(ctx, out);
-                    }
-                    GroupResponse::OffsetFetch(Err(e)) => self.coordinator_lost(e.name(), ctx, out),
-                    GroupResponse::ListOffsets(tp, Ok(o)) => {
-                        if self.assignment.contains(&tp) && !self.positions.contains_key(&tp) {
-                            self.log(out, format!("Resetting offset for partition {tp} to position FetchPosition{{offset={o}, offsetEpoch=Optional.empty}}."));
-                            self.set_position(tp, o);
-                            self.ensure_fetches(ctx, out);
-                        }
-                    }
-                    GroupResponse::ListOffsets(tp, Err(_)) => {
-                        self.leaders.insert(tp, None);
-                        self.refresh_metadata(ctx, out);
-                    }
-                }
+                self.on_group_response(request_id, body, ctx, out)
             }
             Payload::Disconnected { request_id, .. } => {
-                if let Some(b) = from_broker {
-                    if self.fetch_in_flight.get(&b) == Some(&request_id) {
-                        self.fetch_in_flight.remove(&b);
-                        for l in self.leaders.values_mut() {
-                            if *l == Some(b) {
-                                *l = None;
-                            }
-                        }
-                        self.refresh_metadata(ctx, out);
-                        return;
-                    }
-                }
-                if let Some(kind) = self.pending.remove(&request_id) {
-                    self.request_failed(kind, ctx, out);
-                }
+                self.on_disconnected(from_broker, request_id, ctx, out)
             }
             _ => {}
+        }
+    }
+
+    /// The group protocol's responses (and ListOffsets'), to a request still pending.
+    fn on_group_response(
+        &mut self,
+        request_id: u64,
+        body: GroupResponse,
+        ctx: &mut ConsumerCtx,
+        out: &mut Out,
+    ) {
+        if self.pending.remove(&request_id).is_none() {
+            return;
+        }
+        match body {
+            GroupResponse::FindCoordinator(r) => self.on_find_coordinator(r, ctx, out),
+            GroupResponse::JoinGroup(r) => self.on_join(r, ctx, out),
+            GroupResponse::SyncGroup(r) => self.on_sync(r, ctx, out),
+            GroupResponse::Heartbeat(err) => self.on_heartbeat(err, ctx, out),
+            GroupResponse::LeaveGroup(_) => {}
+            GroupResponse::OffsetCommit(r) => self.on_offset_commit(r, ctx, out),
+            GroupResponse::OffsetFetch(r) => self.on_offset_fetch(r, ctx, out),
+            GroupResponse::ListOffsets(tp, r) => self.on_list_offsets(tp, r, ctx, out),
+        }
+    }
+
+    /// A connection broke with a request in flight: a fetch's leader is forgotten (metadata
+    /// is refreshed), any other request fails.
+    fn on_disconnected(
+        &mut self,
+        from_broker: Option<BrokerId>,
+        request_id: u64,
+        ctx: &mut ConsumerCtx,
+        out: &mut Out,
+    ) {
+        if let Some(b) = from_broker {
+            if self.fetch_in_flight.get(&b) == Some(&request_id) {
+                self.fetch_in_flight.remove(&b);
+                for l in self.leaders.values_mut() {
+                    if *l == Some(b) {
+                        *l = None;
+                    }
+                }
+                self.refresh_metadata(ctx, out);
+                return;
+            }
+        }
+        if let Some(kind) = self.pending.remove(&request_id) {
+            self.request_failed(kind, ctx, out);
         }
     }
 

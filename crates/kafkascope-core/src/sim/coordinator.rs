@@ -11,7 +11,9 @@ use serde::Serialize;
 use super::broker::Broker;
 use super::config::BrokerConfig;
 use super::error::KafkaError;
-use super::group_protocol::{GroupRequest, GroupResponse, JoinResult, JoinedMember, Subscription};
+use super::group_protocol::{
+    GroupRequest, GroupResponse, JoinGroupRequest, JoinResult, JoinedMember, Subscription,
+};
 use super::hash::offsets_partition_for;
 use super::log::{LogEntry, ProducerStamp, Record};
 use super::network::{NodeId, Payload};
@@ -21,7 +23,12 @@ use super::vec_map::VecMap;
 use super::{Out, Timer, TopicPartition};
 
 mod group_metadata_manager;
+mod heartbeat;
+mod join_group;
+mod leave_group;
+mod offset_metadata_manager;
 mod rebalance;
+mod sync_group;
 
 pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
 /// `offsets.topic.num.partitions`.
@@ -163,6 +170,11 @@ impl Broker {
             .is_some_and(|r| r.leading.is_some())
     }
 
+    /// A group request (Kafka's `GroupCoordinatorShard`, group-coordinator/src/main/java/org/
+    /// apache/kafka/coordinator/group/GroupCoordinatorShard.java): each kind has its handler,
+    /// which returns the records to append and the response; the records go to the group's
+    /// `__consumer_offsets` partition first, and a response that waits for them is sent once
+    /// they are replicated.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn on_group(
         &mut self,
@@ -174,360 +186,159 @@ impl Broker {
         cfg: &BrokerConfig,
         out: &mut Out,
     ) {
-        let node = NodeId::Broker(self.id);
-        let reply = |out: &mut Out, body: GroupResponse| {
-            out.send(node, from, Payload::GroupResponse { request_id, body })
+        let request = RequestContext {
+            from,
+            request_id,
+            group: &group,
+            now,
         };
-        match body {
-            GroupRequest::FindCoordinator => {
-                let p = offsets_partition_for(&group, OFFSETS_TOPIC_NUM_PARTITIONS);
-                let leader = self
-                    .leader_image
-                    .get(&TopicPartition::new(OFFSETS_TOPIC, p))
-                    .and_then(|(l, _)| *l);
-                reply(
-                    out,
-                    GroupResponse::FindCoordinator(
-                        leader.ok_or(KafkaError::CoordinatorNotAvailable),
-                    ),
-                );
-                return;
-            }
-            GroupRequest::ListOffsets { tp, earliest } => {
-                let result = match self.replicas.get(&tp).filter(|r| r.leading.is_some()) {
-                    None => Err(KafkaError::NotLeaderOrFollower),
-                    Some(r) if earliest => Ok(r.log.log_start_offset()),
-                    // "latest" is the high watermark, not the LEO (read_uncommitted).
-                    Some(r) => Ok(r.high_watermark),
-                };
-                reply(out, GroupResponse::ListOffsets(tp, result));
-                return;
-            }
-            _ => {}
-        }
-        if !self.coordinates(&group) {
-            let err = KafkaError::NotCoordinator;
-            reply(
-                out,
-                match body {
-                    GroupRequest::JoinGroup { .. } => GroupResponse::JoinGroup(Err(err)),
-                    GroupRequest::SyncGroup { .. } => GroupResponse::SyncGroup(Err(err)),
-                    GroupRequest::Heartbeat { .. } => GroupResponse::Heartbeat(Some(err)),
-                    GroupRequest::LeaveGroup { .. } => GroupResponse::LeaveGroup(Some(err)),
-                    GroupRequest::OffsetCommit { .. } => GroupResponse::OffsetCommit(Err(err)),
-                    _ => GroupResponse::OffsetFetch(Err(err)),
-                },
-            );
-            return;
-        }
-        match body {
-            GroupRequest::JoinGroup {
-                member_id,
-                group_instance_id,
-                client_id,
-                session_timeout_ms,
-                rebalance_timeout_ms,
-                protocols,
-                subscription,
-                reason,
-            } => {
-                if !(GROUP_MIN_SESSION_TIMEOUT_MS..=GROUP_MAX_SESSION_TIMEOUT_MS)
-                    .contains(&session_timeout_ms)
-                {
-                    reply(
-                        out,
-                        GroupResponse::JoinGroup(Err(KafkaError::InvalidSessionTimeout)),
-                    );
-                    return;
-                }
-                let g = self
-                    .coordinator
-                    .groups
-                    .entry(group.clone())
-                    .or_insert_with(Group::new);
-                let member_id = if member_id.is_empty() || !g.members.contains_key(&member_id) {
-                    // Static members keep their identity across restarts: the old member id is
-                    // replaced. A known static member rejoining a Stable group with the same
-                    // subscription gets its assignment back without a rebalance (KIP-345).
-                    if let Some(inst) = &group_instance_id {
-                        let old: Vec<String> = g
-                            .members
-                            .iter()
-                            .filter(|(_, m)| m.group_instance_id.as_ref() == Some(inst))
-                            .map(|(id, _)| id.clone())
-                            .collect();
-                        let rejoin_stable = g.state == GroupState::Stable
-                            && old.len() == 1
-                            && g.members[&old[0]].subscription.topics == subscription.topics;
-                        if rejoin_stable {
-                            self.coordinator.next_member += 1;
-                            let new_id = format!(
-                                "{inst}-{:08x}-{}",
-                                self.id as u64 * 1_000_003 + self.coordinator.next_member,
-                                self.coordinator.next_member
-                            );
-                            let g = self.coordinator.groups.get_mut(&group).expect("exists");
-                            let mut m = g.members.remove(&old[0]).expect("listed");
-                            m.from = from;
-                            m.last_heartbeat_ms = now;
-                            for id in g.join_order.iter_mut().filter(|id| **id == old[0]) {
-                                *id = new_id.clone();
-                            }
-                            if g.leader.as_deref() == Some(old[0].as_str()) {
-                                g.leader = Some(new_id.clone());
-                            }
-                            g.members.insert(new_id.clone(), m);
-                            out.trace(
-                                node,
-                                TraceKind::Group,
-                                format!("[GroupCoordinator {}]: Static member with instance id {inst} re-joined group {group} as {new_id}; no rebalance.", self.id),
-                            );
-                            let result = JoinResult {
-                                generation: g.generation,
-                                protocol: g.protocol.clone().unwrap_or_default(),
-                                leader: g.leader.clone().unwrap_or_default(),
-                                member_id: new_id,
-                                members: Vec::new(),
-                            };
-                            reply(out, GroupResponse::JoinGroup(Ok(result)));
-                            return;
-                        }
-                        for id in old {
-                            g.members.remove(&id);
-                            g.join_order.retain(|x| x != &id);
-                        }
-                    }
-                    if !member_id.is_empty()
-                        && !g.members.contains_key(&member_id)
-                        && group_instance_id.is_none()
-                    {
-                        reply(
-                            out,
-                            GroupResponse::JoinGroup(Err(KafkaError::UnknownMemberId)),
-                        );
-                        return;
-                    }
-                    self.coordinator.next_member += 1;
-                    let prefix = group_instance_id
-                        .clone()
-                        .unwrap_or_else(|| client_id.clone());
-                    // Kafka appends a random UUID; a deterministic counter keeps runs reproducible.
-                    format!(
-                        "{prefix}-{:08x}-{}",
-                        self.id as u64 * 1_000_003 + self.coordinator.next_member,
-                        self.coordinator.next_member
-                    )
-                } else {
-                    member_id
-                };
-                let g = self
-                    .coordinator
-                    .groups
-                    .get_mut(&group)
-                    .expect("just inserted");
-                let member = Member {
-                    from,
-                    client_id,
-                    group_instance_id,
-                    protocols,
-                    subscription,
-                    session_timeout_ms,
-                    rebalance_timeout_ms,
-                    last_heartbeat_ms: now,
-                    awaiting_join: Some(request_id),
-                    awaiting_sync: None,
-                    assignment: g
-                        .members
-                        .get(&member_id)
-                        .map(|m| m.assignment.clone())
-                        .unwrap_or_default(),
-                };
-                if !g.join_order.contains(&member_id) {
-                    g.join_order.push(member_id.clone());
-                }
-                g.members.insert(member_id.clone(), member);
-                let state = g.state;
-                match state {
-                    GroupState::Empty | GroupState::Dead => {
-                        let delay = GROUP_INITIAL_REBALANCE_DELAY_MS.min(rebalance_timeout_ms);
-                        self.prepare_rebalance(&group, &format!("Adding new member {member_id} with group instance id None; client reason: {reason}"), now, delay, out);
-                    }
-                    GroupState::PreparingRebalance => {
-                        // Each newcomer during the initial delay extends it (KIP-134).
-                        if g.in_initial_delay {
-                            g.join_deadline_ms = g.join_deadline_ms.max(
-                                now + GROUP_INITIAL_REBALANCE_DELAY_MS.min(rebalance_timeout_ms),
-                            );
-                            let at = g.join_deadline_ms - now;
-                            out.timer(
-                                at,
-                                Timer::GroupJoinDeadline {
-                                    broker: self.id,
-                                    incarnation: self.incarnation,
-                                    group: group.clone(),
-                                },
-                            );
-                        }
-                        self.maybe_complete_join(&group, now, out)
-                    }
-                    // A join while Completing or Stable (new member, changed metadata, or a
-                    // member that lost its assignment) starts a new rebalance.
-                    GroupState::CompletingRebalance | GroupState::Stable => {
-                        self.prepare_rebalance(&group, &format!("Updating metadata for member {member_id} during {state:?}; client reason: {reason}"), now, 0, out);
-                    }
-                }
-            }
+        let result = match body {
+            GroupRequest::FindCoordinator => self.find_coordinator(&group),
+            GroupRequest::ListOffsets { tp, earliest } => self.list_offsets(tp, earliest),
+            body if !self.coordinates(&group) => CoordinatorResult::respond(not_coordinator(&body)),
+            GroupRequest::JoinGroup(join) => self.join_group(&request, join, out),
             GroupRequest::SyncGroup {
                 member_id,
                 generation,
                 assignments,
-            } => {
-                let Some(g) = self.coordinator.groups.get_mut(&group) else {
-                    reply(
-                        out,
-                        GroupResponse::SyncGroup(Err(KafkaError::UnknownMemberId)),
-                    );
-                    return;
-                };
-                let Some(m) = g.members.get_mut(&member_id) else {
-                    reply(
-                        out,
-                        GroupResponse::SyncGroup(Err(KafkaError::UnknownMemberId)),
-                    );
-                    return;
-                };
-                if generation != g.generation {
-                    reply(
-                        out,
-                        GroupResponse::SyncGroup(Err(KafkaError::IllegalGeneration)),
-                    );
-                    return;
-                }
-                match g.state {
-                    GroupState::CompletingRebalance => {
-                        m.awaiting_sync = Some(request_id);
-                        m.last_heartbeat_ms = now;
-                        if g.leader.as_deref() == Some(member_id.as_str()) {
-                            for m in g.members.values_mut() {
-                                m.assignment.clear();
-                            }
-                            for (id, parts) in assignments {
-                                if let Some(mm) = g.members.get_mut(&id) {
-                                    mm.assignment = parts;
-                                }
-                            }
-                            out.trace(
-                                node,
-                                TraceKind::Group,
-                                format!("[GroupCoordinator {}]: Assignment received from leader {member_id} for group {group} for generation {}. The group has {} members, 0 of which are static.", self.id, g.generation, g.members.len()),
-                            );
-                            // Stable, and the assignments sent, once the group's metadata is
-                            // replicated (`group_stored`).
-                            self.store_group(&group, now, cfg, out);
-                        }
-                    }
-                    GroupState::Stable => {
-                        m.last_heartbeat_ms = now;
-                        reply(out, GroupResponse::SyncGroup(Ok(m.assignment.clone())));
-                    }
-                    _ => reply(
-                        out,
-                        GroupResponse::SyncGroup(Err(KafkaError::RebalanceInProgress)),
-                    ),
-                }
-            }
+            } => self.sync_group(&request, member_id, generation, assignments, out),
             GroupRequest::Heartbeat {
                 member_id,
                 generation,
-            } => {
-                let err = match self.coordinator.groups.get_mut(&group) {
-                    None => Some(KafkaError::UnknownMemberId),
-                    Some(g) => match g.members.get_mut(&member_id) {
-                        None => Some(KafkaError::UnknownMemberId),
-                        Some(m) => {
-                            m.last_heartbeat_ms = now;
-                            match g.state {
-                                GroupState::PreparingRebalance
-                                | GroupState::CompletingRebalance => {
-                                    Some(KafkaError::RebalanceInProgress)
-                                }
-                                _ if generation != g.generation => {
-                                    Some(KafkaError::IllegalGeneration)
-                                }
-                                _ => None,
-                            }
-                        }
-                    },
-                };
-                reply(out, GroupResponse::Heartbeat(err));
-            }
+            } => self.heartbeat(&request, &member_id, generation),
             GroupRequest::LeaveGroup { member_id, reason } => {
-                let known = self
-                    .coordinator
-                    .groups
-                    .get(&group)
-                    .is_some_and(|g| g.members.contains_key(&member_id));
-                if known {
-                    self.remove_member(
-                        &group,
-                        &member_id,
-                        &format!(
-                            "Removing member {member_id} on LeaveGroup; client reason: {reason}"
-                        ),
-                        now,
-                        out,
-                    );
-                    reply(out, GroupResponse::LeaveGroup(None));
-                } else {
-                    reply(
-                        out,
-                        GroupResponse::LeaveGroup(Some(KafkaError::UnknownMemberId)),
-                    );
-                }
+                self.leave_group(&request, &member_id, &reason, out)
             }
             GroupRequest::OffsetCommit {
                 member_id,
                 generation,
                 offsets,
-            } => {
-                let g = self
-                    .coordinator
-                    .groups
-                    .entry(group.clone())
-                    .or_insert_with(Group::new);
-                let check = if g.members.is_empty() && generation < 0 {
-                    Ok(()) // a simple (non-group) commit
-                } else if !g.members.contains_key(&member_id) {
-                    Err(KafkaError::UnknownMemberId)
-                } else if g.state == GroupState::CompletingRebalance {
-                    Err(KafkaError::RebalanceInProgress)
-                } else if generation != g.generation {
-                    // While PreparingRebalance the generation has not moved yet: commits of the
-                    // generation being left are still accepted.
-                    Err(KafkaError::IllegalGeneration)
-                } else {
-                    Ok(())
-                };
-                if let Err(e) = check {
-                    reply(out, GroupResponse::OffsetCommit(Err(e)));
-                    return;
-                }
-                self.append_commit(from, request_id, &group, offsets, now, cfg, out);
+            } => self.commit_offset(&group, &member_id, generation, offsets),
+            GroupRequest::OffsetFetch { partitions } => self.fetch_offsets(&group, partitions),
+        };
+        self.complete(&request, result, cfg, out);
+    }
+
+    /// Appends the handler's records, then sends its response if it has one now.
+    fn complete(
+        &mut self,
+        request: &RequestContext,
+        result: CoordinatorResult,
+        cfg: &BrokerConfig,
+        out: &mut Out,
+    ) {
+        let RequestContext {
+            from,
+            request_id,
+            group,
+            now,
+        } = *request;
+        match result.records {
+            GroupRecords::None => {}
+            GroupRecords::OffsetCommit(offsets) => {
+                self.append_commit(from, request_id, group, offsets, now, cfg, out)
             }
-            GroupRequest::OffsetFetch { partitions } => {
-                let g = self.coordinator.groups.get(&group);
-                let offsets = partitions
-                    .into_iter()
-                    .map(|tp| {
-                        let o = g.and_then(|g| g.offsets.get(&tp).copied());
-                        (tp, o)
-                    })
-                    .collect();
-                reply(out, GroupResponse::OffsetFetch(Ok(offsets)));
-            }
-            GroupRequest::FindCoordinator | GroupRequest::ListOffsets { .. } => {
-                unreachable!("answered above")
-            }
+            GroupRecords::GroupMetadata => self.store_group(group, now, cfg, out),
         }
+        if let Some(body) = result.response {
+            let node = NodeId::Broker(self.id);
+            out.send(node, from, Payload::GroupResponse { request_id, body });
+        }
+    }
+
+    /// FindCoordinator: the leader of the group's `__consumer_offsets` partition, as this
+    /// broker's metadata has it.
+    fn find_coordinator(&self, group: &str) -> CoordinatorResult {
+        let p = offsets_partition_for(group, OFFSETS_TOPIC_NUM_PARTITIONS);
+        let leader = self
+            .leader_image
+            .get(&TopicPartition::new(OFFSETS_TOPIC, p))
+            .and_then(|(l, _)| *l);
+        CoordinatorResult::respond(GroupResponse::FindCoordinator(
+            leader.ok_or(KafkaError::CoordinatorNotAvailable),
+        ))
+    }
+
+    /// ListOffsets (for `auto.offset.reset`), answered by the partition's leader.
+    fn list_offsets(&self, tp: TopicPartition, earliest: bool) -> CoordinatorResult {
+        let result = match self.replicas.get(&tp).filter(|r| r.leading.is_some()) {
+            None => Err(KafkaError::NotLeaderOrFollower),
+            Some(r) if earliest => Ok(r.log.log_start_offset()),
+            // "latest" is the high watermark, not the LEO (read_uncommitted).
+            Some(r) => Ok(r.high_watermark),
+        };
+        CoordinatorResult::respond(GroupResponse::ListOffsets(tp, result))
+    }
+}
+
+/// The request being handled (Kafka's `RequestContext`, with the group it names).
+#[derive(Clone, Copy)]
+pub(super) struct RequestContext<'a> {
+    pub from: NodeId,
+    pub request_id: u64,
+    pub group: &'a str,
+    pub now: u64,
+}
+
+/// What a handler produces (Kafka's `CoordinatorResult`): records for the group's
+/// `__consumer_offsets` partition, and the response, or `None` when the answer comes later (a
+/// JoinGroup when the join phase ends, a SyncGroup when the leader's assignment is stored, a
+/// commit when its records are replicated).
+pub(super) struct CoordinatorResult {
+    records: GroupRecords,
+    response: Option<GroupResponse>,
+}
+
+enum GroupRecords {
+    None,
+    /// Offset commits (`OffsetCommitKey` / `OffsetCommitValue`).
+    OffsetCommit(Vec<(TopicPartition, i64)>),
+    /// The group's metadata after a rebalance (`GroupMetadataKey` / `GroupMetadataValue`).
+    GroupMetadata,
+}
+
+impl CoordinatorResult {
+    pub(super) fn respond(body: GroupResponse) -> Self {
+        Self {
+            records: GroupRecords::None,
+            response: Some(body),
+        }
+    }
+
+    /// Nothing to append and nothing to answer yet.
+    pub(super) fn wait() -> Self {
+        Self {
+            records: GroupRecords::None,
+            response: None,
+        }
+    }
+
+    pub(super) fn append_offsets(offsets: Vec<(TopicPartition, i64)>) -> Self {
+        Self {
+            records: GroupRecords::OffsetCommit(offsets),
+            response: None,
+        }
+    }
+
+    pub(super) fn store_group() -> Self {
+        Self {
+            records: GroupRecords::GroupMetadata,
+            response: None,
+        }
+    }
+}
+
+/// The answer of a broker that does not coordinate the group (any more).
+fn not_coordinator(body: &GroupRequest) -> GroupResponse {
+    let err = KafkaError::NotCoordinator;
+    match body {
+        GroupRequest::JoinGroup(_) => GroupResponse::JoinGroup(Err(err)),
+        GroupRequest::SyncGroup { .. } => GroupResponse::SyncGroup(Err(err)),
+        GroupRequest::Heartbeat { .. } => GroupResponse::Heartbeat(Some(err)),
+        GroupRequest::LeaveGroup { .. } => GroupResponse::LeaveGroup(Some(err)),
+        GroupRequest::OffsetCommit { .. } => GroupResponse::OffsetCommit(Err(err)),
+        GroupRequest::OffsetFetch { .. }
+        | GroupRequest::FindCoordinator
+        | GroupRequest::ListOffsets { .. } => GroupResponse::OffsetFetch(Err(err)),
     }
 }

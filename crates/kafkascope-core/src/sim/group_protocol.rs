@@ -21,20 +21,25 @@ pub struct JoinedMember {
     pub subscription: Subscription,
 }
 
+/// A JoinGroup request's fields (`JoinGroupRequestData`).
+#[derive(Clone, Debug)]
+pub struct JoinGroupRequest {
+    /// Empty on a member's first join: the coordinator gives it one.
+    pub member_id: String,
+    pub group_instance_id: Option<String>,
+    pub client_id: String,
+    pub session_timeout_ms: u64,
+    pub rebalance_timeout_ms: u64,
+    /// Assignor names in the consumer's preference order, each with its subscription.
+    pub protocols: Vec<String>,
+    pub subscription: Subscription,
+    pub reason: String,
+}
+
 #[derive(Clone, Debug)]
 pub enum GroupRequest {
     FindCoordinator,
-    JoinGroup {
-        member_id: String,
-        group_instance_id: Option<String>,
-        client_id: String,
-        session_timeout_ms: u64,
-        rebalance_timeout_ms: u64,
-        /// Assignor names in the consumer's preference order, each with its subscription.
-        protocols: Vec<String>,
-        subscription: Subscription,
-        reason: String,
-    },
+    JoinGroup(JoinGroupRequest),
     SyncGroup {
         member_id: String,
         generation: i32,
@@ -90,7 +95,7 @@ impl GroupRequest {
     pub fn kind(&self) -> MessageKind {
         match self {
             GroupRequest::FindCoordinator => MessageKind::FindCoordinator,
-            GroupRequest::JoinGroup { .. } => MessageKind::JoinGroup,
+            GroupRequest::JoinGroup(_) => MessageKind::JoinGroup,
             GroupRequest::SyncGroup { .. } => MessageKind::SyncGroup,
             GroupRequest::Heartbeat { .. } => MessageKind::Heartbeat,
             GroupRequest::LeaveGroup { .. } => MessageKind::LeaveGroup,

@@ -179,3 +179,75 @@ impl Consumer {
         self.positions.insert(tp, next);
     }
 }
+
+impl Consumer {
+    /// A MetadataResponse: partition counts and leaders. The leader member notices a
+    /// partition-count change of a subscribed topic and triggers a rebalance
+    /// (`ConsumerCoordinator.rejoinNeededOrPending`, clients/src/main/java/org/apache/kafka/
+    /// clients/consumer/internals/ConsumerCoordinator.java).
+    pub(super) fn on_metadata_response(
+        &mut self,
+        request_id: u64,
+        leaders: Vec<(TopicPartition, Option<BrokerId>, i32)>,
+        ctx: &mut ConsumerCtx,
+        out: &mut Out,
+    ) {
+        if self.pending.remove(&request_id).is_none() {
+            return;
+        }
+        let before: Vec<(String, i32)> = self.subscribed_counts();
+        for (tp, leader, _) in leaders {
+            let c = self.partition_counts.entry(tp.topic.clone()).or_insert(0);
+            *c = (*c).max(tp.partition + 1);
+            self.leaders.insert(tp, leader);
+        }
+        let after = self.subscribed_counts();
+        if self.is_leader && self.member_state == MemberState::Stable && before != after {
+            self.rejoin(&format!("cached metadata has changed from {before:?} at the beginning of the rebalance to {after:?}"), ctx, out);
+        }
+        self.ensure_fetches(ctx, out);
+    }
+
+    /// A FetchResponse from a leader, if it answers the fetch in flight to it.
+    pub(super) fn on_fetch_response(
+        &mut self,
+        from: BrokerId,
+        request_id: u64,
+        partitions: Vec<FetchedPartition>,
+        ctx: &mut ConsumerCtx,
+        out: &mut Out,
+    ) {
+        if self.fetch_in_flight.get(&from) != Some(&request_id) {
+            return;
+        }
+        self.fetch_in_flight.remove(&from);
+        for p in partitions {
+            self.on_fetched(p, ctx, out);
+        }
+        self.ensure_fetches(ctx, out);
+    }
+
+    /// ListOffsets (`auto.offset.reset`): the reset position, if the partition still waits for
+    /// one; on an error the leader is forgotten and metadata refreshed.
+    pub(super) fn on_list_offsets(
+        &mut self,
+        tp: TopicPartition,
+        result: Result<i64, KafkaError>,
+        ctx: &mut ConsumerCtx,
+        out: &mut Out,
+    ) {
+        match result {
+            Ok(o) => {
+                if self.assignment.contains(&tp) && !self.positions.contains_key(&tp) {
+                    self.log(out, format!("Resetting offset for partition {tp} to position FetchPosition{{offset={o}, offsetEpoch=Optional.empty}}."));
+                    self.set_position(tp, o);
+                    self.ensure_fetches(ctx, out);
+                }
+            }
+            Err(_) => {
+                self.leaders.insert(tp, None);
+                self.refresh_metadata(ctx, out);
+            }
+        }
+    }
+}

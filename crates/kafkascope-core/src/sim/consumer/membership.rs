@@ -116,7 +116,7 @@ impl Consumer {
         };
         self.request(
             c,
-            GroupRequest::JoinGroup {
+            GroupRequest::JoinGroup(JoinGroupRequest {
                 member_id: self.member_id.clone(),
                 group_instance_id: self.config.group_instance_id.clone(),
                 client_id: self.client_id.clone(),
@@ -134,7 +134,7 @@ impl Consumer {
                     generation: self.generation,
                 },
                 reason: reason.to_string(),
-            },
+            }),
             Pending::Join,
             ctx,
             out,
@@ -321,5 +321,82 @@ impl Consumer {
         let lost = std::mem::take(&mut self.assignment);
         self.forget(&lost);
         self.reset_membership();
+    }
+}
+
+impl Consumer {
+    /// FindCoordinator's response: the coordinator found (an unjoined member joins), or an
+    /// error, retried from the poll loop after the backoff.
+    pub(super) fn on_find_coordinator(
+        &mut self,
+        result: Result<BrokerId, KafkaError>,
+        ctx: &mut ConsumerCtx,
+        out: &mut Out,
+    ) {
+        let Ok(c) = result else { return };
+        self.coordinator = Some(c);
+        self.log(
+            out,
+            format!(
+                "Discovered group coordinator broker-{c}:9092 (id: {} rack: null)",
+                i32::MAX - c
+            ),
+        );
+        if self.member_state == MemberState::Unjoined {
+            self.join("consumer is not in a group", ctx, out);
+        }
+    }
+
+    /// OffsetCommit's response: a failed commit is logged; a moved coordinator or a timeout
+    /// sends the member looking for the coordinator again.
+    pub(super) fn on_offset_commit(
+        &mut self,
+        result: Result<Vec<(TopicPartition, i64)>, KafkaError>,
+        ctx: &mut ConsumerCtx,
+        out: &mut Out,
+    ) {
+        let Err(e) = result else { return };
+        self.log(
+            out,
+            format!("Asynchronous auto-commit of offsets failed: {}", e.name()),
+        );
+        if matches!(
+            e,
+            KafkaError::NotCoordinator
+                | KafkaError::CoordinatorNotAvailable
+                | KafkaError::RequestTimedOut
+        ) {
+            self.coordinator_lost(e.name(), ctx, out);
+        }
+    }
+
+    /// OffsetFetch's response: each assigned partition starts at its committed offset, or
+    /// where `auto.offset.reset` says when it has none.
+    pub(super) fn on_offset_fetch(
+        &mut self,
+        result: Result<Vec<(TopicPartition, Option<i64>)>, KafkaError>,
+        ctx: &mut ConsumerCtx,
+        out: &mut Out,
+    ) {
+        let offsets = match result {
+            Ok(offsets) => offsets,
+            Err(e) => return self.coordinator_lost(e.name(), ctx, out),
+        };
+        for (tp, committed) in offsets {
+            if !self.assignment.contains(&tp) {
+                continue;
+            }
+            match committed {
+                Some(o) => {
+                    self.log(out, format!("Setting offset for partition {tp} to the committed offset FetchPosition{{offset={o}, offsetEpoch=Optional.empty}}"));
+                    self.set_position(tp, o);
+                }
+                None => {
+                    self.log(out, format!("Found no committed offset for partition {tp}"));
+                    self.reset_position(tp, ctx, out);
+                }
+            }
+        }
+        self.ensure_fetches(ctx, out);
     }
 }
