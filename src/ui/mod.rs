@@ -15,6 +15,7 @@ pub mod cluster;
 pub mod components;
 pub mod engine;
 pub mod group_view;
+pub mod hooks;
 pub mod i18n;
 pub mod i18n_time;
 pub mod layout;

@@ -4,8 +4,6 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 use crate::sim::ControllerMode;
 use crate::ui::cluster::DEFAULT_TOPIC;
@@ -36,7 +34,7 @@ pub(super) fn text_field(
     };
     html! {
         <label class="field">
-            { el("span", "field-name", Html::from(label)) }
+            <span class="field-name">{ label }</span>
             <input type={kind} data-control={control} value={(**state).clone()}
                 autocomplete="off" spellcheck="false" {oninput} />
         </label>
@@ -60,7 +58,7 @@ pub(super) fn select_field(
     };
     html! {
         <label class="field">
-            { el("span", "field-name", Html::from(label)) }
+            <span class="field-name">{ label }</span>
             <select data-control={control} {onchange}>
                 { for options.into_iter().map(|(value, text)| {
                     let selected = value == current;
@@ -83,7 +81,7 @@ pub fn ActionsPanel() -> Html {
     let t = use_app().lang.texts();
     html! {
         <section class="panel actions-panel">
-            { el("h2", "", Html::from(t.actions_heading)) }
+            <h2>{ t.actions_heading }</h2>
             <ProduceForm />
             <ClusterActions />
         </section>
@@ -96,7 +94,7 @@ pub fn CreatePanel() -> Html {
     let t = use_app().lang.texts();
     html! {
         <section class="panel actions-panel">
-            { el("h2", "", Html::from(t.create_heading)) }
+            <h2>{ t.create_heading }</h2>
             <ProducerForm />
             <TopicForm />
         </section>
@@ -118,8 +116,8 @@ fn ProduceForm() -> Html {
     if producers.is_empty() {
         return html! {
             <div class="form-block">
-                { el("h3", "", Html::from(t.produce_heading)) }
-                { el("p", "help", Html::from(t.no_producer)) }
+                <h3>{ t.produce_heading }</h3>
+                <p class="help">{ t.no_producer }</p>
             </div>
         };
     }
@@ -174,7 +172,7 @@ fn ProduceForm() -> Html {
 
     html! {
         <form class="form-block" data-form="produce" {onsubmit}>
-            { el("h3", "", Html::from(t.produce_heading)) }
+            <h3>{ t.produce_heading }</h3>
             <div class="field-row">
                 { select_field(t.producer_field, "produce-producer", &producer, &chosen_producer.name, producer_options) }
                 { select_field(t.topic_field, "produce-topic", &topic, &chosen_topic, topic_options) }
@@ -183,7 +181,7 @@ fn ProduceForm() -> Html {
                 { text_field(t.key_field, "produce-key", &key, "text") }
                 { text_field(t.value_field, "produce-value", &value, "text") }
             </div>
-            { el("p", "help", Html::from(t.key_hint)) }
+            <p class="help">{ t.key_hint }</p>
             <div class="form-actions">
                 <button type="submit" class="btn primary" data-action="produce-send">{ t.send }</button>
             </div>
@@ -197,9 +195,9 @@ fn ProduceForm() -> Html {
                 </button>
             </div>
             <p class="help stats" data-producer-stats={chosen_producer.name.to_string()}>
-                { el("strong", "", Html::from(chosen_producer.name.to_string())) }{ ": " }{ stats }
+                <strong>{ chosen_producer.name.to_string() }</strong>{ ": " }{ stats }
                 if let Some(error) = &chosen_producer.last_error {
-                    <br />{ el("code", "error-text", Html::from(error.clone())) }
+                    <br /><code class="error-text">{ error.clone() }</code>
                 }
             </p>
         </form>
@@ -208,7 +206,7 @@ fn ProduceForm() -> Html {
 
 pub(super) fn help(t: &Texts, text: &'static str, default: &str) -> Html {
     html! {
-        <p class="help">{ text }{ " " }{ el("span", "default", Html::from(fill(t.default_value, &[("value", &default)]))) }</p>
+        <p class="help">{ text }{ " " }<span class="default">{ fill(t.default_value, &[("value", &default)]) }</span></p>
     }
 }
 
@@ -263,10 +261,10 @@ fn ProducerForm() -> Html {
 
     html! {
         <form class="form-block" data-form="producer" {onsubmit}>
-            { el("h3", "", Html::from(t.add_producer_heading)) }
+            <h3>{ t.add_producer_heading }</h3>
             <div class="field-row">
                 <label class="field">
-                    { el("span", "field-name", Html::from(t.name_field)) }
+                    <span class="field-name">{ t.name_field }</span>
                     <input type="text" data-control="producer-name" value={shown} autocomplete="off"
                         spellcheck="false" oninput={on_name} />
                 </label>
@@ -333,10 +331,10 @@ fn TopicForm() -> Html {
 
     html! {
         <form class="form-block" data-form="topic" {onsubmit}>
-            { el("h3", "", Html::from(t.add_topic_heading)) }
+            <h3>{ t.add_topic_heading }</h3>
             <div class="field-row">
                 <label class="field">
-                    { el("span", "field-name", Html::from(t.name_field)) }
+                    <span class="field-name">{ t.name_field }</span>
                     <input type="text" data-control="topic-name" value={shown} autocomplete="off"
                         spellcheck="false" oninput={set_some(&name)} />
                 </label>
@@ -344,7 +342,7 @@ fn TopicForm() -> Html {
             </div>
             <div class="field-row">
                 <label class="field">
-                    { el("span", "field-name", Html::from(t.rf_field)) }
+                    <span class="field-name">{ t.rf_field }</span>
                     <input type="number" data-control="topic-rf" value={rf_shown}
                         oninput={set_some(&rf)} />
                 </label>
@@ -377,7 +375,7 @@ fn ClusterActions() -> Html {
     };
     html! {
         <div class="form-block">
-            { el("h3", "", Html::from(t.cluster_actions_heading)) }
+            <h3>{ t.cluster_actions_heading }</h3>
             <div class="form-actions wrap">
                 { button("broker-add", t.add_live_broker, t.add_live_broker_hint, "broker add") }
                 { button("network-heal", t.heal_all, t.heal_all_hint, "network heal") }

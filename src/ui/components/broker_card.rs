@@ -5,8 +5,6 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::ReplicaChip;
 use crate::sim::BrokerState;
 use crate::ui::i18n::{fill, Lang};
@@ -49,16 +47,16 @@ pub fn BrokerCard(props: &BrokerCardProps) -> Html {
             data-isolated={b.isolated.to_string()} data-fenced={b.fenced.to_string()}>
             <header class="broker-head">
                 <span class="broker-icon" aria-hidden="true"><span></span><span></span></span>
-                { el("h3", "broker-name", Html::from(fill(t.broker_title, &[("id", &id)]))) }
+                <h3 class="broker-name">{ fill(t.broker_title, &[("id", &id)]) }</h3>
                 <span class="badges">
                     if b.controller {
                         <span class="badge controller">{ "★ " }{ t.badge_controller }</span>
                     }
                     if b.fenced && running {
-                        { el("span", "badge fenced", Html::from(t.badge_fenced)) }
+                        <span class="badge fenced">{ t.badge_fenced }</span>
                     }
                     if b.isolated {
-                        { el("span", "badge isolated", Html::from(t.badge_isolated)) }
+                        <span class="badge isolated">{ t.badge_isolated }</span>
                     }
                     <span class={classes!("state-badge", state_key)}>{ state_text }</span>
                 </span>
@@ -74,7 +72,7 @@ pub fn BrokerCard(props: &BrokerCardProps) -> Html {
                 }
             </div>
             if b.replicas.is_empty() {
-                { el("p", "no-replicas", Html::from(t.no_replicas)) }
+                <p class="no-replicas">{ t.no_replicas }</p>
             } else {
                 <ul class="replica-list">
                     { for b.replicas.iter().map(|r| html! {

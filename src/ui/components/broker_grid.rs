@@ -10,8 +10,6 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::{use_app, BrokerCard, BrokerRow, BrokerSummary};
 use crate::ui::i18n::fill;
 use crate::ui::state::Action;
@@ -47,7 +45,7 @@ pub fn BrokerGrid() -> Html {
                 }) }
             </div>
             if !rest.is_empty() {
-                { el("p", "note broker-rows-note", Html::from(fill(t.broker_rows_note, &[("count", &rest.len())]))) }
+                <p class="note broker-rows-note">{ fill(t.broker_rows_note, &[("count", &rest.len())]) }</p>
                 <div class="broker-rows" data-broker-rows={rest.len().to_string()}>
                     { for rest.iter().flat_map(|broker| {
                         let is_open = open.contains(&broker.id);

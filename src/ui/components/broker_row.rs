@@ -4,8 +4,6 @@
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use crate::sim::BrokerState;
 use crate::ui::i18n::{fill, Lang};
 use crate::ui::view::{broker_state_label, BrokerView};
@@ -71,28 +69,28 @@ pub fn BrokerRow(props: &BrokerRowProps) -> Html {
             aria-expanded={props.open.to_string()} title={hint}
             onclick={Callback::from(move |_: MouseEvent| toggle.emit(id))}>
             <span class="row-caret" aria-hidden="true">{ if props.open { "▾" } else { "▸" } }</span>
-            { el("span", "row-name", Html::from(fill(t.broker_title, &[("id", &id)]))) }
+            <span class="row-name">{ fill(t.broker_title, &[("id", &id)]) }</span>
             <span class={classes!("state-badge", state_key)}>{ state_text }</span>
             if b.controller {
                 <span class="badge controller">{ "★ " }{ t.badge_controller }</span>
             }
             if b.fenced && running {
-                { el("span", "badge fenced", Html::from(t.badge_fenced)) }
+                <span class="badge fenced">{ t.badge_fenced }</span>
             }
             if b.isolated {
-                { el("span", "badge isolated", Html::from(t.badge_isolated)) }
+                <span class="badge isolated">{ t.badge_isolated }</span>
             }
             <span class="row-facts" data-replicas={b.replicas.to_string()}
                 data-leaders={b.leaders.to_string()} data-out-of-isr={b.out_of_isr.to_string()}>
                 if b.leaders > 0 {
                     <span class="row-leaders">
                         <span aria-hidden="true">{ format!("★{}", b.leaders) }</span>
-                        { el("span", "visually-hidden", Html::from(fill(t.broker_row_leaders, &[("count", &b.leaders)]))) }
+                        <span class="visually-hidden">{ fill(t.broker_row_leaders, &[("count", &b.leaders)]) }</span>
                     </span>
                 }
-                { el("span", "", Html::from(fill(t.broker_row_replicas, &[("count", &b.replicas)]))) }
+                <span>{ fill(t.broker_row_replicas, &[("count", &b.replicas)]) }</span>
                 if b.out_of_isr > 0 {
-                    { el("span", "isr-mark", Html::from(fill(t.broker_row_out_of_isr, &[("count", &b.out_of_isr)]))) }
+                    <span class="isr-mark">{ fill(t.broker_row_out_of_isr, &[("count", &b.out_of_isr)]) }</span>
                 }
             </span>
         </button>

@@ -3,8 +3,6 @@
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::{
     use_app, BrokerControl, BrokerGrid, ClusterSummary, ControllerBar, Legend, MessageLegend,
     ModeControl, NetworkDiagram,
@@ -17,7 +15,7 @@ pub fn ClusterPanel() -> Html {
         <section class="panel cluster-panel">
             <div class="panel-head">
                 <div>
-                    { el("h2", "", Html::from(t.cluster_heading)) }
+                    <h2>{ t.cluster_heading }</h2>
                     <ClusterSummary />
                 </div>
                 <div class="setup" role="group" aria-label={t.setup_label}>

@@ -2,8 +2,6 @@
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 
 #[function_component]
@@ -14,9 +12,9 @@ pub fn CommandErrorNotice() -> Html {
     };
     html! {
         <div class="command-error" role="status" data-command-error="">
-            { el("strong", "", Html::from(app.lang.texts().command_refused)) }
+            <strong>{ app.lang.texts().command_refused }</strong>
             { " " }
-            { el("code", "", Html::from(error.to_string())) }
+            <code>{ error.to_string() }</code>
         </div>
     }
 }

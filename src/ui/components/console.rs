@@ -4,8 +4,6 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 use crate::ui::engine::format_clock;
 use crate::ui::state::Action;
@@ -36,9 +34,9 @@ pub fn ConsolePanel() -> Html {
 
     html! {
         <section class="panel console-panel">
-            { el("h2", "", Html::from(t.console_heading)) }
-            { el("p", "note", Html::from(t.console_note)) }
-            { el("p", "note console-tools-note", Html::from(t.console_tools_note)) }
+            <h2>{ t.console_heading }</h2>
+            <p class="note">{ t.console_note }</p>
+            <p class="note console-tools-note">{ t.console_tools_note }</p>
             <form class="console-form" data-form="console" {onsubmit}>
                 <span class="console-prompt" aria-hidden="true">{ "›" }</span>
                 <input ref={input} type="text" class="console-input" data-control="console"
@@ -48,8 +46,8 @@ pub fn ConsolePanel() -> Html {
             </form>
             if let Some((line, error)) = last_refused {
                 <div class="console-error" role="alert" data-console-error="">
-                    { el("strong", "", Html::from(t.command_refused)) }{ " " }
-                    { el("code", "refused-line", Html::from(line.to_string())) }
+                    <strong>{ t.command_refused }</strong>{ " " }
+                    <code class="refused-line">{ line.to_string() }</code>
                     <pre class="error-text">{ error.to_string() }</pre>
                 </div>
             }
@@ -60,10 +58,10 @@ pub fn ConsolePanel() -> Html {
                 { for app.history.iter().enumerate().rev().map(|(i, h)| html! {
                     <li key={i} class={classes!("history-line", h.error.is_some().then_some("refused"))}
                         data-ok={h.error.is_none().to_string()}>
-                        { el("span", "history-time", Html::from(format_clock(h.at_ms as f64))) }
-                        { el("code", "", Html::from(h.line.to_string())) }
+                        <span class="history-time">{ format_clock(h.at_ms as f64) }</span>
+                        <code>{ h.line.to_string() }</code>
                         if let Some(error) = &h.error {
-                            { el("span", "error-text", Html::from(error.to_string())) }
+                            <span class="error-text">{ error.to_string() }</span>
                         }
                     </li>
                 }) }

@@ -5,8 +5,6 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::actions::{help, quote, select_field, submit, text_field};
 use super::use_app;
 use crate::ui::cluster::DEFAULT_TOPIC;
@@ -22,7 +20,7 @@ pub fn ConsumersPanel() -> Html {
     let t = use_app().lang.texts();
     html! {
         <section class="panel actions-panel consumers-panel">
-            { el("h2", "", Html::from(t.consumers_heading)) }
+            <h2>{ t.consumers_heading }</h2>
             <ConsumerForm />
         </section>
     }
@@ -94,23 +92,23 @@ pub fn ConsumerForm() -> Html {
             .collect()
     };
     let kafkascope = |v: &str| {
-        html! { { el("span", "default", Html::from(fill(t.kafkascope_default, &[("value", &v)]))) } }
+        html! { <span class="default">{ fill(t.kafkascope_default, &[("value", &v)]) }</span> }
     };
 
     html! {
         <form class="form-block" data-form="consumer" {onsubmit}>
-            { el("h3", "", Html::from(t.add_consumer_heading)) }
+            <h3>{ t.add_consumer_heading }</h3>
             <div class="field-row">
                 <label class="field">
-                    { el("span", "field-name", Html::from(t.name_field)) }
+                    <span class="field-name">{ t.name_field }</span>
                     <input type="text" data-control="consumer-name" value={shown} autocomplete="off"
                         spellcheck="false" oninput={on_name} />
                 </label>
                 { text_field("group.id", "consumer-group", &group, "text") }
             </div>
-            <p class="help">{ t.group_id_help }{ " " }{ el("span", "default", Html::from(t.no_default)) }</p>
+            <p class="help">{ t.group_id_help }{ " " }<span class="default">{ t.no_default }</span></p>
             { text_field("topics", "consumer-topics", &topics, "text") }
-            { el("p", "help", Html::from(t.topics_help)) }
+            <p class="help">{ t.topics_help }</p>
             { select_field("partition.assignment.strategy", "consumer-strategy", &strategy, &strategy,
                 opts(&[DEFAULT_STRATEGY, "range", "roundrobin", "sticky", "cooperative-sticky"])) }
             { help(t, t.strategy_help, DEFAULT_STRATEGY) }

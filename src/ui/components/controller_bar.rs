@@ -3,8 +3,6 @@
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 use crate::sim::ControllerMode;
 use crate::ui::i18n::fill;
@@ -23,7 +21,7 @@ pub fn ControllerBar() -> Html {
     match c.mode {
         ControllerMode::Kraft => html! {
             <div class="controller-bar" data-controllers="kraft">
-                { el("span", "bar-title", Html::from(t.quorum_heading)) }
+                <span class="bar-title">{ t.quorum_heading }</span>
                 <ul class="voters">
                     { for c.voters.iter().map(|v| {
                         let line = if v.alive {
@@ -49,9 +47,9 @@ pub fn ControllerBar() -> Html {
                                     { fill(t.controller_title, &[("id", &v.id)]) }
                                 </span>
                                 if v.active {
-                                    { el("span", "voter-note", Html::from(fill(t.active_controller, &[("epoch", &c.epoch)]))) }
+                                    <span class="voter-note">{ fill(t.active_controller, &[("epoch", &c.epoch)]) }</span>
                                 } else if !v.alive {
-                                    { el("span", "voter-note", Html::from(t.node_down)) }
+                                    <span class="voter-note">{ t.node_down }</span>
                                 }
                                 <button type="button" class="btn small" title={hint.clone()} aria-label={hint}
                                     data-action={if v.alive { "controller-kill" } else { "controller-start" }}
@@ -63,20 +61,20 @@ pub fn ControllerBar() -> Html {
                     }) }
                 </ul>
                 if c.active.is_none() {
-                    { el("span", "voter-note warn", Html::from(t.no_active_controller)) }
+                    <span class="voter-note warn">{ t.no_active_controller }</span>
                 }
             </div>
         },
         ControllerMode::Zookeeper => html! {
             <div class="controller-bar" data-controllers="zookeeper">
-                { el("span", "bar-title", Html::from(t.zookeeper_heading)) }
+                <span class="bar-title">{ t.zookeeper_heading }</span>
                 if let Some(id) = c.active {
                     <span class="voter-note" data-controller-broker={id.to_string()}>
                         <span class="star" aria-hidden="true">{ "★ " }</span>
                         { fill(t.zk_controller, &[("id", &id), ("epoch", &c.epoch)]) }
                     </span>
                 } else {
-                    { el("span", "voter-note warn", Html::from(t.zk_no_controller)) }
+                    <span class="voter-note warn">{ t.zk_no_controller }</span>
                 }
             </div>
         },

@@ -6,8 +6,6 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 use crate::sim::coordinator::OFFSETS_TOPIC;
 use crate::ui::i18n::{fill, Lang, Texts};
@@ -39,8 +37,8 @@ fn TopicTexts(props: &TopicTextsProps) -> Html {
     let texts = &props.texts;
     html! {
         <section class="panel describe-panel">
-            { el("h2", "", Html::from(t.describe_heading)) }
-            { el("p", "note", Html::from(t.describe_note)) }
+            <h2>{ t.describe_heading }</h2>
+            <p class="note">{ t.describe_note }</p>
             { for texts.iter().filter(|(name, _)| name != OFFSETS_TOPIC).map(|(name, text)| topic_block(t, name, text)) }
             { for texts.iter().filter(|(name, _)| name == OFFSETS_TOPIC).map(|(name, text)| html! {
                 <details class="internal-topic">
@@ -58,10 +56,10 @@ fn topic_block(t: &Texts, topic: &str, text: &str) -> Html {
     html! {
         <div class="terminal" key={topic.to_string()}>
             <div class="prompt"><span aria-hidden="true">{ "$ " }</span>
-                { el("code", "", Html::from(fill(t.describe_command, &[("topic", &topic)]))) }</div>
+                <code>{ fill(t.describe_command, &[("topic", &topic)]) }</code></div>
             <table class="describe-table tool-output" data-topic={topic.to_string()}>
                 <tbody>
-                    <tr class="topic-line" data-topic-line={topic.to_string()}>{ el("td", "", Html::from(fields(head))) }</tr>
+                    <tr class="topic-line" data-topic-line={topic.to_string()}><td>{ fields(head) }</td></tr>
                     { for lines.map(partition_line) }
                 </tbody>
             </table>
@@ -80,7 +78,7 @@ fn partition_line(line: &str) -> Html {
     html! {
         <tr class="partition-line" data-partition={format!("{}-{}", field("Topic"), field("Partition"))}
             data-leader={field("Leader")} data-replicas={field("Replicas")} data-isr={field("Isr")}>
-            { el("td", "", Html::from(fields(line))) }
+            <td>{ fields(line) }</td>
         </tr>
     }
 }
@@ -91,7 +89,7 @@ fn fields(line: &str) -> Html {
         { for line.split('\t').enumerate().map(|(i, f)| {
             let tab = if i > 0 { "\t" } else { "" };
             match f.split_once(": ") {
-                Some((k, v)) => html! { <>{ tab }<span class="k">{ k }{ ":" }</span>{ " " }{ el("span", "v", Html::from(v)) }</> },
+                Some((k, v)) => html! { <>{ tab }<span class="k">{ k }{ ":" }</span>{ " " }<span class="v">{ v }</span></> },
                 None => html! { <>{ tab }{ f }</> },
             }
         }) }

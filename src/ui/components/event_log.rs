@@ -2,8 +2,6 @@
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 use crate::sim::{NodeId, TraceKind};
 use crate::ui::engine::format_clock;
@@ -58,18 +56,18 @@ pub fn EventLog() -> Html {
     let trace = app.view.trace.clone();
     html! {
         <section class="panel events-panel">
-            { el("h2", "", Html::from(t.events_heading)) }
-            { el("p", "note", Html::from(t.events_note)) }
+            <h2>{ t.events_heading }</h2>
+            <p class="note">{ t.events_note }</p>
             <ol class="event-log" aria-label={t.events_heading} data-events={trace.total.to_string()}>
                 if trace.lines.is_empty() {
-                    { el("li", "event empty", Html::from(t.events_empty)) }
+                    <li class="event empty">{ t.events_empty }</li>
                 }
                 { for trace.lines.iter().enumerate().map(|(i, line)| html! {
                     // Keyed by position from the oldest, so a new line adds one element.
                     <li key={trace.total - i} class={classes!("event", kind_class(line.kind))}>
-                        { el("span", "event-time", Html::from(format_clock(line.at_ms as f64))) }
-                        { el("span", "event-node", Html::from(node_name(&app.view, app.lang, line.node))) }
-                        { el("span", "event-text", Html::from(line.text.clone())) }
+                        <span class="event-time">{ format_clock(line.at_ms as f64) }</span>
+                        <span class="event-node">{ node_name(&app.view, app.lang, line.node) }</span>
+                        <span class="event-text">{ line.text.clone() }</span>
                     </li>
                 }) }
             </ol>

@@ -2,14 +2,12 @@
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 
 #[function_component]
 pub fn Footer() -> Html {
     let t = use_app().lang.texts();
     html! {
-        <footer class="site-footer">{ el("p", "", Html::from(t.footer)) }</footer>
+        <footer class="site-footer"><p>{ t.footer }</p></footer>
     }
 }

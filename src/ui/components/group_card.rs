@@ -8,8 +8,6 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::LagPlot;
 use crate::sim::consumer::ConsumerState;
 use crate::sim::coordinator::GroupState;
@@ -70,12 +68,12 @@ pub fn GroupCard(props: &GroupCardProps) -> Html {
         <article class={classes!("group-card", state_name)} data-group={g.id.clone()}
             data-state={state_name.unwrap_or_default()} data-generation={g.generation.to_string()}>
             <header class="group-head">
-                { el("h3", "group-title", Html::from(g.id.clone())) }
+                <h3 class="group-title">{ g.id.clone() }</h3>
                 <span class="group-facts">
                     <span data-coordinator={g.coordinator.map(|c| c.to_string()).unwrap_or_default()}>
                         <span class="diamond" aria-hidden="true">{ "◆ " }</span>{ coordinator }
                     </span>
-                    { el("span", "", Html::from(fill(t.group_generation, &[("generation", &g.generation)]))) }
+                    <span>{ fill(t.group_generation, &[("generation", &g.generation)]) }</span>
                     if let Some(p) = &g.protocol {
                         <span data-protocol={p.clone()}>{ fill(t.group_protocol, &[("protocol", p)]) }</span>
                     }
@@ -114,16 +112,16 @@ fn state_track(t: &Texts, g: &GroupView) -> Html {
                     <li class={classes!("state-step", current.then_some("current"), just.then_some("entered"))}
                         data-step={name} aria-current={current.then_some("step")}
                         title={state_help(t, *s)}>
-                        { el("span", "state-name", Html::from(name)) }
+                        <span class="state-name">{ name }</span>
                         if let Some(at) = entered(*s) {
-                            { el("span", "state-time", Html::from(format_clock(at as f64))) }
+                            <span class="state-time">{ format_clock(at as f64) }</span>
                         }
                     </li>
                 }
             }) }
             if g.state == Some(GroupState::Dead) {
                 <li class="state-step current" data-step="Dead" title={t.state_help_dead}>
-                    { el("span", "state-name", Html::from("Dead")) }
+                    <span class="state-name">{ "Dead" }</span>
                 </li>
             }
         </ol>
@@ -172,12 +170,12 @@ fn member(
                 </span>
             </div>
             if m.joining {
-                { el("p", "rebalance-note", Html::from(t.consumer_joining)) }
+                <p class="rebalance-note">{ t.consumer_joining }</p>
             } else if m.rebalancing {
                 <p class="rebalance-note">{ if m.cooperative { t.cooperative_note } else { t.eager_note } }</p>
             }
             if m.partitions.is_empty() {
-                { el("p", "help", Html::from(t.no_partitions)) }
+                <p class="help">{ t.no_partitions }</p>
             }
             if m.partitions.len() > MEMBER_ROWS {
                 { partitions_summary(t, m, open, toggle) }
@@ -198,11 +196,11 @@ fn member(
             }
             <p class="member-stats">
                 { fill(t.consumer_counts, &[("polled", &m.polled), ("processed", &m.processed)]) }
-                { " · " }{ el("span", "mono", Html::from(m.assignors.clone())) }
+                { " · " }<span class="mono">{ m.assignors.clone() }</span>
             </p>
             if let Some(e) = &m.last_error {
                 <p class="member-error"><strong>{ t.last_error }{ ": " }</strong>
-                    { el("code", "error-text", Html::from(e.clone())) }</p>
+                    <code class="error-text">{ e.clone() }</code></p>
             }
             <div class="member-actions" role="group" aria-label={fill(t.consumer_actions, &[("name", &name)])}>
                 if running {
@@ -275,12 +273,12 @@ fn partition_row(t: &Texts, p: &PartitionLag) -> Html {
     html! {
         <tr class={classes!("tp-row", role_key)} data-tp={name.clone()} data-role={role_key}>
             <th scope="row">
-                { el("span", "tp-name mono", Html::from(name)) }
+                <span class="tp-name mono">{ name }</span>
                 if let Some(r) = role_text {
                     <span class={classes!("role-tag", role_key)}>{ r }</span>
                 }
                 if let Some(to) = &p.moved_to {
-                    { el("span", "moved-to", Html::from(fill(t.role_moved, &[("name", to)]))) }
+                    <span class="moved-to">{ fill(t.role_moved, &[("name", to)]) }</span>
                 }
             </th>
             <td class="num" data-position={show(p.position)}>{ show(p.position) }</td>

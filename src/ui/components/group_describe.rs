@@ -4,8 +4,6 @@
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 use crate::ui::group_view::GroupView;
 use crate::ui::i18n::{fill, Texts};
@@ -22,8 +20,8 @@ pub fn GroupDescribePanel() -> Html {
     }
     html! {
         <section class="panel describe-panel group-describe-panel">
-            { el("h2", "", Html::from(t.describe_groups_heading)) }
-            { el("p", "note", Html::from(t.describe_groups_note)) }
+            <h2>{ t.describe_groups_heading }</h2>
+            <p class="note">{ t.describe_groups_note }</p>
             <div class="segmented" role="group" aria-label={t.describe_view_label}>
                 { for OPTIONS.iter().enumerate().map(|(i, o)| {
                     let chosen2 = chosen.clone();
@@ -45,7 +43,7 @@ fn block(t: &Texts, g: &GroupView, view: usize) -> Html {
     html! {
         <div class="terminal" key={g.id.clone()}>
             <div class="prompt"><span aria-hidden="true">{ "$ " }</span>
-                { el("code", "", Html::from(fill(t.describe_group_command, &[("group", &g.id), ("option", &option)]))) }</div>
+                <code>{ fill(t.describe_group_command, &[("group", &g.id), ("option", &option)]) }</code></div>
             <pre class="tool-output" data-group-describe={g.id.clone()}>{ g.describe[view.min(2)].clone() }</pre>
         </div>
     }

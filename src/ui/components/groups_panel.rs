@@ -2,8 +2,6 @@
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::{use_app, GroupCard, OffsetsStrip};
 use crate::ui::state::Action;
 
@@ -16,10 +14,10 @@ pub fn GroupsPanel() -> Html {
     });
     html! {
         <section class="panel groups-panel" data-panel="groups">
-            { el("h2", "", Html::from(t.groups_heading)) }
-            { el("p", "note", Html::from(t.groups_note)) }
+            <h2>{ t.groups_heading }</h2>
+            <p class="note">{ t.groups_note }</p>
             if app.view.groups.is_empty() {
-                { el("p", "help groups-empty", Html::from(t.groups_empty)) }
+                <p class="help groups-empty">{ t.groups_empty }</p>
             }
             <div class="group-grid">
                 { for app.view.groups.iter().map(|g| html! {

@@ -2,8 +2,6 @@
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::{use_app, LanguageToggle, ThemeToggle, TourMenu};
 
 #[function_component]
@@ -17,7 +15,7 @@ pub fn Header() -> Html {
                 </span>
                 <div>
                     <h1 class="title">{ t.app_name }</h1>
-                    { el("p", "tagline", Html::from(t.tagline)) }
+                    <p class="tagline">{ t.tagline }</p>
                 </div>
             </div>
             <div class="header-controls">

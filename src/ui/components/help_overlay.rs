@@ -2,8 +2,6 @@
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 use crate::ui::state::Action;
 use crate::ui::time::TimeAction;
@@ -39,7 +37,7 @@ pub fn HelpOverlay() -> Html {
                     { for t.help_keys.iter().map(|(key, what)| html! {
                         <>
                             <dt><kbd>{ *key }</kbd></dt>
-                            { el("dd", "", Html::from(*what)) }
+                            <dd>{ *what }</dd>
                         </>
                     }) }
                 </dl>

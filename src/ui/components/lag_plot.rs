@@ -5,8 +5,6 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use crate::ui::engine::{format_clock, px};
 use crate::ui::group_view::LagSeries;
 use crate::ui::i18n::{fill, Lang};
@@ -77,7 +75,7 @@ pub fn LagPlot(props: &LagPlotProps) -> Html {
                 <path class="lag-line" {d} />
             </svg>
             <figcaption>
-                { el("span", "lag-now", Html::from(fill(t.lag_now, &[("lag", &now)]))) }
+                <span class="lag-now">{ fill(t.lag_now, &[("lag", &now)]) }</span>
                 <span class="lag-range">{ format!("{} – {} · max {}", format_clock(first.0 as f64),
                     format_clock(last.0 as f64), max as i64) }</span>
             </figcaption>

@@ -2,8 +2,6 @@
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 use crate::ui::i18n::Texts;
 
@@ -28,7 +26,7 @@ pub fn MessageLegend() -> Html {
     let t = use_app().lang.texts();
     html! {
         <div class="legend message-legend" role="note" aria-label={t.messages_heading}>
-            { el("strong", "legend-title", Html::from(t.messages_heading)) }
+            <strong class="legend-title">{ t.messages_heading }</strong>
             { for families(t).into_iter().map(|(family, name)| html! {
                 <span class="legend-item" key={family}>
                     <svg class="swatch-svg" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
@@ -37,8 +35,8 @@ pub fn MessageLegend() -> Html {
                     { name }
                 </span>
             }) }
-            { el("span", "legend-item muted", Html::from(t.message_shapes)) }
-            { el("span", "legend-item muted", Html::from(t.message_dropped)) }
+            <span class="legend-item muted">{ t.message_shapes }</span>
+            <span class="legend-item muted">{ t.message_dropped }</span>
         </div>
     }
 }

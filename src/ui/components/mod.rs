@@ -11,7 +11,6 @@ mod console;
 mod controller_bar;
 mod describe_table;
 mod diagram;
-mod el;
 mod event_log;
 mod footer;
 mod header;

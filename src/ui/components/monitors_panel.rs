@@ -4,8 +4,6 @@
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 use crate::timeline::monitors::MONITORED;
 use crate::ui::engine::format_clock;
@@ -72,12 +70,12 @@ fn rows(app: &crate::ui::state::AppContext) -> Html {
             html! {
                 <li class={classes!("monitor", state)} data-monitor={*name} data-state={state}>
                     <div class="monitor-head">
-                        { el("code", "monitor-name", Html::from(*name)) }
-                        { el("span", "monitor-status", Html::from(status)) }
+                        <code class="monitor-name">{ *name }</code>
+                        <span class="monitor-status">{ status }</span>
                     </div>
-                    { el("p", "monitor-help", Html::from(help)) }
+                    <p class="monitor-help">{ help }</p>
                     if let Some(detail) = detail {
-                        { el("p", "monitor-detail", Html::from(detail)) }
+                        <p class="monitor-detail">{ detail }</p>
                     }
                     { jump.unwrap_or_default() }
                 </li>
@@ -87,7 +85,7 @@ fn rows(app: &crate::ui::state::AppContext) -> Html {
     html! {
         <section class="panel monitors-panel" aria-labelledby="monitors-heading">
             <h2 id="monitors-heading">{ t.monitors_heading }</h2>
-            { el("p", "note", Html::from(t.monitors_note)) }
+            <p class="note">{ t.monitors_note }</p>
             <ul class="monitors">{ for rows }</ul>
         </section>
     }

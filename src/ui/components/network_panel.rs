@@ -4,8 +4,6 @@
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::actions::{select_field, submit, text_field};
 use super::use_app;
 use crate::sim::{ControllerMode, MessageKind};
@@ -107,8 +105,8 @@ pub fn NetworkPanel() -> Html {
     let onsubmit = submit(|| {});
     html! {
         <section class="panel network-panel" data-panel="network">
-            { el("h2", "", Html::from(t.network_heading)) }
-            { el("p", "note", Html::from(t.network_note)) }
+            <h2>{ t.network_heading }</h2>
+            <p class="note">{ t.network_note }</p>
             <form class="form-block" data-form="network" {onsubmit}>
                 <div class="field-row">
                     { select_field(t.network_node_a, "network-a", &a, &node_a, nodes.clone()) }

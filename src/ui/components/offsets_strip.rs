@@ -6,8 +6,6 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use crate::ui::group_view::OffsetsView;
 use crate::ui::i18n::{fill, Lang};
 
@@ -24,8 +22,8 @@ pub fn OffsetsStrip(props: &OffsetsStripProps) -> Html {
     let leader = |l: Option<i32>| l.map_or_else(|| "none".to_string(), |l| l.to_string());
     html! {
         <div class="offsets-strip" data-offsets-partitions={cells.len().to_string()}>
-            { el("h3", "mono", Html::from(t.offsets_heading)) }
-            { el("p", "note", Html::from(t.offsets_note)) }
+            <h3 class="mono">{ t.offsets_heading }</h3>
+            <p class="note">{ t.offsets_note }</p>
             <ol class="offsets-grid">
                 { for cells.iter().map(|c| {
                     let title = fill(t.offsets_cell_title, &[("partition", &c.partition),
@@ -39,8 +37,8 @@ pub fn OffsetsStrip(props: &OffsetsStripProps) -> Html {
                                 (c.commits > 0).then_some("flash"), c.leader.is_none().then_some("offline"))}
                             data-partition={c.partition.to_string()} data-leader={leader(c.leader)}
                             data-commits={c.commits.to_string()} {title}>
-                            { el("span", "oc-p", Html::from(c.partition)) }
-                            { el("span", "oc-l", Html::from(leader(c.leader))) }
+                            <span class="oc-p">{ c.partition }</span>
+                            <span class="oc-l">{ leader(c.leader) }</span>
                         </li>
                     }
                 }) }

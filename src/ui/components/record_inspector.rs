@@ -7,8 +7,6 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 use crate::sim::record_history::{LifeEvent, MAX_MARKS};
 use crate::sim::TopicPartition;
@@ -37,8 +35,8 @@ pub fn RecordInspector() -> Html {
     let Some(r) = (*inspect).clone() else {
         return html! {
             <section class="panel inspector-panel idle" data-panel="inspector">
-                { el("h2", "", Html::from(t.inspector_heading)) }
-                { el("p", "help", Html::from(t.inspector_hint)) }
+                <h2>{ t.inspector_heading }</h2>
+                <p class="help">{ t.inspector_hint }</p>
             </section>
         };
     };
@@ -61,43 +59,43 @@ pub fn RecordInspector() -> Html {
             data-inspect-offset={r.offset.to_string()} data-inspect-broker={r.broker.to_string()}
             aria-live="polite">
             <div class="inspector-head">
-                { el("h2", "", Html::from(t.inspector_heading)) }
+                <h2>{ t.inspector_heading }</h2>
                 <button type="button" class="btn small" data-action="inspector-close"
                     aria-label={t.inspector_close} title={t.inspector_close} onclick={close}>{ "×" }</button>
             </div>
-            { el("p", "inspector-title mono", Html::from(title)) }
+            <p class="inspector-title mono">{ title }</p>
             {
                 match life {
-                    None => html! { { el("p", "help", Html::from(t.inspector_gone)) } },
+                    None => html! { <p class="help">{ t.inspector_gone }</p> },
                     Some(life) => {
                         let acked = life.events.iter().any(|e| matches!(e.event, LifeEvent::Acked { .. } | LifeEvent::ProduceError { .. }));
                         html! {
                             <>
                                 <dl class="record-facts">
-                                    { el("dt", "", Html::from(t.inspector_key)) }
+                                    <dt>{ t.inspector_key }</dt>
                                     <dd class="mono" data-record-key="">
                                         { life.key.clone().unwrap_or_else(|| t.inspector_null_key.to_string()) }
                                     </dd>
-                                    { el("dt", "", Html::from(t.inspector_value)) }
+                                    <dt>{ t.inspector_value }</dt>
                                     <dd class="mono" data-record-value="">{ life.value.clone() }</dd>
-                                    { el("dt", "", Html::from(t.inspector_producer)) }
-                                    { el("dd", "", Html::from(life.producer.clone())) }
-                                    { el("dt", "", Html::from(t.inspector_epoch)) }
-                                    { el("dd", "", Html::from(life.leader_epoch)) }
+                                    <dt>{ t.inspector_producer }</dt>
+                                    <dd>{ life.producer.clone() }</dd>
+                                    <dt>{ t.inspector_epoch }</dt>
+                                    <dd>{ life.leader_epoch }</dd>
                                 </dl>
                                 <ol class="life">
                                     { for life.events.iter().map(|e| html! {
                                         <li class={classes!("life-event", event_key(&e.event))} data-event={event_key(&e.event)}>
                                             <time class="mono">{ format_clock(e.at_ms as f64) }</time>
-                                            { el("span", "", Html::from(describe(t, &e.event, life.offset))) }
+                                            <span>{ describe(t, &e.event, life.offset) }</span>
                                         </li>
                                     }) }
                                 </ol>
                                 if !acked {
-                                    { el("p", "help", Html::from(t.inspector_not_acked)) }
+                                    <p class="help">{ t.inspector_not_acked }</p>
                                 }
                                 if life.incomplete {
-                                    { el("p", "help", Html::from(fill(t.inspector_incomplete, &[("n", &MAX_MARKS)]))) }
+                                    <p class="help">{ fill(t.inspector_incomplete, &[("n", &MAX_MARKS)]) }</p>
                                 }
                             </>
                         }

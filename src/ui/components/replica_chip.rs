@@ -5,8 +5,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::record_inspector::{InspectContext, RecordRef};
 use crate::ui::i18n::{fill, Lang};
 use crate::ui::view::ReplicaView;
@@ -95,23 +93,23 @@ pub fn ReplicaChip(props: &ReplicaChipProps) -> Html {
             data-leader={r.leader.to_string()} data-isr={r.in_isr.to_string()}
             data-leo={r.leo.to_string()} data-hw={r.hw.to_string()}>
             <div class="replica-top">
-                { el("span", "replica-name", Html::from(name)) }
+                <span class="replica-name">{ name }</span>
                 <span class="replica-role">
                     if r.leader {
                         <span class="role leader-mark" data-leader-epoch={r.leader_epoch.to_string()}>
                             <span class="star" aria-hidden="true">{ "★" }</span>
                             { t.leader }
-                            { el("span", "epoch", Html::from(fill(t.leader_epoch, &[("epoch", &r.leader_epoch)]))) }
+                            <span class="epoch">{ fill(t.leader_epoch, &[("epoch", &r.leader_epoch)]) }</span>
                         </span>
                     } else {
-                        { el("span", "role", Html::from(t.follower)) }
+                        <span class="role">{ t.follower }</span>
                     }
                     // In the ISR is the normal state (the chip's solid edge says it); leaving
                     // it is news, so it gets words.
                     if r.in_isr {
-                        { el("span", "visually-hidden", Html::from(t.in_isr)) }
+                        <span class="visually-hidden">{ t.in_isr }</span>
                     } else {
-                        { el("span", "isr-mark", Html::from(t.out_of_isr)) }
+                        <span class="isr-mark">{ t.out_of_isr }</span>
                     }
                 </span>
             </div>
@@ -141,7 +139,7 @@ pub fn ReplicaChip(props: &ReplicaChipProps) -> Html {
                         <li class="log-empty" aria-hidden="true"></li>
                     }
                 </ol>
-                { el("span", "log-numbers", Html::from(numbers)) }
+                <span class="log-numbers">{ numbers }</span>
             </div>
         </li>
     }

@@ -8,8 +8,6 @@ use gloo::file::callbacks::FileReader;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 use crate::timeline::scenario;
 use crate::ui::share::{copy, download, share_url};
@@ -94,9 +92,9 @@ pub fn SharePanel() -> Html {
     html! {
         <section class="panel share-panel" aria-labelledby="share-heading">
             <h2 id="share-heading">{ t.share_heading }</h2>
-            { el("p", "note", Html::from(t.share_note)) }
+            <p class="note">{ t.share_note }</p>
             <label class="field share-link">
-                { el("span", "", Html::from(t.link_label)) }
+                <span>{ t.link_label }</span>
                 <input type="text" readonly=true data-control="share-link" value={url}
                     onfocus={Callback::from(|e: FocusEvent| {
                         let input: HtmlInputElement = e.target_unchecked_into();

@@ -3,8 +3,6 @@
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 use crate::timeline::link::MODEL_VERSION;
 use crate::ui::engine::format_clock;
@@ -59,7 +57,7 @@ pub fn TimeNotices() -> Html {
             { for notices.into_iter().map(|(kind, role, text, dropped)| html! {
                 <div class={classes!("notice", format!("notice-{kind}"))} {role}
                     data-notice={kind} data-dropped={dropped.map(|d| d.to_string())}>
-                    { el("span", "", Html::from(text)) }
+                    <span>{ text }</span>
                     <button type="button" class="btn notice-close" data-action="dismiss"
                         aria-label={t.dismiss} title={t.dismiss} onclick={dismiss.clone()}>{ "×" }</button>
                 </div>

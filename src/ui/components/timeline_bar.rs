@@ -9,8 +9,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 use crate::sim::decimal::parse_f64;
 use crate::timeline::markers::MarkerKind;
@@ -235,7 +233,7 @@ pub fn TimelineBar() -> Html {
                     oninput={on_input} />
                 <MarkStrip marks={Marks(marks)} {on_seek} />
                 <div class="timeline-scale" aria-hidden="true">
-                    { el("span", "", Html::from("0 s")) }{ el("span", "", Html::from(format_clock(span as f64))) }
+                    <span>{ "0 s" }</span><span>{ format_clock(span as f64) }</span>
                 </div>
             </div>
             <div class="timeline-foot">

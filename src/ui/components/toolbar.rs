@@ -4,8 +4,6 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 use crate::ui::engine::{SPEEDS, SPEED_LABELS};
 use crate::ui::i18n::fill;
@@ -113,8 +111,8 @@ pub fn Toolbar() -> Html {
                     max={(SPEEDS.len() - 1).to_string()} step="1" value={app.speed.to_string()}
                     aria-label={speed_label.clone()} title={speed_label}
                     aria-valuetext={SPEED_LABELS[app.speed]} oninput={on_speed} />
-                { el("span", "speed-value", Html::from(SPEED_LABELS[app.speed])) }
-                { el("span", "speed-hint", Html::from(crossing)) }
+                <span class="speed-value">{ SPEED_LABELS[app.speed] }</span>
+                <span class="speed-hint">{ crossing }</span>
             </div>
             <label class="quiet" title={t.quiet_hint}>
                 <input type="checkbox" data-control="quiet" checked={app.quiet}
@@ -124,11 +122,11 @@ pub fn Toolbar() -> Html {
             </label>
             <div class="readouts">
                 <div class="readout clock-readout">
-                    { el("span", "readout-label", Html::from(t.sim_time)) }
+                    <span class="readout-label">{ t.sim_time }</span>
                     <output class="clock" data-clock="" ref={app.engine.clock.clone()}></output>
                 </div>
                 <div class="readout">
-                    { el("span", "readout-label", Html::from(t.in_flight)) }
+                    <span class="readout-label">{ t.in_flight }</span>
                     <output class="in-flight" data-in-flight="" ref={app.engine.count.clone()}></output>
                 </div>
             </div>

@@ -3,8 +3,6 @@
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 use crate::tour::catalog;
 use crate::ui::i18n::Lang;
@@ -32,11 +30,11 @@ pub fn TourMenu() -> Html {
             if *open {
                 <div class="tour-list-popover" id="tour-list" role="dialog" aria-label={t.tours_heading}>
                     <div class="tour-list-head">
-                        { el("h2", "", Html::from(t.tours_heading)) }
+                        <h2>{ t.tours_heading }</h2>
                         <button type="button" class="btn ghost" data-action="tours-close"
                             onclick={toggle}>{ t.tours_close }</button>
                     </div>
-                    { el("p", "note", Html::from(t.tours_intro)) }
+                    <p class="note">{ t.tours_intro }</p>
                     <ol class="tour-list">
                         { for catalog::INDEX.iter().map(|entry| {
                             let id = entry.id;
@@ -53,7 +51,7 @@ pub fn TourMenu() -> Html {
                                 <li key={id}>
                                     <button type="button" class={classes!("tour-item", here.then_some("on"))}
                                         data-tour-id={id} {onclick}>
-                                        { el("span", "tour-item-title", Html::from(entry.title(korean))) }
+                                        <span class="tour-item-title">{ entry.title(korean) }</span>
                                     </button>
                                 </li>
                             }

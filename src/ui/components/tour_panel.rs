@@ -6,8 +6,6 @@
 
 use yew::prelude::*;
 
-use super::el::el;
-
 use super::use_app;
 use crate::tour::{Highlight, Prediction};
 use crate::ui::i18n::{fill, Lang, Texts};
@@ -87,16 +85,16 @@ fn reveal(t: &Texts, korean: bool, p: &Prediction, pick: Option<usize>) -> Html 
     html! {
         <div class={classes!("tour-reveal", pick.map(|_| if right { "right" } else { "wrong" }))}
             data-tour-reveal={match pick { Some(_) if right => "right", Some(_) => "wrong", None => "none" }}>
-            { el("p", "tour-question-again", Html::from(p.question.get(korean).to_string())) }
+            <p class="tour-question-again">{ p.question.get(korean).to_string() }</p>
             if let Some(verdict) = verdict {
-                <p class="tour-verdict">{ el("strong", "", Html::from(verdict)) }
+                <p class="tour-verdict"><strong>{ verdict }</strong>
                     if !right {
                         { " " }{ fill(t.tour_your_answer, &[("answer", &p.choices[pick.unwrap_or(0)].get(korean))]) }
                     }
                 </p>
             }
-            { el("p", "tour-answer", Html::from(fill(t.tour_answer, &[("answer", &answer)]))) }
-            { el("p", "tour-why", Html::from(p.explanation.get(korean).to_string())) }
+            <p class="tour-answer">{ fill(t.tour_answer, &[("answer", &answer)]) }</p>
+            <p class="tour-why">{ p.explanation.get(korean).to_string() }</p>
         </div>
     }
 }
@@ -146,9 +144,9 @@ pub fn TourPanel() -> Html {
     html! {
         <section class="panel tour-panel" data-tour-panel="" data-tour={tour.id().to_string()}
             data-step={(k + 1).to_string()} aria-live="polite">
-            { el("h2", "tour-title", Html::from(tour.title.get(korean).to_string())) }
+            <h2 class="tour-title">{ tour.title.get(korean).to_string() }</h2>
             if k == 0 {
-                { el("p", "tour-summary", Html::from(tour.summary.get(korean).to_string())) }
+                <p class="tour-summary">{ tour.summary.get(korean).to_string() }</p>
             }
             <div class="tour-progress">
                 <span class="tour-step-count" data-tour-step="">
@@ -160,13 +158,13 @@ pub fn TourPanel() -> Html {
             </div>
             if let Some(error) = &session.error {
                 <div class="console-error" role="alert" data-tour-error="">
-                    { el("strong", "", Html::from(t.tour_error)) }
+                    <strong>{ t.tour_error }</strong>
                     <pre class="error-text">{ error.to_string() }</pre>
                 </div>
             }
             if session.animating {
                 <p class="tour-playing" data-tour-playing="">
-                    { el("span", "", Html::from(t.tour_playing)) }
+                    <span>{ t.tour_playing }</span>
                     <button type="button" class="btn ghost small" data-action="tour-skip"
                         onclick={action(|| TourAction::Skip)}>{ t.tour_skip }</button>
                 </p>
@@ -175,9 +173,9 @@ pub fn TourPanel() -> Html {
                 if session.animating {
                     // The answer comes once the step has been seen.
                     <div class="tour-reveal" data-tour-watching="">
-                        { el("p", "tour-question-again", Html::from(p.question.get(korean).to_string())) }
+                        <p class="tour-question-again">{ p.question.get(korean).to_string() }</p>
                         if let Some(pick) = session.picks.get(k).copied().flatten() {
-                            { el("p", "", Html::from(fill(t.tour_your_answer, &[("answer", &p.choices[pick].get(korean))]))) }
+                            <p>{ fill(t.tour_your_answer, &[("answer", &p.choices[pick].get(korean))]) }</p>
                         }
                     </div>
                 } else {
@@ -185,12 +183,12 @@ pub fn TourPanel() -> Html {
                 }
             }
             <div class="tour-narration" data-tour-narration="">
-                { for step.narration.iter().map(|p| html! { { el("p", "", Html::from(p.get(korean).to_string())) } }) }
+                { for step.narration.iter().map(|p| html! { <p>{ p.get(korean).to_string() }</p> }) }
             </div>
             if let Some(q) = next_prediction {
                 <fieldset class="tour-predict" data-tour-question="">
                     <legend>{ t.tour_predict }</legend>
-                    { el("p", "tour-question", Html::from(q.question.get(korean).to_string())) }
+                    <p class="tour-question">{ q.question.get(korean).to_string() }</p>
                     <div class="tour-choices">
                         { for q.choices.iter().enumerate().map(|(i, c)| {
                             let d = app.dispatcher();
@@ -204,7 +202,7 @@ pub fn TourPanel() -> Html {
                             }
                         }) }
                     </div>
-                    { el("p", "help", Html::from(t.tour_predict_hint)) }
+                    <p class="help">{ t.tour_predict_hint }</p>
                 </fieldset>
             }
             if k + 1 == total {
