@@ -1,6 +1,7 @@
 //! Commands: everything a user can do to the cluster (from a button, the console, a tour step,
 //! a share link or a script). Each is validated before anything changes, so a refused command
-//! leaves the simulation exactly as it was.
+//! leaves the simulation exactly as it was: validation turns a [`Command`] into a [`Validated`]
+//! one (names resolved, configs parsed), the only thing `apply` takes.
 
 mod apply;
 mod nodes;
@@ -10,7 +11,10 @@ mod validate;
 pub(crate) use apply::apply;
 pub use topics::{topic_config_from_pairs, validate_topic_name, TOPIC_CONFIGS};
 
-use super::network::MessageKind;
+use super::consumer::ConsumerConfig;
+use super::metadata::TopicConfig;
+use super::network::{DropRule, MessageKind, NodeId};
+use super::producer::ProducerConfig;
 use super::BrokerId;
 
 /// A node as commands name it: `2` or `broker-2`, `controller-3000`, `zookeeper`, a producer name.
@@ -95,4 +99,75 @@ pub enum Command {
         name: String,
         partitions: i32,
     },
+}
+
+/// A command `Simulation::validate` accepted, with what validation found out (the nodes its
+/// names stand for, its parsed configs, the client's index). Only validation can build one (its
+/// field is private to this module), so no command is applied unchecked.
+pub struct Validated(Valid);
+
+enum Valid {
+    BrokerAdd(BrokerId),
+    BrokerStop(BrokerId),
+    BrokerKill(BrokerId),
+    BrokerStart(BrokerId),
+    ControllerKill(i32),
+    ControllerStart(i32),
+    TopicCreate {
+        name: String,
+        partitions: i32,
+        replication_factor: i32,
+        config: TopicConfig,
+    },
+    ProducerCreate {
+        name: String,
+        config: ProducerConfig,
+        notes: Vec<String>,
+    },
+    Produce(ProduceRecords),
+    ProduceStop {
+        index: u32,
+        topic: Option<String>,
+    },
+    NetworkIsolate(NodeId),
+    NetworkHeal(Option<NodeId>),
+    NetworkLatency(u64),
+    NetworkCut(NodeId, NodeId),
+    NetworkSlow(NodeId, NodeId, u64),
+    NetworkDrop(DropRule),
+    Advance(u64),
+    Step(u64),
+    ConsumerCreate {
+        name: String,
+        config: ConsumerConfig,
+        topics: Vec<String>,
+    },
+    ConsumerCrash(u32),
+    /// A running (or, to restart, a stopped) consumer, by index.
+    Consumer(u32, ConsumerAction),
+    TopicAddPartitions {
+        name: String,
+        partitions: i32,
+    },
+}
+
+/// `produce PRODUCER TOPIC ...` as validated: the producer's index and the interval between
+/// records of a rate.
+struct ProduceRecords {
+    index: u32,
+    topic: String,
+    key: Option<String>,
+    value: Option<String>,
+    partition: Option<i32>,
+    count: u64,
+    interval_ms: Option<u64>,
+}
+
+enum ConsumerAction {
+    Close,
+    Restart,
+    Commit,
+    Pause,
+    Resume,
+    Subscribe(Vec<String>),
 }

@@ -426,8 +426,9 @@ impl Simulation {
         self.controller.handle(msg, &mut ctx, out);
     }
 
-    /// Applies one command. On error nothing changed.
+    /// Applies one command, validated first. On error nothing changed.
     pub fn apply(&mut self, command: Command) -> Result<(), CommandError> {
+        let command = self.validate(command)?;
         command::apply(self, command)?;
         self.check_all_invariants();
         Ok(())

@@ -1,323 +1,325 @@
-//! Applying a validated command to the simulation.
+//! Applying a validated command to the simulation: one function per command. Only a
+//! [`Validated`] command gets here, so what validation checked (the broker exists, the
+//! producer is there, the configs parse) holds.
 
-use super::{topic_config_from_pairs, Command};
+use super::{ConsumerAction, ProduceRecords, Valid, Validated};
 use crate::sim::broker::{Broker, BrokerState};
 use crate::sim::consumer::{Consumer, ConsumerConfig};
 use crate::sim::coordinator::{OFFSETS_TOPIC, OFFSETS_TOPIC_NUM_PARTITIONS};
 use crate::sim::error::CommandError;
-use crate::sim::metadata::BrokerRegistration;
+use crate::sim::metadata::{BrokerRegistration, TopicConfig};
 use crate::sim::network::{DropRule, NodeId};
 use crate::sim::producer::{Producer, ProducerConfig};
 use crate::sim::sort::CollectSet;
 use crate::sim::trace::TraceKind;
 use crate::sim::{BrokerId, Out, Simulation};
 
-pub(crate) fn apply(sim: &mut Simulation, command: Command) -> Result<(), CommandError> {
-    sim.validate(&command)?;
-    let now = sim.now_ms;
-    match command {
-        Command::BrokerAdd { id } => {
-            let id = id.unwrap_or_else(|| sim.brokers.keys().next_back().map_or(1, |m| m + 1));
-            let mut b = Broker::new(id);
-            // A new broker knows the voters (or ZooKeeper), not which controller is active.
-            b.quorum = sim.controller.quorum_nodes();
-            b.forget_controller();
-            sim.metadata.brokers.insert(
-                id,
-                BrokerRegistration {
-                    fenced: true,
-                    in_controlled_shutdown: false,
-                    last_heard_ms: now,
-                },
-            );
-            let mut out = Out::default();
-            b.start_timers(&sim.config.broker, &mut sim.rng, &mut out);
-            sim.brokers.insert(id, b);
-            sim.trace.push(
-                now,
-                NodeId::Broker(id),
-                TraceKind::Broker,
-                format!("[KafkaServer id={id}] started"),
-            );
-            sim.flush(out);
-        }
-        Command::BrokerStop(id) => {
-            let b = sim.brokers.get_mut(&id).expect("validated");
-            b.shutting_down = true;
-            sim.trace.push(
-                now,
-                NodeId::Broker(id),
-                TraceKind::Broker,
-                format!("[KafkaServer id={id}] shutting down (controlled shutdown)"),
-            );
-            if b.controller.is_none() {
-                // No controller to ask: stop at once.
-                let mut out = Out::default();
-                b.go_down(BrokerState::Stopped, &mut out);
-                sim.flush(out);
-                sim.after_broker_down(id);
-            } else {
-                // The next heartbeat carries the shutdown request; send one now.
-                let inc = b.incarnation;
-                let mut out = Out::default();
-                out.timer(
-                    0,
-                    crate::sim::Timer::BrokerHeartbeat {
-                        broker: id,
-                        incarnation: inc,
-                    },
-                );
-                sim.flush(out);
-            }
-        }
-        Command::BrokerKill(id) => {
-            let mut out = Out::default();
-            sim.brokers
-                .get_mut(&id)
-                .expect("validated")
-                .go_down(BrokerState::Crashed, &mut out);
-            sim.trace.push(
-                now,
-                NodeId::Broker(id),
-                TraceKind::Broker,
-                format!("Broker {id} killed (kill -9)"),
-            );
-            sim.flush(out);
-            sim.after_broker_down(id);
-        }
-        Command::BrokerStart(id) => {
-            let mut out = Out::default();
-            let b = sim.brokers.get_mut(&id).expect("validated");
-            b.restart(&sim.config.broker, &mut sim.rng, &mut out);
-            sim.flush(out);
-        }
-        Command::ControllerKill(id) => {
-            let id = id.or(sim.controller.active).expect("validated");
-            sim.trace.push(
-                now,
-                NodeId::Controller(id),
-                TraceKind::Controller,
-                format!("Controller {id} killed"),
-            );
-            sim.with_controller(|c, ctx, out| c.set_voter_alive(id, false, ctx, out));
-        }
-        Command::ControllerStart(id) => {
-            sim.trace.push(
-                now,
-                NodeId::Controller(id),
-                TraceKind::Controller,
-                format!("Controller {id} started"),
-            );
-            sim.with_controller(|c, ctx, out| c.set_voter_alive(id, true, ctx, out));
-        }
-        Command::TopicCreate {
+pub(crate) fn apply(sim: &mut Simulation, command: Validated) -> Result<(), CommandError> {
+    match command.0 {
+        Valid::BrokerAdd(id) => add_broker(sim, id),
+        Valid::BrokerStop(id) => stop_broker(sim, id),
+        Valid::BrokerKill(id) => kill_broker(sim, id),
+        Valid::BrokerStart(id) => start_broker(sim, id),
+        Valid::ControllerKill(id) => set_controller_alive(sim, id, false),
+        Valid::ControllerStart(id) => set_controller_alive(sim, id, true),
+        Valid::TopicCreate {
             name,
             partitions,
             replication_factor,
-            configs,
-        } => {
-            let config = topic_config_from_pairs(&configs)?;
-            sim.create_topic_with(&name, partitions, replication_factor, config)?;
-        }
-        Command::ProducerCreate { name, configs } => {
-            let (config, notes) = ProducerConfig::from_pairs(&configs)?;
-            let index = sim.producers.len() as u32;
-            sim.next_producer_id += 1;
-            let bootstrap: Vec<BrokerId> = sim.brokers.keys().copied().collect();
-            let p = Producer::new(&name, index, config, sim.next_producer_id, bootstrap);
-            for n in notes {
-                sim.trace.push(
-                    now,
-                    NodeId::Producer(index),
-                    TraceKind::Produce,
-                    format!("[Producer clientId={name}] {n}"),
-                );
-            }
-            if p.producer_id >= 0 {
-                sim.trace.push(
-                    now,
-                    NodeId::Producer(index),
-                    TraceKind::Produce,
-                    format!(
-                        "[Producer clientId={name}] ProducerId set to {} with epoch 0",
-                        p.producer_id
-                    ),
-                );
-            }
-            sim.producers.push(p);
-            let mut out = Out::default();
-            sim.with_producer(index, &mut out, |p, ctx, out| p.drain(ctx, out));
-            sim.flush(out);
-        }
-        Command::Produce {
-            producer,
-            topic,
-            key,
-            value,
-            partition,
-            count,
-            rate,
-        } => {
-            let index = sim.producer_index(&producer).expect("validated");
-            let interval = rate.map(|r| ((1000.0 / r).round() as u64).max(1));
-            let mut out = Out::default();
-            sim.with_producer(index, &mut out, |p, ctx, out| {
-                p.produce(
-                    &topic,
-                    key.as_deref(),
-                    value.as_deref(),
-                    partition,
-                    count,
-                    interval,
-                    ctx,
-                    out,
-                )
-            });
-            sim.flush(out);
-        }
-        Command::ProduceStop { producer, topic } => {
-            let index = sim.producer_index(&producer).expect("validated");
-            let p = &mut sim.producers[index as usize];
-            let unsent = p.stop_rates(topic.as_deref());
-            sim.trace.push(
-                now,
-                NodeId::Producer(index),
-                TraceKind::Produce,
-                format!("[Producer clientId={producer}] application stopped sending ({unsent} scheduled records not sent)"),
-            );
-        }
-        Command::NetworkIsolate(n) => {
-            let node = sim.resolve(&n)?;
-            sim.network.isolated.insert(node);
-            sim.trace.push(
-                now,
-                node,
-                TraceKind::Fault,
-                format!("{node} isolated from the network"),
-            );
-        }
-        Command::NetworkHeal(n) => {
-            let node = n.map(|n| sim.resolve(&n)).transpose()?;
-            sim.network.heal(node);
-            let what = node.map_or("all network faults".to_string(), |n| {
-                format!("network faults of {n}")
-            });
-            let text = format!("healed {what}");
-            match node {
-                Some(node) => sim.trace.push(now, node, TraceKind::Fault, text),
-                None => sim.trace.push_network(now, TraceKind::Fault, text),
-            }
-        }
-        Command::NetworkCut(a, b) => {
-            let (a, b) = (sim.resolve(&a)?, sim.resolve(&b)?);
-            sim.network.cut_link(a, b);
-            sim.trace
-                .push(now, a, TraceKind::Fault, format!("link {a} <-> {b} cut"));
-        }
-        Command::NetworkSlow(a, b, ms) => {
-            let (a, b) = (sim.resolve(&a)?, sim.resolve(&b)?);
-            sim.network.slow_link(a, b, ms);
-            sim.trace.push(
-                now,
-                a,
-                TraceKind::Fault,
-                format!("link {a} <-> {b} slowed to {ms} ms"),
-            );
-        }
-        Command::NetworkLatency(ms) => {
-            // Messages already in flight keep their delivery time.
-            sim.network.latency_ms = ms;
-            sim.trace.push_network(
-                now,
-                TraceKind::Fault,
-                format!("network latency set to {ms} ms"),
-            );
-        }
-        Command::NetworkDrop {
-            kind,
-            from,
-            to,
-            count,
-        } => {
-            let from = from.map(|n| sim.resolve(&n)).transpose()?;
-            let to = to.map(|n| sim.resolve(&n)).transpose()?;
-            sim.network.drops.push(DropRule {
-                kind,
-                from,
-                to,
-                remaining: count,
-            });
-            let text = format!(
-                "dropping {} {} message(s)",
-                count.map_or("all".to_string(), |c| c.to_string()),
-                kind.name()
-            );
-            match from.or(to) {
-                Some(node) => sim.trace.push(now, node, TraceKind::Fault, text),
-                None => sim.trace.push_network(now, TraceKind::Fault, text),
-            }
-        }
-        Command::Advance(ms) => sim.advance(ms),
-        Command::Step(n) => {
-            for _ in 0..n {
-                if !sim.step() {
-                    break;
-                }
-            }
-        }
-        Command::ConsumerCreate { name, configs } => {
-            let (config, topics) = ConsumerConfig::from_pairs(&configs)?;
-            if !sim.metadata.topics.contains_key(OFFSETS_TOPIC) {
-                // Created on the first FindCoordinator, as the broker does (auto-creation of
-                // the internal topic: offsets.topic.num.partitions, RF up to 3).
-                let rf = (sim.metadata.brokers.values().filter(|b| !b.fenced).count() as i32)
-                    .clamp(1, 3);
-                sim.create_topic_with(
-                    OFFSETS_TOPIC,
-                    OFFSETS_TOPIC_NUM_PARTITIONS,
-                    rf,
-                    crate::sim::metadata::TopicConfig::default(),
-                )?;
-            }
-            let index = sim.consumers.len() as u32;
-            let seq = sim
-                .consumers
-                .iter()
-                .filter(|c| c.config.group_id == config.group_id)
-                .count() as u32
-                + 1;
-            let bootstrap: Vec<BrokerId> = sim.brokers.keys().copied().collect();
-            sim.consumers
-                .push(Consumer::new(&name, index, config, topics, bootstrap, seq));
-            let mut out = Out::default();
-            sim.with_consumer(index, &mut out, |c, ctx, out| c.start(ctx, out));
-            sim.flush(out);
-        }
-        Command::ConsumerClose(name) => sim.consumer_do(&name, |c, ctx, out| c.close(ctx, out)),
-        Command::ConsumerCrash(name) => {
-            let i = sim.consumer_index(&name).expect("validated");
-            sim.consumers[i as usize].crash();
-            sim.trace.push(
-                now,
-                NodeId::Consumer(i),
-                TraceKind::Consumer,
-                format!("Consumer {name} crashed (kill -9)"),
-            );
-        }
-        Command::ConsumerRestart(name) => sim.consumer_do(&name, |c, ctx, out| c.restart(ctx, out)),
-        Command::ConsumerCommit(name) => {
-            sim.consumer_do(&name, |c, ctx, out| c.commit_now(ctx, out))
-        }
-        Command::ConsumerPause(name) => sim.consumer_do(&name, |c, _, _| {
-            c.paused = c.assignment.iter().cloned().collect_set()
-        }),
-        Command::ConsumerResume(name) => sim.consumer_do(&name, |c, _, _| c.paused.clear()),
-        Command::ConsumerSubscribe(name, topics) => {
-            sim.consumer_do(&name, |c, ctx, out| c.subscribe(topics, ctx, out))
-        }
-        Command::TopicAddPartitions { name, partitions } => {
-            sim.add_partitions(&name, partitions)?
-        }
+            config,
+        } => sim.create_topic_with(&name, partitions, replication_factor, config)?,
+        Valid::ProducerCreate {
+            name,
+            config,
+            notes,
+        } => create_producer(sim, &name, config, notes),
+        Valid::Produce(send) => produce(sim, send),
+        Valid::ProduceStop { index, topic } => stop_producing(sim, index, topic.as_deref()),
+        Valid::NetworkIsolate(node) => isolate(sim, node),
+        Valid::NetworkHeal(node) => heal(sim, node),
+        Valid::NetworkCut(a, b) => cut_link(sim, a, b),
+        Valid::NetworkSlow(a, b, ms) => slow_link(sim, a, b, ms),
+        Valid::NetworkLatency(ms) => set_latency(sim, ms),
+        Valid::NetworkDrop(rule) => drop_messages(sim, rule),
+        Valid::Advance(ms) => sim.advance(ms),
+        Valid::Step(n) => step(sim, n),
+        Valid::ConsumerCreate {
+            name,
+            config,
+            topics,
+        } => create_consumer(sim, &name, config, topics)?,
+        Valid::ConsumerCrash(index) => crash_consumer(sim, index),
+        Valid::Consumer(index, action) => consumer_action(sim, index, action),
+        Valid::TopicAddPartitions { name, partitions } => sim.add_partitions(&name, partitions)?,
     }
     Ok(())
+}
+
+fn add_broker(sim: &mut Simulation, id: BrokerId) {
+    let now = sim.now_ms;
+    let mut b = Broker::new(id);
+    // A new broker knows the voters (or ZooKeeper), not which controller is active.
+    b.quorum = sim.controller.quorum_nodes();
+    b.forget_controller();
+    sim.metadata.brokers.insert(
+        id,
+        BrokerRegistration {
+            fenced: true,
+            in_controlled_shutdown: false,
+            last_heard_ms: now,
+        },
+    );
+    let mut out = Out::default();
+    b.start_timers(&sim.config.broker, &mut sim.rng, &mut out);
+    sim.brokers.insert(id, b);
+    sim.trace.push(
+        now,
+        NodeId::Broker(id),
+        TraceKind::Broker,
+        format!("[KafkaServer id={id}] started"),
+    );
+    sim.flush(out);
+}
+
+/// Controlled shutdown: the broker asks the controller to move its leaderships first.
+fn stop_broker(sim: &mut Simulation, id: BrokerId) {
+    let now = sim.now_ms;
+    let b = sim
+        .brokers
+        .get_mut(&id)
+        .expect("validated: the broker runs");
+    b.shutting_down = true;
+    sim.trace.push(
+        now,
+        NodeId::Broker(id),
+        TraceKind::Broker,
+        format!("[KafkaServer id={id}] shutting down (controlled shutdown)"),
+    );
+    let mut out = Out::default();
+    if b.controller.is_none() {
+        // No controller to ask: stop at once.
+        b.go_down(BrokerState::Stopped, &mut out);
+        sim.flush(out);
+        sim.after_broker_down(id);
+    } else {
+        // The next heartbeat carries the shutdown request; send one now.
+        out.timer(
+            0,
+            crate::sim::Timer::BrokerHeartbeat {
+                broker: id,
+                incarnation: b.incarnation,
+            },
+        );
+        sim.flush(out);
+    }
+}
+
+/// kill -9.
+fn kill_broker(sim: &mut Simulation, id: BrokerId) {
+    let mut out = Out::default();
+    sim.brokers
+        .get_mut(&id)
+        .expect("validated: the broker runs")
+        .go_down(BrokerState::Crashed, &mut out);
+    sim.trace.push(
+        sim.now_ms,
+        NodeId::Broker(id),
+        TraceKind::Broker,
+        format!("Broker {id} killed (kill -9)"),
+    );
+    sim.flush(out);
+    sim.after_broker_down(id);
+}
+
+fn start_broker(sim: &mut Simulation, id: BrokerId) {
+    let mut out = Out::default();
+    let b = sim
+        .brokers
+        .get_mut(&id)
+        .expect("validated: the broker exists");
+    b.restart(&sim.config.broker, &mut sim.rng, &mut out);
+    sim.flush(out);
+}
+
+/// `controller kill` / `controller start` of a KRaft voter.
+fn set_controller_alive(sim: &mut Simulation, id: i32, alive: bool) {
+    let what = if alive { "started" } else { "killed" };
+    sim.trace.push(
+        sim.now_ms,
+        NodeId::Controller(id),
+        TraceKind::Controller,
+        format!("Controller {id} {what}"),
+    );
+    sim.with_controller(|c, ctx, out| c.set_voter_alive(id, alive, ctx, out));
+}
+
+fn create_producer(sim: &mut Simulation, name: &str, config: ProducerConfig, notes: Vec<String>) {
+    let now = sim.now_ms;
+    let index = sim.producers.len() as u32;
+    sim.next_producer_id += 1;
+    let bootstrap: Vec<BrokerId> = sim.brokers.keys().copied().collect();
+    let p = Producer::new(name, index, config, sim.next_producer_id, bootstrap);
+    let node = NodeId::Producer(index);
+    for n in notes {
+        let text = format!("[Producer clientId={name}] {n}");
+        sim.trace.push(now, node, TraceKind::Produce, text);
+    }
+    if p.producer_id >= 0 {
+        sim.trace.push(
+            now,
+            node,
+            TraceKind::Produce,
+            format!(
+                "[Producer clientId={name}] ProducerId set to {} with epoch 0",
+                p.producer_id
+            ),
+        );
+    }
+    sim.producers.push(p);
+    let mut out = Out::default();
+    sim.with_producer(index, &mut out, |p, ctx, out| p.drain(ctx, out));
+    sim.flush(out);
+}
+
+/// The application calls send(): `count` records, at once or at a rate.
+fn produce(sim: &mut Simulation, send: ProduceRecords) {
+    let mut out = Out::default();
+    sim.with_producer(send.index, &mut out, |p, ctx, out| {
+        p.produce(
+            &send.topic,
+            send.key.as_deref(),
+            send.value.as_deref(),
+            send.partition,
+            send.count,
+            send.interval_ms,
+            ctx,
+            out,
+        )
+    });
+    sim.flush(out);
+}
+
+fn stop_producing(sim: &mut Simulation, index: u32, topic: Option<&str>) {
+    let p = &mut sim.producers[index as usize];
+    let unsent = p.stop_rates(topic);
+    let text = format!(
+        "[Producer clientId={}] application stopped sending ({unsent} scheduled records not sent)",
+        p.name
+    );
+    let node = NodeId::Producer(index);
+    sim.trace.push(sim.now_ms, node, TraceKind::Produce, text);
+}
+
+fn isolate(sim: &mut Simulation, node: NodeId) {
+    sim.network.isolated.insert(node);
+    let text = format!("{node} isolated from the network");
+    sim.trace.push(sim.now_ms, node, TraceKind::Fault, text);
+}
+
+/// Heals one node's faults, or every fault.
+fn heal(sim: &mut Simulation, node: Option<NodeId>) {
+    let now = sim.now_ms;
+    sim.network.heal(node);
+    let what = node.map_or("all network faults".to_string(), |n| {
+        format!("network faults of {n}")
+    });
+    let text = format!("healed {what}");
+    match node {
+        Some(node) => sim.trace.push(now, node, TraceKind::Fault, text),
+        None => sim.trace.push_network(now, TraceKind::Fault, text),
+    }
+}
+
+fn cut_link(sim: &mut Simulation, a: NodeId, b: NodeId) {
+    sim.network.cut_link(a, b);
+    let text = format!("link {a} <-> {b} cut");
+    sim.trace.push(sim.now_ms, a, TraceKind::Fault, text);
+}
+
+fn slow_link(sim: &mut Simulation, a: NodeId, b: NodeId, ms: u64) {
+    sim.network.slow_link(a, b, ms);
+    let text = format!("link {a} <-> {b} slowed to {ms} ms");
+    sim.trace.push(sim.now_ms, a, TraceKind::Fault, text);
+}
+
+fn set_latency(sim: &mut Simulation, ms: u64) {
+    // Messages already in flight keep their delivery time.
+    sim.network.latency_ms = ms;
+    let text = format!("network latency set to {ms} ms");
+    sim.trace.push_network(sim.now_ms, TraceKind::Fault, text);
+}
+
+fn drop_messages(sim: &mut Simulation, rule: DropRule) {
+    let text = format!(
+        "dropping {} {} message(s)",
+        rule.remaining.map_or("all".to_string(), |c| c.to_string()),
+        rule.kind.name()
+    );
+    let node = rule.from.or(rule.to);
+    sim.network.drops.push(rule);
+    match node {
+        Some(node) => sim.trace.push(sim.now_ms, node, TraceKind::Fault, text),
+        None => sim.trace.push_network(sim.now_ms, TraceKind::Fault, text),
+    }
+}
+
+/// `step N`: the next N events, fewer when none is scheduled.
+fn step(sim: &mut Simulation, n: u64) {
+    for _ in 0..n {
+        if !sim.step() {
+            break;
+        }
+    }
+}
+
+fn create_consumer(
+    sim: &mut Simulation,
+    name: &str,
+    config: ConsumerConfig,
+    topics: Vec<String>,
+) -> Result<(), CommandError> {
+    if !sim.metadata.topics.contains_key(OFFSETS_TOPIC) {
+        // Created on the first FindCoordinator, as the broker does (auto-creation of the
+        // internal topic: offsets.topic.num.partitions, RF up to 3).
+        let rf = (sim.metadata.brokers.values().filter(|b| !b.fenced).count() as i32).clamp(1, 3);
+        let partitions = OFFSETS_TOPIC_NUM_PARTITIONS;
+        sim.create_topic_with(OFFSETS_TOPIC, partitions, rf, TopicConfig::default())?;
+    }
+    let index = sim.consumers.len() as u32;
+    let seq = sim
+        .consumers
+        .iter()
+        .filter(|c| c.config.group_id == config.group_id)
+        .count() as u32
+        + 1;
+    let bootstrap: Vec<BrokerId> = sim.brokers.keys().copied().collect();
+    sim.consumers
+        .push(Consumer::new(name, index, config, topics, bootstrap, seq));
+    let mut out = Out::default();
+    sim.with_consumer(index, &mut out, |c, ctx, out| c.start(ctx, out));
+    sim.flush(out);
+    Ok(())
+}
+
+/// kill -9 of the consumer's process.
+fn crash_consumer(sim: &mut Simulation, index: u32) {
+    let c = &mut sim.consumers[index as usize];
+    c.crash();
+    let text = format!("Consumer {} crashed (kill -9)", c.name);
+    let node = NodeId::Consumer(index);
+    sim.trace.push(sim.now_ms, node, TraceKind::Consumer, text);
+}
+
+/// What the application does to its consumer.
+fn consumer_action(sim: &mut Simulation, index: u32, action: ConsumerAction) {
+    let mut out = Out::default();
+    sim.with_consumer(index, &mut out, |c, ctx, out| match action {
+        ConsumerAction::Close => c.close(ctx, out),
+        ConsumerAction::Restart => c.restart(ctx, out),
+        ConsumerAction::Commit => c.commit_now(ctx, out),
+        ConsumerAction::Pause => c.paused = c.assignment.iter().cloned().collect_set(),
+        ConsumerAction::Resume => c.paused.clear(),
+        ConsumerAction::Subscribe(topics) => c.subscribe(topics, ctx, out),
+    });
+    sim.flush(out);
 }

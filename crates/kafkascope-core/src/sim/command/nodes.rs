@@ -101,17 +101,6 @@ impl Simulation {
             .map(|i| i as u32)
     }
 
-    pub(super) fn consumer_do(
-        &mut self,
-        name: &str,
-        f: impl FnOnce(&mut Consumer, &mut ConsumerCtx, &mut Out),
-    ) {
-        let index = self.consumer_index(name).expect("validated");
-        let mut out = Out::default();
-        self.with_consumer(index, &mut out, f);
-        self.flush(out);
-    }
-
     pub(crate) fn with_consumer(
         &mut self,
         index: u32,
