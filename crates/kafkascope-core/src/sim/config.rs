@@ -29,6 +29,12 @@ pub struct BrokerConfig {
     pub log_retention_check_interval_ms: u64,
     pub controller_quorum_fetch_timeout_ms: u64,
     pub controller_quorum_election_backoff_max_ms: u64,
+    /// `auto.leader.rebalance.enable`: preferred replicas lead again (controller/leader_balance.rs).
+    pub auto_leader_rebalance_enable: bool,
+    /// `leader.imbalance.check.interval.seconds`, in ms.
+    pub leader_imbalance_check_interval_ms: u64,
+    /// `leader.imbalance.per.broker.percentage` (ZooKeeper mode only).
+    pub leader_imbalance_per_broker_percentage: u32,
 }
 
 impl Default for BrokerConfig {
@@ -45,6 +51,9 @@ impl Default for BrokerConfig {
             log_retention_check_interval_ms: 300_000,
             controller_quorum_fetch_timeout_ms: 2_000,
             controller_quorum_election_backoff_max_ms: 1_000,
+            auto_leader_rebalance_enable: true,
+            leader_imbalance_check_interval_ms: 300_000,
+            leader_imbalance_per_broker_percentage: 10,
         }
     }
 }

@@ -20,6 +20,7 @@ use super::rng::SplitMix64;
 use super::trace::TraceKind;
 use super::{BrokerId, Out, Timer, TopicPartition};
 
+mod leader_balance;
 mod quorum;
 mod replication_control;
 mod zookeeper;
@@ -54,6 +55,8 @@ pub struct Controller {
     /// ZooKeeper mode: per broker, the metadata updates sent and not yet answered (version,
     /// sent at), oldest first: the controller resends them (`zookeeper::ChannelManager`).
     pub unanswered_updates: VecMap<BrokerId, std::collections::VecDeque<(u64, u64)>>,
+    /// KRaft: a preferred-leader check is pending (leader_balance.rs).
+    pub balance_scheduled: bool,
 }
 
 /// What the controller may touch while handling an event.
@@ -105,6 +108,7 @@ impl Controller {
                 .map(|b| (b, 0))
                 .collect_map(),
             unanswered_updates: VecMap::new(),
+            balance_scheduled: false,
         }
     }
 
@@ -137,6 +141,12 @@ impl Controller {
             }
         }
         out.timer(SESSION_CHECK_INTERVAL_MS, Timer::SessionCheck);
+        if self.mode == ControllerMode::Zookeeper && config.broker.auto_leader_rebalance_enable {
+            out.timer(
+                leader_balance::ZK_FIRST_CHECK_DELAY_MS,
+                Timer::LeaderBalance { epoch: self.epoch },
+            );
+        }
     }
 
     pub fn voter_alive(&self, id: i32) -> bool {
@@ -255,6 +265,7 @@ impl Controller {
             Timer::QuorumElection { voter, epoch } => {
                 self.on_quorum_election(voter, epoch, ctx, out)
             }
+            Timer::LeaderBalance { epoch } => self.on_leader_balance(epoch, ctx, out),
             _ => {}
         }
     }
@@ -407,6 +418,7 @@ impl Controller {
                 },
             );
         }
+        self.maybe_schedule_leader_balance(ctx, out);
     }
 
     pub fn broadcast_all(&mut self, ctx: &mut Ctx, out: &mut Out) {

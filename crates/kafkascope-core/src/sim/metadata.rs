@@ -83,6 +83,8 @@ impl ClusterMetadata {
 pub enum Election {
     Online,
     Unclean,
+    /// The preferred replica (`replicas[0]`) back as leader (controller/leader_balance.rs).
+    Preferred,
 }
 
 /// Leader election for a partition whose ISR is `isr` (already without departing brokers).

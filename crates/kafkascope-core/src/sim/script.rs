@@ -414,6 +414,35 @@ pub fn cluster_config_from(
             "log.retention.check.interval.ms" => {
                 c.broker.log_retention_check_interval_ms = duration(v)?.max(1)
             }
+            "auto.leader.rebalance.enable" => {
+                c.broker.auto_leader_rebalance_enable = match v.as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(err(format!(
+                            "Invalid value {v} for configuration auto.leader.rebalance.enable: Expected value to be either true or false"
+                        )))
+                    }
+                }
+            }
+            "leader.imbalance.check.interval.seconds" => {
+                let seconds: u64 = parse_int(k, v)?;
+                if !(1..=86_400).contains(&seconds) {
+                    return Err(err(format!(
+                        "leader.imbalance.check.interval.seconds must be between 1 and 86400, not {v}"
+                    )));
+                }
+                c.broker.leader_imbalance_check_interval_ms = seconds * 1_000;
+            }
+            "leader.imbalance.per.broker.percentage" => {
+                let pct: u32 = parse_int(k, v)?;
+                if pct > 100 {
+                    return Err(err(format!(
+                        "leader.imbalance.per.broker.percentage must be between 0 and 100, not {v}"
+                    )));
+                }
+                c.broker.leader_imbalance_per_broker_percentage = pct;
+            }
             _ => {
                 return Err(super::producer::unknown_config(
                     "cluster",
@@ -429,6 +458,9 @@ pub fn cluster_config_from(
                         "broker.heartbeat.interval.ms",
                         "zookeeper.session.timeout.ms",
                         "log.retention.check.interval.ms",
+                        "auto.leader.rebalance.enable",
+                        "leader.imbalance.check.interval.seconds",
+                        "leader.imbalance.per.broker.percentage",
                     ],
                 ))
             }

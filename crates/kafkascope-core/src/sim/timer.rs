@@ -59,6 +59,11 @@ pub enum Timer {
     },
     /// The active controller checks broker sessions (KRaft heartbeats, ZK sessions).
     SessionCheck,
+    /// The active controller's preferred-leader check (`leader.imbalance.check.interval.seconds`),
+    /// scheduled by the controller of `epoch`.
+    LeaderBalance {
+        epoch: i32,
+    },
     /// A KRaft voter has not heard from the quorum leader: start an election for `epoch`.
     QuorumElection {
         voter: i32,
@@ -118,7 +123,9 @@ impl Timer {
             | Timer::GroupJoinDeadline { broker, .. }
             | Timer::GroupSessionCheck { broker, .. }
             | Timer::ControlledShutdownTimeout { broker, .. } => Some(NodeId::Broker(*broker)),
-            Timer::SessionCheck | Timer::QuorumElection { .. } => None,
+            Timer::SessionCheck | Timer::QuorumElection { .. } | Timer::LeaderBalance { .. } => {
+                None
+            }
             Timer::ProducerSend { producer, .. }
             | Timer::ProducerWake { producer }
             | Timer::ProducerRequestTimeout { producer, .. }
@@ -188,7 +195,7 @@ impl Simulation {
                     }
                 }
             }
-            Timer::SessionCheck | Timer::QuorumElection { .. } => {
+            Timer::SessionCheck | Timer::QuorumElection { .. } | Timer::LeaderBalance { .. } => {
                 let resend = matches!(timer, Timer::SessionCheck)
                     && self.config.mode == ControllerMode::Zookeeper
                     && self.controller.active.is_some_and(|c| {

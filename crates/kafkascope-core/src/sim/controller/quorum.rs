@@ -150,6 +150,9 @@ impl Controller {
         for b in brokers {
             self.send_full_image(NodeId::Broker(b), ctx, out);
         }
+        // Activation schedules the periodic tasks afresh (CompleteActivationEvent).
+        self.balance_scheduled = false;
+        self.maybe_schedule_leader_balance(ctx, out);
     }
 
     /// KRaft: a voter process dies or comes back.

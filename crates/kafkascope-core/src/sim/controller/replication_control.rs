@@ -155,6 +155,11 @@ impl Controller {
                     p.leader_epoch,
                     join(&isr)
                 ),
+                (Some(l), Election::Preferred) => format!(
+                    "Elected broker {l}, the preferred replica, as leader of {tp} again at epoch {} (ISR [{}]; auto.leader.rebalance.enable)",
+                    p.leader_epoch,
+                    join(&isr)
+                ),
                 (None, _) => format!(
                     "{tp} is offline: no live replica in the ISR [{}] (unclean.leader.election.enable=false); leader -1 at epoch {}",
                     join(&isr),
