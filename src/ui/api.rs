@@ -4,7 +4,7 @@
 //! kafkascope.load("seed 7\ntopic create t partitions=2 replication-factor=3\nbroker kill 1\nadvance 10s");
 //! kafkascope.step();            // the next event
 //! kafkascope.runUntil(20000);   // to 20 s of simulated time (earlier times go back)
-//! const s = kafkascope.state(); // { timeMs, events, traceHash, brokers, partitions, groups, ... }
+//! const s = kafkascope.state(); // { timeMs, events, traceHash, brokers, partitions, groups, producers, consumers, ... }
 //! kafkascope.link();            // the share link's value (what follows #k=)
 //! ```
 //!
@@ -24,7 +24,7 @@ use super::engine::Engine;
 use super::state::{Action, AppState};
 use super::time::{link_value, TimeAction};
 use crate::sim::report::GroupReport;
-use crate::sim::{BrokerState, PartitionDescription, MAX_ADVANCE_MS};
+use crate::sim::{BrokerState, PartitionDescription, Simulation, MAX_ADVANCE_MS};
 use crate::timeline::scenario;
 
 thread_local! {
@@ -39,6 +39,33 @@ struct BrokerState_ {
     id: i32,
     state: BrokerState,
     fenced: bool,
+}
+
+/// A producer's outcomes: what its callbacks were told, what is still on its way, and the
+/// acknowledged records the cluster has since lost.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProducerState {
+    name: String,
+    /// -1 without idempotence.
+    producer_id: i64,
+    producer_epoch: i16,
+    acknowledged: u64,
+    failed: u64,
+    pending: usize,
+    /// Acknowledged records no longer in their partition's log.
+    lost: usize,
+}
+
+/// A consumer's outcomes: records its application processed, and how many of those its group
+/// processed more than once (at-least-once duplicates).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConsumerState_ {
+    name: String,
+    group: String,
+    processed: u64,
+    processed_twice: u64,
 }
 
 /// What `state()` returns.
@@ -56,6 +83,8 @@ struct State {
     brokers: Vec<BrokerState_>,
     partitions: Vec<PartitionDescription>,
     groups: Vec<GroupReport>,
+    producers: Vec<ProducerState>,
+    consumers: Vec<ConsumerState_>,
     in_flight: usize,
 }
 
@@ -95,12 +124,39 @@ fn state_of(engine: &Engine) -> Result<JsValue, JsValue> {
             .collect(),
         partitions: sim.describe_partitions(),
         groups: sim.group_reports(),
+        producers: producer_states(sim),
+        consumers: sim
+            .consumers
+            .iter()
+            .map(|c| ConsumerState_ {
+                name: c.name.to_string(),
+                group: c.config.group_id.clone(),
+                processed: c.processed_count,
+                processed_twice: sim.consumer_processed_twice(c),
+            })
+            .collect(),
         in_flight: sim.network.in_flight.len(),
     };
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     state
         .serialize(&serializer)
         .map_err(|e| js_sys::Error::new(&e.to_string()).into())
+}
+
+fn producer_states(sim: &Simulation) -> Vec<ProducerState> {
+    let lost = sim.lost_acknowledged_records();
+    sim.producers
+        .iter()
+        .map(|p| ProducerState {
+            name: p.name.to_string(),
+            producer_id: p.producer_id,
+            producer_epoch: p.producer_epoch,
+            acknowledged: p.acked_count,
+            failed: p.failed_count,
+            pending: p.pending_records(),
+            lost: lost.iter().filter(|l| *l.producer == *p.name).count(),
+        })
+        .collect()
 }
 
 /// `load(script)`: runs a scenario script instead of the current run.

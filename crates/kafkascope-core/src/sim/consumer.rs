@@ -136,6 +136,8 @@ pub struct Consumer {
     pub processed: Vec<ProcessedRecord>,
     pub processed_count: u64,
     pub processed_from: VecMap<TopicPartition, i64>,
+    /// Every offset processed, and those processed again (not bounded: ranges; see `outcomes`).
+    pub processed_offsets: crate::sim::outcomes::ProcessedOffsets,
     /// Shared topic names for `processed` (one allocation per topic, not per record).
     topic_names: VecMap<String, Rc<str>>,
     pub polled: u64,
@@ -218,6 +220,7 @@ impl Consumer {
             processed: Vec::new(),
             processed_count: 0,
             processed_from: VecMap::new(),
+            processed_offsets: Default::default(),
             topic_names: VecMap::new(),
             polled: 0,
             errors: Vec::new(),

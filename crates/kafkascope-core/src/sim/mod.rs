@@ -31,6 +31,7 @@ pub mod log;
 pub mod metadata;
 pub mod network;
 pub mod observations;
+pub mod outcomes;
 pub mod placement;
 pub mod producer;
 pub mod producer_state;

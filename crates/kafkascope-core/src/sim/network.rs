@@ -48,6 +48,9 @@ pub struct ProduceBatch {
     pub producer_epoch: i16,
     pub base_sequence: i32,
     pub records: Vec<Rc<Record>>,
+    /// How many times this batch was sent before (0 on its first send). Not on Kafka's wire:
+    /// the page draws a retry differently from a first send.
+    pub attempt: u32,
 }
 
 #[derive(Clone, Debug)]

@@ -246,6 +246,16 @@ impl Producer {
                 .sum::<usize>()
     }
 
+    /// Records in the accumulator, waiting for their batch to fill or `linger.ms` to pass.
+    pub fn gathering_records(&self) -> usize {
+        self.accumulator
+            .values()
+            .flatten()
+            .filter(|b| b.attempts == 0)
+            .map(|b| b.records.len())
+            .sum()
+    }
+
     /// `produce`: `count` sends, all now or one every `interval_ms`.
     #[allow(clippy::too_many_arguments)]
     pub fn produce(

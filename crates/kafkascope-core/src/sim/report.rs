@@ -108,22 +108,7 @@ impl Simulation {
         let mut lost = Vec::new();
         for p in &self.producers {
             for a in p.acked.iter().filter(|a| a.offset >= 0) {
-                let tp = TopicPartition::new(a.topic.to_string(), a.partition);
-                let reg = &self.metadata.topics[&*a.topic].partitions[a.partition as usize];
-                if reg.leader.is_none() {
-                    continue; // offline: not lost yet, the ISR's last member may return
-                }
-                let Some(r) = self.authoritative_replica(&tp) else {
-                    continue;
-                };
-                if a.offset < r.log.log_start_offset() {
-                    continue; // deleted by retention, not lost
-                }
-                let present = r
-                    .log
-                    .entry(a.offset)
-                    .is_some_and(|e| e.record.id == a.record_id);
-                if !present {
+                if self.acked_record_lost(&a.topic, a.partition, a.offset, a.record_id) {
                     lost.push(LostRecord {
                         producer: p.name.to_string(),
                         topic: a.topic.to_string(),

@@ -9,6 +9,7 @@ use crate::sim::vec_map::VecMap;
 use crate::sim::vec_set::VecSet;
 
 use crate::sim::consumer::ConsumerState;
+use crate::sim::outcomes::LossAllowedBy;
 use crate::sim::sort::CollectSet;
 use crate::sim::Simulation;
 
@@ -35,11 +36,23 @@ pub struct Broken {
     violation: Option<usize>,
 }
 
+/// What Kafka allows to go wrong, counted at the latest end-of-run check: not broken
+/// invariants, but the price of a configuration (acks=1, min.insync.replicas=1, an unclean
+/// election) or of at-least-once processing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Allowed {
+    /// Acknowledged records lost, by what allowed it (in `LossAllowedBy` order).
+    pub losses: Vec<(LossAllowedBy, usize)>,
+    /// Per group (by name), the records it processed more than once.
+    pub processed_twice: Vec<(String, u64)>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Monitors {
     first: VecMap<&'static str, Broken>,
     /// Violations of the core's log already read.
     seen: usize,
+    allowed: Allowed,
 }
 
 impl Monitors {
@@ -47,7 +60,13 @@ impl Monitors {
         Monitors {
             first: VecMap::new(),
             seen: sim.invariants.violations.len(),
+            allowed: Allowed::default(),
         }
+    }
+
+    /// The outcomes Kafka allows, as of the latest end-of-run check.
+    pub fn allowed(&self) -> &Allowed {
+        &self.allowed
     }
 
     /// Where `invariant` first broke on the recorded run.
@@ -77,6 +96,7 @@ impl Monitors {
 
     /// The checks `kafka-sim run` makes at the end of a run, made now.
     pub fn check_end_of_run(&mut self, sim: &Simulation, at: Moment) {
+        self.allowed = allowed_now(sim);
         for v in sim.end_of_run_violations() {
             self.first.entry(v.invariant).or_insert(Broken {
                 at,
@@ -125,5 +145,35 @@ impl Monitors {
             None => b.at <= at,
         });
         self.seen = violations;
+    }
+}
+
+/// Counts what Kafka allows to go wrong in `sim` now.
+fn allowed_now(sim: &Simulation) -> Allowed {
+    let mut losses: Vec<(LossAllowedBy, usize)> = Vec::new();
+    for by in sim
+        .acknowledged_losses()
+        .iter()
+        .filter_map(|l| l.allowed_by)
+    {
+        match losses.iter_mut().find(|(b, _)| *b == by) {
+            Some((_, n)) => *n += 1,
+            None => losses.push((by, 1)),
+        }
+    }
+    losses.sort_by_key(|(b, _)| *b as u8);
+    let groups: VecSet<&str> = sim
+        .consumers
+        .iter()
+        .map(|c| c.config.group_id.as_str())
+        .collect_set();
+    let processed_twice = groups
+        .into_iter()
+        .map(|g| (g.to_string(), sim.processed_twice_count(g)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    Allowed {
+        losses,
+        processed_twice,
     }
 }

@@ -116,6 +116,7 @@ impl Consumer {
             }
         };
         self.processed_count += 1;
+        self.processed_offsets.record(tp, e.offset);
         let from = &mut self.processed_from;
         let record = ProcessedRecord {
             topic,
@@ -201,6 +202,7 @@ impl Consumer {
         fresh.processed = keep_processed;
         fresh.processed_count = self.processed_count;
         fresh.processed_from = std::mem::take(&mut self.processed_from);
+        fresh.processed_offsets = std::mem::take(&mut self.processed_offsets);
         fresh.errors = keep_errors;
         fresh.polled = self.polled;
         fresh.start_positions = std::mem::take(&mut self.start_positions);

@@ -115,6 +115,7 @@ impl Producer {
                             },
                             base_sequence: batch.base_sequence.unwrap_or(-1),
                             records: batch.records.clone(),
+                            attempt: batch.attempts,
                         },
                     },
                 );
