@@ -20,6 +20,7 @@ use super::vec_map::VecMap;
 use super::vec_set::VecSet;
 use super::{BrokerId, Out, Timer, TopicPartition};
 
+mod backoff;
 mod config;
 mod idempotence;
 mod metadata;

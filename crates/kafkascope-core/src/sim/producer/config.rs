@@ -26,6 +26,8 @@ pub struct ProducerConfig {
     pub request_timeout_ms: u64,
     pub delivery_timeout_ms: u64,
     pub retry_backoff_ms: u64,
+    /// `retry.backoff.max.ms`: the longest wait between retries (KIP-580; backoff.rs).
+    pub retry_backoff_max_ms: u64,
     /// How long send() waits for the topic's metadata before TimeoutException.
     pub max_block_ms: u64,
     pub partitioner: Partitioner,
@@ -44,6 +46,7 @@ impl Default for ProducerConfig {
             request_timeout_ms: 30_000,
             delivery_timeout_ms: 120_000,
             retry_backoff_ms: 100,
+            retry_backoff_max_ms: 1_000,
             max_block_ms: 60_000,
             partitioner: Partitioner::BuiltIn,
         }
@@ -61,6 +64,7 @@ pub const PRODUCER_CONFIGS: &[&str] = &[
     "request.timeout.ms",
     "delivery.timeout.ms",
     "retry.backoff.ms",
+    "retry.backoff.max.ms",
     "max.block.ms",
     "partitioner.class",
 ];
@@ -102,6 +106,7 @@ impl ProducerConfig {
                 "request.timeout.ms" => c.request_timeout_ms = parse_ms(v).filter(|&n| n > 0).ok_or_else(bad)?,
                 "delivery.timeout.ms" => c.delivery_timeout_ms = parse_ms(v).ok_or_else(bad)?,
                 "retry.backoff.ms" => c.retry_backoff_ms = parse_ms(v).ok_or_else(bad)?,
+                "retry.backoff.max.ms" => c.retry_backoff_max_ms = parse_ms(v).ok_or_else(bad)?,
                 "max.block.ms" => c.max_block_ms = parse_ms(v).ok_or_else(bad)?,
                 "partitioner.class" => {
                     c.partitioner = match v.as_str() {

@@ -130,7 +130,13 @@ impl Producer {
         if can_retry {
             batch.attempts += 1;
             batch.last_error = Some(e);
-            batch.retry_at_ms = ctx.now_ms + self.config.retry_backoff_ms;
+            batch.retry_at_ms = ctx.now_ms
+                + super::backoff::retry_backoff_ms(
+                    self.config.retry_backoff_ms,
+                    self.config.retry_backoff_max_ms,
+                    batch.attempts,
+                    ctx.rng,
+                );
             out.trace(
                 self.node(),
                 TraceKind::ProduceError,
