@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check, in order, stopping at the first failure: set-up, format, clippy (native and
-# wasm32), native tests, browser tests, the end-to-end check of the release bundle, its size.
+# wasm32), native tests, one scenario on a real Apache Kafka cluster (the oracle), browser
+# tests, the end-to-end check of the release bundle, its size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,7 @@ steps=(
   "clippy, native (every crate)|cargo clippy --workspace --all-targets -- -D warnings"
   "clippy, wasm32 (the page and the core it runs)|cargo clippy --target wasm32-unknown-unknown -p kafkascope --all-targets -- -D warnings && cargo clippy --target wasm32-unknown-unknown -p kafkascope-core --lib -- -D warnings"
   "tests, native (every crate)|cargo test --workspace"
+  "end-to-end on a real Apache Kafka cluster: one scenario recorded and compared|bash scripts/oracle.sh --smoke"
   "tests, in the browser (wasm32, headless Chromium)|cargo test --target wasm32-unknown-unknown -p kafkascope"
   "end-to-end: release bundle from a sub-path|bash scripts/e2e.sh"
   "bundle size budget|bash scripts/size.sh"

@@ -49,7 +49,7 @@ import org.apache.kafka.storage.internals.log.LogConfig;
 /**
  * Kafka's algorithms run through Kafka's own classes on inputs generated from a seed; the
  * inputs and outputs are written to oracle/recorded/ and the model is checked against them in
- * `cargo test` (crates' tests/oracle_algorithms.rs).
+ * `cargo test` (crates/kafka-sim/tests/oracle_algorithms.rs).
  * Usage: Algorithms OUT_DIR [SEED]
  */
 public final class Algorithms {

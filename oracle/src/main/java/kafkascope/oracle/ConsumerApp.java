@@ -62,8 +62,35 @@ public final class ConsumerApp {
         return new ArrayList<>(s);
     }
 
-    public static void main(String[] args) throws Exception {
-        // args: bootstrap name then the scenario's name=value pairs
+    /** Loads and runs the client's code once (a consumer outside any group reads the cluster's
+     * topics), so that the scenario's consumer is built in milliseconds, not in the seconds a
+     * cold JVM takes on a busy machine, which the model's consumer does not take. */
+    static void warmUp(String bootstrap) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        p.setProperty("client.id", "oracle-warm-up");
+        p.setProperty("key.deserializer", StringDeserializer.class.getName());
+        p.setProperty("value.deserializer", StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            c.listTopics(Duration.ofSeconds(10));
+        } catch (Exception e) {
+            // only a warm-up
+        }
+    }
+
+    public static void main(String[] argv) throws Exception {
+        // The JVM starts ahead of need (Driver's warm consumer); its first stdin line is a JSON
+        // array: the bootstrap servers, the consumer's name, then the scenario's name=value pairs.
+        BufferedReader stdinReader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        if (argv.length > 0) {
+            warmUp(argv[0]);
+        }
+        emit(event("ready"));
+        String first = stdinReader.readLine();
+        if (first == null) {
+            return;
+        }
+        String[] args = JSON.readValue(first, String[].class);
         String bootstrap = args[0];
         String name = args[1];
         Properties props = new Properties();
@@ -89,7 +116,7 @@ public final class ConsumerApp {
 
         ConcurrentLinkedQueue<String> commands = new ConcurrentLinkedQueue<>();
         Thread stdin = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            try (BufferedReader r = stdinReader) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     commands.add(line.trim());
@@ -181,7 +208,8 @@ public final class ConsumerApp {
                 } catch (Exception ex) {
                     // e.g. NoOffsetForPartitionException for auto.offset.reset=none: Java's class
                     // name is what the model reports.
-                    String err = ex.getClass().getSimpleName();
+                    // Java's class and message, as the model reports them
+                    String err = ex.getClass().getSimpleName() + ": " + ex.getMessage();
                     if (errors.isEmpty() || !errors.get(errors.size() - 1).equals(err)) {
                         errors.add(err);
                         Map<String, Object> e = event("error");

@@ -161,6 +161,9 @@ public final class Driver {
 
     void shutdown() {
         scheduler.shutdownNow();
+        for (Process p : warmConsumers) {
+            p.destroyForcibly();
+        }
         for (ConsumerProc c : consumers.values()) {
             if (c.process != null && c.process.isAlive()) {
                 c.process.destroyForcibly();
@@ -192,6 +195,12 @@ public final class Driver {
 
     void run() throws Exception {
         List<String> lines = Files.readAllLines(scenario);
+        for (String l : lines) {
+            List<String> w = tokenize(l);
+            if (w.size() >= 2 && w.get(0).equals("consumer") && List.of("create", "restart", "start").contains(w.get(1))) {
+                consumersNeeded++;
+            }
+        }
         int n = 0;
         for (String raw : lines) {
             n++;
@@ -204,7 +213,10 @@ public final class Driver {
                 switch (w.get(0)) {
                     case "observe" -> {
                         ensureCluster();
-                        observe(w.get(1));
+                        // the tools' output takes a second or two to gather (an admin client
+                        // per run): only where the line asks for it (`#@ observe NAME tools`)
+                        // and at the end, so the scenario's clock is not held up elsewhere
+                        observe(w.get(1), w.contains("tools"));
                     }
                     case "replicas" -> {
                         List<List<Integer>> parts = new ArrayList<>();
@@ -245,7 +257,7 @@ public final class Driver {
             }
         }
         ensureCluster();
-        observe("end");
+        observe("end", true);
         write();
     }
 
@@ -259,9 +271,37 @@ public final class Driver {
         cluster.startAll();
         admin = cluster.directAdmin();
         cluster.awaitBrokers(admin, brokerCount, 120_000);
+        createOffsetsTopic();
+        for (int i = 0; i < consumersNeeded; i++) {
+            warmConsumers.add(spawnConsumerJvm());
+        }
+        for (Process p : warmConsumers) {
+            awaitReady(p);
+        }
         t0 = System.currentTimeMillis();
         log("cluster up in " + (t0 - started) + " ms (" + brokerCount + " brokers, " + controllerCount + " controllers)");
         scheduler.scheduleWithFixedDelay(this::pollTimeline, 0, 200, TimeUnit.MILLISECONDS);
+    }
+
+    /** Kafkascope's cluster has __consumer_offsets from the start; Kafka creates it on the first
+     * FindCoordinator, which takes seconds (50 partitions). Asking for a group's offsets makes
+     * the coordinator create it; the scenario's clock starts once every partition has a leader. */
+    void createOffsetsTopic() throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                admin.listConsumerGroupOffsets("oracle-warm-up").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                MetadataResponseData md = metadata(List.of("__consumer_offsets"));
+                if (md != null && md.topics().stream().allMatch(t -> t.errorCode() == 0 && t.partitions().size() == 50
+                        && t.partitions().stream().allMatch(p -> p.leaderId() >= 0))) {
+                    return;
+                }
+            } catch (Exception e) {
+                // the coordinator is still loading
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("__consumer_offsets was not created in 60 s");
     }
 
     static Map<String, String> pairs(List<String> words, int from) {
@@ -635,33 +675,67 @@ public final class Driver {
         }
     }
 
-    void startConsumer(ConsumerProc c) throws Exception {
+    /** Consumer applications' JVMs started (and warmed up) before the scenario's clock starts,
+     * one for each consumer the scenario creates or restarts, each waiting for its
+     * configuration on stdin: `consumer create` then costs the client's construction, not a
+     * JVM's start. */
+    final java.util.ArrayDeque<Process> warmConsumers = new java.util.ArrayDeque<>();
+    int consumersNeeded;
+
+    Process spawnConsumerJvm() throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Dlog4j2.configurationFile=" + work.resolve("log4j2-client.properties"),
             "-Dkafka.logs.dir=" + work,
-            "-Dclient.name=" + c.name,
-            "-cp", System.getProperty("java.class.path"), ConsumerApp.class.getName(),
-            cluster.bootstrap(), c.name));
-        cmd.addAll(c.args);
+            "-cp", System.getProperty("java.class.path"), ConsumerApp.class.getName()));
         Path clientLog = work.resolve("log4j2-client.properties");
         if (!Files.exists(clientLog)) {
             Files.writeString(clientLog, String.join("\n",
                 "status = warn",
                 "appender.f.type = File",
                 "appender.f.name = F",
-                "appender.f.fileName = ${sys:kafka.logs.dir}/consumer-${sys:client.name}.log",
+                "appender.f.fileName = ${sys:kafka.logs.dir}/consumer-jvm-${sys:oracle.jvm}.log",
                 "appender.f.layout.type = PatternLayout",
                 "appender.f.layout.pattern = [%d] %p %m (%c)%n",
                 "rootLogger.level = INFO",
                 "rootLogger.appenderRef.f.ref = F", ""));
         }
+        cmd.add(1, "-Doracle.jvm=" + (++consumerJvms));
+        cmd.add(cluster.bootstrap());
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("consumer-" + c.name + ".stderr").toFile()));
-        Process proc = pb.start();
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("consumer-jvm-" + consumerJvms + ".stderr").toFile()));
+        return pb.start();
+    }
+
+    int consumerJvms;
+
+    /** Reads the warm JVM's first line, its "ready" after the warm-up. */
+    static void awaitReady(Process p) throws Exception {
+        StringBuilder line = new StringBuilder();
+        int ch;
+        while ((ch = p.getInputStream().read()) >= 0 && ch != '\n') {
+            line.append((char) ch);
+        }
+        if (!line.toString().contains("ready")) {
+            throw new IllegalStateException("a consumer JVM did not start: " + line);
+        }
+    }
+
+    void startConsumer(ConsumerProc c) throws Exception {
+        Process warm = warmConsumers.poll();
+        if (warm == null) {
+            warm = spawnConsumerJvm();
+            awaitReady(warm);
+        }
+        final Process proc = warm;
         c.process = proc;
         c.stdin = new java.io.OutputStreamWriter(proc.getOutputStream(), StandardCharsets.UTF_8);
+        // its first line: the bootstrap servers, its name and the scenario's settings
+        List<String> config = new ArrayList<>(List.of(cluster.bootstrap(), c.name));
+        config.addAll(c.args);
+        c.stdin.write(JSON.writeValueAsString(config).replace("\n", " ") + "\n");
+        c.stdin.flush();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -785,7 +859,7 @@ public final class Driver {
         return out;
     }
 
-    void observe(String name) throws Exception {
+    void observe(String name, boolean withTools) throws Exception {
         long at = now();
         log("observe " + name);
         Map<String, Object> o = new LinkedHashMap<>();
@@ -964,11 +1038,11 @@ public final class Driver {
         // Kafka's own tools, as a person would type them
         Map<String, String> tools = new LinkedHashMap<>();
         List<String> userTopics = topicNames.stream().filter(t -> !t.startsWith("__")).toList();
-        for (String t : userTopics) {
+        for (String t : withTools ? userTopics : List.<String>of()) {
             tools.put("kafka-topics.sh --describe --topic " + t,
                 tool(() -> org.apache.kafka.tools.TopicCommand.main("--bootstrap-server", cluster.directBootstrap(), "--describe", "--topic", t)));
         }
-        for (String g : groupIds) {
+        for (String g : withTools ? groupIds : java.util.Set.<String>of()) {
             for (String extra : List.of("", " --members", " --state")) {
                 List<String> a = new ArrayList<>(List.of("--bootstrap-server", cluster.directBootstrap(), "--describe", "--group", g));
                 if (!extra.isEmpty()) {
@@ -978,7 +1052,7 @@ public final class Driver {
                     tool(() -> org.apache.kafka.tools.consumer.group.ConsumerGroupCommand.main(a.toArray(new String[0]))));
             }
         }
-        if (!groupIds.isEmpty()) {
+        if (withTools && !groupIds.isEmpty()) {
             tools.put("kafka-consumer-groups.sh --list",
                 tool(() -> org.apache.kafka.tools.consumer.group.ConsumerGroupCommand.main(new String[] {"--bootstrap-server", cluster.directBootstrap(), "--list"})));
         }
