@@ -392,6 +392,28 @@ fn model_defaults() -> Vec<(&'static str, &'static str, Value)> {
             "offsets.topic.num.partitions",
             json!(OFFSETS_TOPIC_NUM_PARTITIONS),
         ),
+        // added later: appended so that the known differences' case numbers stay put
+        (
+            "producer",
+            "retry.backoff.max.ms",
+            json!(p.retry_backoff_max_ms),
+        ),
+        (
+            "broker",
+            "auto.leader.rebalance.enable",
+            json!(b.auto_leader_rebalance_enable),
+        ),
+        // the model keeps milliseconds, Kafka's config is in seconds
+        (
+            "broker",
+            "leader.imbalance.check.interval.seconds",
+            json!(b.leader_imbalance_check_interval_ms / 1000),
+        ),
+        (
+            "broker",
+            "leader.imbalance.per.broker.percentage",
+            json!(b.leader_imbalance_per_broker_percentage),
+        ),
     ]
 }
 
