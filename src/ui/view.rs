@@ -360,8 +360,8 @@ impl View {
                     .map(|e| TraceLine {
                         at_ms: e.at_ms,
                         node: e.node,
-                        kind: e.kind,
-                        text: e.text.clone(),
+                        kind: e.kind(),
+                        text: e.text(),
                     })
                     .collect(),
             }),

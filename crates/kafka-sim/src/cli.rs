@@ -59,7 +59,7 @@ fn dispatch(args: &[String], heap: Option<HeapMeter>) -> Result<String, String> 
             let sim = scenario::run(&text).map_err(|e| format!("{file}: {e}"))?;
             if trace {
                 for t in &sim.trace.events {
-                    eprintln!("{:>9} ms  {:<14} {}", t.at_ms, t.subject(), t.text);
+                    eprintln!("{:>9} ms  {:<14} {}", t.at_ms, t.subject(), t.text());
                 }
             }
             Ok(sim.report_json())

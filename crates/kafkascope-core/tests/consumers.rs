@@ -116,7 +116,7 @@ fn a_crashed_consumer_is_removed_after_the_session_timeout_and_its_partitions_re
         .trace
         .events
         .iter()
-        .any(|t| t.text.contains("has failed, removing it from the group")));
+        .any(|t| t.text().contains("has failed, removing it from the group")));
 }
 
 fn crash_while_processing(configs: &str) -> GroupReport {
@@ -249,7 +249,7 @@ fn the_coordinator_broker_dies_and_committed_offsets_survive() {
         .trace
         .events
         .iter()
-        .any(|t| t.text.contains("Loaded") && t.text.contains("offset commit")));
+        .any(|t| t.text().contains("Loaded") && t.text().contains("offset commit")));
 }
 
 /// Records c1 processes from its kept partitions while c3 joins.
@@ -315,7 +315,7 @@ fn same_script_same_report_with_groups() {
         .trace
         .events
         .iter()
-        .any(|t| t.text.contains("Adding newly assigned partitions:")));
+        .any(|t| t.text().contains("Adding newly assigned partitions:")));
 }
 
 #[test]
@@ -378,7 +378,7 @@ fn a_static_member_restarting_within_its_session_gets_its_partitions_back_withou
         .iter()
         .any(|m| m.group_instance_id.as_deref() == Some("c1-host")));
     assert!(sim.trace.events.iter().any(|t| t
-        .text
+        .text()
         .contains("Static member with instance id c1-host re-joined")));
     // Gone for longer than its session: removed, and the group rebalances.
     apply(&mut sim, "consumer crash c1\nadvance 40s");

@@ -59,7 +59,7 @@ fn kraft_the_returning_preferred_replica_leads_again_at_the_next_check() {
         assert_eq!(leader(&sim, p), Some(preferred(&sim, p)), "t-{p}");
     }
     assert!(sim.trace.events.iter().any(|e| e
-        .text
+        .text()
         .contains("the preferred replica, as leader of t-0 again")));
 }
 

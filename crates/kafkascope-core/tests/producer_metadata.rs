@@ -10,7 +10,7 @@ fn run(text: &str) -> Simulation {
 }
 
 fn trace_has(sim: &Simulation, text: &str) -> bool {
-    sim.trace.events.iter().any(|e| e.text.contains(text))
+    sim.trace.events.iter().any(|e| e.text().contains(text))
 }
 
 #[test]

@@ -21,7 +21,8 @@ fn retry_times(extra: &str) -> Vec<u64> {
         .events
         .iter()
         .filter(|e| {
-            e.text.contains("Got error produce response") && e.text.contains("NOT_ENOUGH_REPLICAS")
+            e.text().contains("Got error produce response")
+                && e.text().contains("NOT_ENOUGH_REPLICAS")
         })
         .map(|e| e.at_ms)
         .collect()

@@ -450,7 +450,7 @@ fn produce_stop_ends_a_steady_rate() {
         .trace
         .events
         .iter()
-        .any(|e| e.text.contains("application stopped sending")));
+        .any(|e| e.text().contains("application stopped sending")));
     // Nothing left to stop.
     let e = sim.apply_line("produce stop p").unwrap_err();
     assert!(e.message.contains("has no rate running"), "{e}");

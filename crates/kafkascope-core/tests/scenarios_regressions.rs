@@ -279,7 +279,7 @@ fn requests_held_by_a_dying_broker_get_a_connection_reset() {
         .trace
         .events
         .iter()
-        .find(|e| e.text.contains("Error: NETWORK_EXCEPTION"))
+        .find(|e| e.text().contains("Error: NETWORK_EXCEPTION"))
         .map(|e| e.at_ms);
     assert!(
         reset_at.is_some_and(|t| t <= 1_110),
@@ -296,7 +296,7 @@ fn requests_held_by_a_dying_broker_get_a_connection_reset() {
         .trace
         .events
         .iter()
-        .any(|e| e.text.contains("due to request timeout")));
+        .any(|e| e.text().contains("due to request timeout")));
 }
 
 #[test]
@@ -363,7 +363,7 @@ fn zookeeper_controller_resends_a_lost_leader_and_isr() {
         .trace
         .events
         .iter()
-        .any(|e| e.text.contains("fails to send request to broker 2")));
+        .any(|e| e.text().contains("fails to send request to broker 2")));
 }
 
 /// Committed offsets of a group and its `committed_not_processed` list (from the report).
@@ -466,7 +466,7 @@ fn a_group_keeps_its_generation_and_members_across_a_coordinator_failover() {
         !sim.trace
             .events
             .iter()
-            .any(|e| e.text.contains("UNKNOWN_MEMBER_ID")),
+            .any(|e| e.text().contains("UNKNOWN_MEMBER_ID")),
         "members were known to the new coordinator"
     );
     // The next rebalance moves on to generation 2.

@@ -168,7 +168,7 @@ fn show() {
             if std::env::var("TRACE").is_ok() {
                 let from = player.start_ms(k);
                 for t in sim.trace.events.iter().filter(|t| t.at_ms >= from) {
-                    println!("    {:>8} {:<14} {}", t.at_ms, t.subject(), t.text);
+                    println!("    {:>8} {:<14} {}", t.at_ms, t.subject(), t.text());
                 }
             }
             let r = sim.report();

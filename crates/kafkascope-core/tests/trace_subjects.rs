@@ -30,8 +30,8 @@ fn fault_lines(sim: &Simulation) -> Vec<(String, String)> {
     sim.trace
         .events
         .iter()
-        .filter(|e| e.kind == TraceKind::Fault)
-        .map(|e| (e.text.clone(), e.subject()))
+        .filter(|e| e.kind() == TraceKind::Fault)
+        .map(|e| (e.text(), e.subject()))
         .collect()
 }
 
@@ -43,7 +43,7 @@ fn kraft_network_faults_never_name_zookeeper() {
             !format!("{:?}", e.node).contains("ZooKeeper"),
             "a KRaft cluster has no ZooKeeper: {} {}",
             e.subject(),
-            e.text
+            e.text()
         );
     }
 }
@@ -65,8 +65,8 @@ fn whole_network_faults_name_the_network_and_node_faults_the_node() {
         assert_eq!(lines, expected, "{mode}");
         let sim = run(mode);
         for e in sim.trace.events.iter() {
-            if WHOLE_NETWORK.contains(&e.text.as_str()) {
-                assert_eq!(e.node, None, "{mode}: {}", e.text);
+            if WHOLE_NETWORK.contains(&e.text().as_str()) {
+                assert_eq!(e.node, None, "{mode}: {}", e.text());
             }
         }
     }
@@ -80,7 +80,7 @@ fn a_drop_between_named_nodes_names_its_sender() {
         .trace
         .events
         .iter()
-        .find(|e| e.kind == TraceKind::Fault)
+        .find(|e| e.kind() == TraceKind::Fault)
         .expect("a fault line");
     assert_eq!(line.node, Some(NodeId::Broker(2)));
     assert_eq!(line.subject(), "broker 2");

@@ -19,7 +19,7 @@ use super::network::{
 use super::producer_state::{last_sequence, BatchMetadata, SequenceCheck};
 use super::replica::{DelayedProduce, FollowerState, LeaderState, Replica};
 use super::rng::SplitMix64;
-use super::trace::TraceKind;
+use super::trace::{AppendError, TraceKind, TraceLine};
 use super::{BrokerId, Out, Timer, TopicPartition};
 
 mod controller_channel;

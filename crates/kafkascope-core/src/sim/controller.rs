@@ -17,7 +17,7 @@ use super::metadata::{
 };
 use super::network::{Message, NodeId, Payload};
 use super::rng::SplitMix64;
-use super::trace::TraceKind;
+use super::trace::{ControllerEvent, LeaderElection, TraceKind, TraceLine};
 use super::{BrokerId, Out, Timer, TopicPartition};
 
 mod leader_balance;
@@ -118,13 +118,13 @@ impl Controller {
             ControllerMode::Kraft => {
                 self.active = Some(FIRST_CONTROLLER_ID);
                 self.epoch = 1;
-                out.trace(
+                out.event(
                     NodeId::Controller(FIRST_CONTROLLER_ID),
-                    TraceKind::Controller,
-                    format!(
-                        "[RaftManager id={FIRST_CONTROLLER_ID}] Completed transition to Leader(localId={FIRST_CONTROLLER_ID}, epoch=1) with {} voter(s)",
-                        config.controllers
-                    ),
+                    TraceLine::Controller(ControllerEvent::RaftLeaderElected {
+                        controller: FIRST_CONTROLLER_ID,
+                        epoch: 1,
+                        voters: Some(config.controllers),
+                    }),
                 );
             }
             ControllerMode::Zookeeper => {
@@ -133,10 +133,12 @@ impl Controller {
                     .collect_map();
                 self.active = Some(1);
                 self.epoch = 1;
-                out.trace(
+                out.event(
                     NodeId::Broker(1),
-                    TraceKind::Controller,
-                    "[Controller id=1] 1 successfully elected as the controller. Epoch incremented to 1".into(),
+                    TraceLine::Controller(ControllerEvent::ZkControllerElected {
+                        controller: 1,
+                        epoch: 1,
+                    }),
                 );
             }
         }

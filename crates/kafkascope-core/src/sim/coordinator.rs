@@ -18,7 +18,7 @@ use super::hash::offsets_partition_for;
 use super::log::{LogEntry, ProducerStamp, Record};
 use super::network::{NodeId, Payload};
 use super::replica::DelayedProduce;
-use super::trace::TraceKind;
+use super::trace::{TraceKind, TraceLine};
 use super::vec_map::VecMap;
 use super::{Out, Timer, TopicPartition};
 

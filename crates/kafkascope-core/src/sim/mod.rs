@@ -63,7 +63,7 @@ pub use network::{Message, MessageKind, Network, NodeId, Payload};
 pub use producer::Producer;
 use rng::{JavaRandom, SplitMix64};
 pub use timer::Timer;
-pub use trace::{TraceEvent, TraceKind};
+pub use trace::{TraceEvent, TraceKind, TraceLine};
 use vec_map::VecMap;
 
 /// Kafka's `broker.id` / `node.id`.
@@ -137,7 +137,7 @@ impl Ord for Scheduled {
 pub struct Out {
     pub sends: Vec<(NodeId, NodeId, Payload)>,
     pub timers: Vec<(u64, Timer)>,
-    pub trace: Vec<(NodeId, TraceKind, String)>,
+    pub trace: Vec<(NodeId, TraceLine)>,
 }
 
 impl Out {
@@ -147,8 +147,13 @@ impl Out {
     pub fn timer(&mut self, delay_ms: u64, timer: Timer) {
         self.timers.push((delay_ms, timer));
     }
+    /// A line of text about `node`.
     pub fn trace(&mut self, node: NodeId, kind: TraceKind, text: String) {
-        self.trace.push((node, kind, text));
+        self.trace.push((node, TraceLine::Text(kind, text)));
+    }
+    /// A notable event about `node`.
+    pub fn event(&mut self, node: NodeId, line: TraceLine) {
+        self.trace.push((node, line));
     }
 }
 
@@ -288,8 +293,8 @@ impl Simulation {
     }
 
     pub(crate) fn flush(&mut self, out: Out) {
-        for (node, kind, text) in out.trace {
-            self.trace.push(self.now_ms, node, kind, text);
+        for (node, line) in out.trace {
+            self.trace.event(self.now_ms, node, line);
         }
         for (from, to, payload) in out.sends {
             self.send(from, to, payload);

@@ -15,7 +15,7 @@ use super::error::KafkaError;
 use super::log::Record;
 use super::network::{Message, NodeId, Payload, ProduceBatch};
 use super::rng::SplitMix64;
-use super::trace::TraceKind;
+use super::trace::{ProducerError, TraceKind, TraceLine};
 use super::vec_map::VecMap;
 use super::vec_set::VecSet;
 use super::{BrokerId, Out, Timer, TopicPartition};
@@ -394,11 +394,11 @@ impl Producer {
                     if refused {
                         // Connection refused: the batch was never sent; wait for fresh metadata
                         // (reconnect.backoff.ms) without spending a retry.
-                        out.trace(
-                            self.node(),
-                            TraceKind::ProduceError,
-                            format!("[Producer clientId={}] Connection to node {} could not be established. Node may not be available.", self.name, f.broker),
-                        );
+                        let refused = ProducerError::ConnectionRefused {
+                            producer: self.name.clone(),
+                            broker: f.broker,
+                        };
+                        out.event(self.node(), TraceLine::Producer(refused));
                         let tp = f.batch.tp.clone();
                         self.leaders.insert(tp.clone(), None);
                         f.batch.retry_at_ms = ctx.now_ms + 50;
@@ -432,14 +432,11 @@ impl Producer {
             Timer::ProducerRequestTimeout { request_id, .. } => {
                 if let Some(f) = self.in_flight.remove(&request_id) {
                     // The Java client disconnects and retries; the broker may still append.
-                    out.trace(
-                        self.node(),
-                        TraceKind::ProduceError,
-                        format!(
-                            "[Producer clientId={}] Disconnecting from node {} due to request timeout.",
-                            self.name, f.broker
-                        ),
-                    );
+                    let timed_out = ProducerError::RequestTimedOut {
+                        producer: self.name.clone(),
+                        broker: f.broker,
+                    };
+                    out.event(self.node(), TraceLine::Producer(timed_out));
                     self.release(f.broker);
                     self.on_batch_error(f.batch, KafkaError::RequestTimedOut, ctx, out);
                     self.drain(ctx, out);

@@ -5,6 +5,13 @@ use serde::Serialize;
 
 use super::network::NodeId;
 
+mod line;
+
+pub use line::{
+    AppendError, BrokerEvent, ControllerEvent, LeaderElection, NetworkFault, ProducerError,
+    TraceLine,
+};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TraceKind {
@@ -22,14 +29,37 @@ pub enum TraceKind {
     Consumer,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct TraceEvent {
     pub at_ms: u64,
     /// The node the line is about; `None` for what concerns the whole network (a fault set
     /// for every link, healing every fault), which no node did.
     pub node: Option<NodeId>,
-    pub kind: TraceKind,
-    pub text: String,
+    pub line: TraceLine,
+}
+
+impl TraceEvent {
+    pub fn kind(&self) -> TraceKind {
+        self.line.kind()
+    }
+
+    /// The Kafka-style log line.
+    pub fn text(&self) -> String {
+        self.line.to_string()
+    }
+}
+
+/// As `kafka-sim` writes it: `{at_ms, node, kind, text}`.
+impl Serialize for TraceEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("TraceEvent", 4)?;
+        s.serialize_field("at_ms", &self.at_ms)?;
+        s.serialize_field("node", &self.node)?;
+        s.serialize_field("kind", &self.kind())?;
+        s.serialize_field("text", &self.text())?;
+        s.end()
+    }
 }
 
 /// How logs name the subject of a line that concerns the whole network.
@@ -66,17 +96,32 @@ impl Default for Trace {
 }
 
 impl Trace {
+    /// A line of text about `node`.
     pub fn push(&mut self, at_ms: u64, node: NodeId, kind: TraceKind, text: String) {
-        self.push_line(at_ms, Some(node), kind, text);
+        self.push_line(at_ms, Some(node), TraceLine::Text(kind, text));
+    }
+
+    /// A notable event about `node`.
+    pub fn event(&mut self, at_ms: u64, node: NodeId, line: TraceLine) {
+        self.push_line(at_ms, Some(node), line);
     }
 
     /// A line about the whole network (see [`TraceEvent::node`]).
-    pub fn push_network(&mut self, at_ms: u64, kind: TraceKind, text: String) {
-        self.push_line(at_ms, None, kind, text);
+    pub fn push_network(&mut self, at_ms: u64, line: TraceLine) {
+        self.push_line(at_ms, None, line);
     }
 
-    fn push_line(&mut self, at_ms: u64, node: Option<NodeId>, kind: TraceKind, text: String) {
-        // FNV-1a over time and text: equal runs give equal hashes on every platform.
+    fn push_line(&mut self, at_ms: u64, node: Option<NodeId>, line: TraceLine) {
+        // FNV-1a over time and the rendered text: equal runs give equal hashes on every
+        // platform, and a line hashes the same whether it is typed or text.
+        let rendered;
+        let text = match &line {
+            TraceLine::Text(_, text) => text.as_str(),
+            typed => {
+                rendered = typed.to_string();
+                rendered.as_str()
+            }
+        };
         for b in at_ms.to_le_bytes().iter().chain(text.as_bytes()) {
             self.hash ^= *b as u64;
             self.hash = self.hash.wrapping_mul(0x100_0000_01b3);
@@ -85,12 +130,7 @@ impl Trace {
         if self.events.len() == MAX_TRACE {
             self.events.pop_front();
         }
-        self.events.push_back(TraceEvent {
-            at_ms,
-            node,
-            kind,
-            text,
-        });
+        self.events.push_back(TraceEvent { at_ms, node, line });
     }
 
     pub fn hash(&self) -> u64 {

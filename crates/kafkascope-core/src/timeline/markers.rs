@@ -2,7 +2,8 @@
 //! read from the core's trace as the run first passes them (a replay of the past adds none).
 
 use crate::sim::trace::Trace;
-use crate::sim::{TraceEvent, TraceKind};
+use crate::sim::trace::{BrokerEvent, ControllerEvent, NetworkFault, TraceLine};
+use crate::sim::TraceEvent;
 
 use super::Moment;
 
@@ -41,38 +42,31 @@ impl MarkerKind {
         }
     }
 
-    /// Which trace lines make a marker.
+    /// Which trace lines make a marker: by the line's variant.
     pub fn of(event: &TraceEvent) -> Option<MarkerKind> {
-        let text = event.text.as_str();
-        match event.kind {
-            TraceKind::Broker if text.contains("killed") || text.contains("shutting down (") => {
-                Some(MarkerKind::Fault)
-            }
-            TraceKind::Controller if text.contains("killed") => Some(MarkerKind::Fault),
-            TraceKind::Consumer if text.contains("crashed") => Some(MarkerKind::Fault),
-            TraceKind::Fault
-                if !text.starts_with("healed") && !text.starts_with("network latency") =>
-            {
-                Some(MarkerKind::Fault)
-            }
-            TraceKind::Election
-                if text.starts_with("Elected")
-                    || text.starts_with("UNCLEAN")
-                    || text.contains("is offline") =>
-            {
-                Some(MarkerKind::Election)
-            }
-            TraceKind::Controller
-                if text.contains("elected as the controller")
-                    || text.contains("Completed transition to Leader") =>
-            {
-                Some(MarkerKind::Election)
-            }
-            TraceKind::Group if text.contains("Preparing to rebalance") => {
-                Some(MarkerKind::Rebalance)
-            }
-            TraceKind::ProduceError => Some(MarkerKind::Error),
-            _ => None,
+        match &event.line {
+            TraceLine::Broker(
+                BrokerEvent::Killed { .. } | BrokerEvent::ControlledShutdown { .. },
+            )
+            | TraceLine::Controller(ControllerEvent::Killed { .. })
+            | TraceLine::ConsumerCrashed { .. } => Some(MarkerKind::Fault),
+            TraceLine::Network(fault) => match fault {
+                NetworkFault::Healed { .. } | NetworkFault::LatencySet { .. } => None,
+                NetworkFault::Isolated { .. }
+                | NetworkFault::LinkCut { .. }
+                | NetworkFault::LinkSlowed { .. }
+                | NetworkFault::MessagesDropped { .. } => Some(MarkerKind::Fault),
+            },
+            TraceLine::Election(_)
+            | TraceLine::Controller(
+                ControllerEvent::RaftLeaderElected { .. }
+                | ControllerEvent::ZkControllerElected { .. },
+            ) => Some(MarkerKind::Election),
+            TraceLine::PreparingRebalance { .. } => Some(MarkerKind::Rebalance),
+            TraceLine::AppendRefused(_) | TraceLine::Producer(_) => Some(MarkerKind::Error),
+            TraceLine::Broker(BrokerEvent::Started { .. })
+            | TraceLine::Controller(ControllerEvent::Started { .. })
+            | TraceLine::Text(..) => None,
         }
     }
 }
@@ -123,7 +117,7 @@ impl Markers {
                     at_ms: event.at_ms,
                 },
                 kind,
-                text: event.text.clone(),
+                text: event.text(),
                 count: 1,
                 trace_index,
             });
@@ -145,5 +139,45 @@ impl Markers {
 
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::network::NodeId;
+    use crate::sim::trace::Trace;
+    use crate::sim::TraceKind;
+
+    /// A marker comes from what the line is, not from what its text says: a consumer named
+    /// `crashed-1` logging, or a text line that reads like a kill, marks nothing.
+    #[test]
+    fn markers_are_chosen_by_variant_not_by_text() {
+        let mut trace = Trace::default();
+        let node = NodeId::Broker(2);
+        trace.event(
+            1,
+            node,
+            TraceLine::Broker(BrokerEvent::Killed { broker: 2 }),
+        );
+        trace.push(
+            2,
+            node,
+            TraceKind::Broker,
+            "Broker 2 killed (kill -9)".into(),
+        );
+        let consumer = NodeId::Consumer(0);
+        trace.push(
+            3,
+            consumer,
+            TraceKind::Consumer,
+            "[Consumer clientId=crashed-1] polled".into(),
+        );
+        let healed = TraceLine::Network(NetworkFault::Healed { node: None });
+        trace.push_network(4, healed);
+        let kinds: Vec<Option<MarkerKind>> = trace.events.iter().map(MarkerKind::of).collect();
+        assert_eq!(kinds, [Some(MarkerKind::Fault), None, None, None]);
+        // The typed line and the text line read the same.
+        assert_eq!(trace.events[0].text(), trace.events[1].text());
     }
 }

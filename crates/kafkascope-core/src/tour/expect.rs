@@ -30,7 +30,7 @@ pub struct Documents {
 
 impl Documents {
     pub fn of(sim: &Simulation) -> Documents {
-        let lines: Vec<&str> = sim.trace.events.iter().map(|e| e.text.as_str()).collect();
+        let lines: Vec<String> = sim.trace.events.iter().map(|e| e.text()).collect();
         Documents {
             report: serde_json::to_value(sim.report()).unwrap_or(Value::Null),
             log: Value::String(lines.join("\n")),

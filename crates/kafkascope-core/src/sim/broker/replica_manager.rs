@@ -48,18 +48,13 @@ impl Broker {
         let last_seq = last_sequence(batch.base_sequence, count);
         // acks=all refuses before appending when the ISR is below min.insync.replicas.
         if acks == -1 && replica.isr.len() < replica.effective_min_isr() {
-            out.trace(
-                node,
-                TraceKind::ProduceError,
-                format!(
-                    "[ReplicaManager broker={}] Error processing append operation on partition {}: NotEnoughReplicasException: The size of the current ISR [{}] is insufficient to satisfy the min.isr requirement of {} for partition {}",
-                    self.id,
-                    tp,
-                    join(&replica.isr),
-                    replica.effective_min_isr(),
-                    tp
-                ),
-            );
+            let refused = AppendError::NotEnoughReplicas {
+                broker: self.id,
+                tp: tp.clone(),
+                isr: replica.isr.clone(),
+                min_isr: replica.effective_min_isr(),
+            };
+            out.event(node, TraceLine::AppendRefused(refused));
             return respond(out, Err(KafkaError::NotEnoughReplicas));
         }
         let first_offset = if idempotent {
@@ -70,18 +65,15 @@ impl Broker {
                 last_seq,
             ) {
                 Err(e) => {
-                    out.trace(
-                        node,
-                        TraceKind::ProduceError,
-                        format!(
-                            "{} for partition {tp}: producerId={}, epoch={}, sequence {}..{}",
-                            e.name(),
-                            batch.producer_id,
-                            batch.producer_epoch,
-                            batch.base_sequence,
-                            last_seq
-                        ),
-                    );
+                    let refused = AppendError::ProducerState {
+                        error: e,
+                        tp: tp.clone(),
+                        producer_id: batch.producer_id,
+                        epoch: batch.producer_epoch,
+                        first_sequence: batch.base_sequence,
+                        last_sequence: last_seq,
+                    };
+                    out.event(node, TraceLine::AppendRefused(refused));
                     return respond(out, Err(e));
                 }
                 Ok(SequenceCheck::Duplicate { first_offset }) => {

@@ -11,7 +11,7 @@ use crate::sim::metadata::{BrokerRegistration, TopicConfig};
 use crate::sim::network::{DropRule, NodeId};
 use crate::sim::producer::{Producer, ProducerConfig};
 use crate::sim::sort::CollectSet;
-use crate::sim::trace::TraceKind;
+use crate::sim::trace::{BrokerEvent, ControllerEvent, NetworkFault, TraceKind, TraceLine};
 use crate::sim::{BrokerId, Out, Simulation};
 
 pub(crate) fn apply(sim: &mut Simulation, command: Validated) -> Result<(), CommandError> {
@@ -72,12 +72,9 @@ fn add_broker(sim: &mut Simulation, id: BrokerId) {
     let mut out = Out::default();
     b.start_timers(&sim.config.broker, &mut sim.rng, &mut out);
     sim.brokers.insert(id, b);
-    sim.trace.push(
-        now,
-        NodeId::Broker(id),
-        TraceKind::Broker,
-        format!("[KafkaServer id={id}] started"),
-    );
+    let started = BrokerEvent::Started { broker: id };
+    sim.trace
+        .event(now, NodeId::Broker(id), TraceLine::Broker(started));
     sim.flush(out);
 }
 
@@ -89,12 +86,9 @@ fn stop_broker(sim: &mut Simulation, id: BrokerId) {
         .get_mut(&id)
         .expect("validated: the broker runs");
     b.shutting_down = true;
-    sim.trace.push(
-        now,
-        NodeId::Broker(id),
-        TraceKind::Broker,
-        format!("[KafkaServer id={id}] shutting down (controlled shutdown)"),
-    );
+    let stopping = BrokerEvent::ControlledShutdown { broker: id };
+    sim.trace
+        .event(now, NodeId::Broker(id), TraceLine::Broker(stopping));
     let mut out = Out::default();
     if b.controller.is_none() {
         // No controller to ask: stop at once.
@@ -121,12 +115,9 @@ fn kill_broker(sim: &mut Simulation, id: BrokerId) {
         .get_mut(&id)
         .expect("validated: the broker runs")
         .go_down(BrokerState::Crashed, &mut out);
-    sim.trace.push(
-        sim.now_ms,
-        NodeId::Broker(id),
-        TraceKind::Broker,
-        format!("Broker {id} killed (kill -9)"),
-    );
+    let killed = BrokerEvent::Killed { broker: id };
+    sim.trace
+        .event(sim.now_ms, NodeId::Broker(id), TraceLine::Broker(killed));
     sim.flush(out);
     sim.after_broker_down(id);
 }
@@ -143,13 +134,14 @@ fn start_broker(sim: &mut Simulation, id: BrokerId) {
 
 /// `controller kill` / `controller start` of a KRaft voter.
 fn set_controller_alive(sim: &mut Simulation, id: i32, alive: bool) {
-    let what = if alive { "started" } else { "killed" };
-    sim.trace.push(
-        sim.now_ms,
-        NodeId::Controller(id),
-        TraceKind::Controller,
-        format!("Controller {id} {what}"),
-    );
+    let event = if alive {
+        ControllerEvent::Started { controller: id }
+    } else {
+        ControllerEvent::Killed { controller: id }
+    };
+    let node = NodeId::Controller(id);
+    sim.trace
+        .event(sim.now_ms, node, TraceLine::Controller(event));
     sim.with_controller(|c, ctx, out| c.set_voter_alive(id, alive, ctx, out));
 }
 
@@ -212,54 +204,50 @@ fn stop_producing(sim: &mut Simulation, index: u32, topic: Option<&str>) {
 
 fn isolate(sim: &mut Simulation, node: NodeId) {
     sim.network.isolated.insert(node);
-    let text = format!("{node} isolated from the network");
-    sim.trace.push(sim.now_ms, node, TraceKind::Fault, text);
+    let fault = TraceLine::Network(NetworkFault::Isolated { node });
+    sim.trace.event(sim.now_ms, node, fault);
 }
 
 /// Heals one node's faults, or every fault.
 fn heal(sim: &mut Simulation, node: Option<NodeId>) {
     let now = sim.now_ms;
     sim.network.heal(node);
-    let what = node.map_or("all network faults".to_string(), |n| {
-        format!("network faults of {n}")
-    });
-    let text = format!("healed {what}");
+    let healed = TraceLine::Network(NetworkFault::Healed { node });
     match node {
-        Some(node) => sim.trace.push(now, node, TraceKind::Fault, text),
-        None => sim.trace.push_network(now, TraceKind::Fault, text),
+        Some(node) => sim.trace.event(now, node, healed),
+        None => sim.trace.push_network(now, healed),
     }
 }
 
 fn cut_link(sim: &mut Simulation, a: NodeId, b: NodeId) {
     sim.network.cut_link(a, b);
-    let text = format!("link {a} <-> {b} cut");
-    sim.trace.push(sim.now_ms, a, TraceKind::Fault, text);
+    let fault = TraceLine::Network(NetworkFault::LinkCut { a, b });
+    sim.trace.event(sim.now_ms, a, fault);
 }
 
 fn slow_link(sim: &mut Simulation, a: NodeId, b: NodeId, ms: u64) {
     sim.network.slow_link(a, b, ms);
-    let text = format!("link {a} <-> {b} slowed to {ms} ms");
-    sim.trace.push(sim.now_ms, a, TraceKind::Fault, text);
+    let fault = TraceLine::Network(NetworkFault::LinkSlowed { a, b, ms });
+    sim.trace.event(sim.now_ms, a, fault);
 }
 
 fn set_latency(sim: &mut Simulation, ms: u64) {
     // Messages already in flight keep their delivery time.
     sim.network.latency_ms = ms;
-    let text = format!("network latency set to {ms} ms");
-    sim.trace.push_network(sim.now_ms, TraceKind::Fault, text);
+    let fault = TraceLine::Network(NetworkFault::LatencySet { ms });
+    sim.trace.push_network(sim.now_ms, fault);
 }
 
 fn drop_messages(sim: &mut Simulation, rule: DropRule) {
-    let text = format!(
-        "dropping {} {} message(s)",
-        rule.remaining.map_or("all".to_string(), |c| c.to_string()),
-        rule.kind.name()
-    );
+    let fault = TraceLine::Network(NetworkFault::MessagesDropped {
+        count: rule.remaining,
+        kind: rule.kind,
+    });
     let node = rule.from.or(rule.to);
     sim.network.drops.push(rule);
     match node {
-        Some(node) => sim.trace.push(sim.now_ms, node, TraceKind::Fault, text),
-        None => sim.trace.push_network(sim.now_ms, TraceKind::Fault, text),
+        Some(node) => sim.trace.event(sim.now_ms, node, fault),
+        None => sim.trace.push_network(sim.now_ms, fault),
     }
 }
 
@@ -305,9 +293,11 @@ fn create_consumer(
 fn crash_consumer(sim: &mut Simulation, index: u32) {
     let c = &mut sim.consumers[index as usize];
     c.crash();
-    let text = format!("Consumer {} crashed (kill -9)", c.name);
-    let node = NodeId::Consumer(index);
-    sim.trace.push(sim.now_ms, node, TraceKind::Consumer, text);
+    let crashed = TraceLine::ConsumerCrashed {
+        consumer: c.name.clone(),
+    };
+    sim.trace
+        .event(sim.now_ms, NodeId::Consumer(index), crashed);
 }
 
 /// What the application does to its consumer.

@@ -126,12 +126,13 @@ impl Controller {
     pub(super) fn become_active(&mut self, id: i32, epoch: i32, ctx: &mut Ctx, out: &mut Out) {
         self.active = Some(id);
         self.epoch = epoch;
-        out.trace(
+        out.event(
             NodeId::Controller(id),
-            TraceKind::Controller,
-            format!(
-                "[RaftManager id={id}] Completed transition to Leader(localId={id}, epoch={epoch})"
-            ),
+            TraceLine::Controller(ControllerEvent::RaftLeaderElected {
+                controller: id,
+                epoch,
+                voters: None,
+            }),
         );
         for v in self.voters.iter().filter(|v| v.id != id) {
             out.send(

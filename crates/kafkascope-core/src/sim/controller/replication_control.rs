@@ -144,29 +144,33 @@ impl Controller {
         let tp = TopicPartition::new(topic, partition as i32);
         if p.leader != leader {
             p.leader_epoch += 1;
-            let text = match (leader, how) {
-                (Some(l), Election::Unclean) => format!(
-                    "UNCLEAN leader election for {tp}: broker {l} (not in the ISR [{}]) is now leader at epoch {}; records it does not have are lost",
-                    join(&p.isr),
-                    p.leader_epoch
-                ),
-                (Some(l), Election::Online) => format!(
-                    "Elected broker {l} as leader of {tp} at epoch {} (ISR [{}])",
-                    p.leader_epoch,
-                    join(&isr)
-                ),
-                (Some(l), Election::Preferred) => format!(
-                    "Elected broker {l}, the preferred replica, as leader of {tp} again at epoch {} (ISR [{}]; auto.leader.rebalance.enable)",
-                    p.leader_epoch,
-                    join(&isr)
-                ),
-                (None, _) => format!(
-                    "{tp} is offline: no live replica in the ISR [{}] (unclean.leader.election.enable=false); leader -1 at epoch {}",
-                    join(&isr),
-                    p.leader_epoch
-                ),
+            let (tp, epoch) = (tp.clone(), p.leader_epoch);
+            let election = match (leader, how) {
+                (Some(leader), Election::Unclean) => LeaderElection::Unclean {
+                    tp,
+                    leader,
+                    epoch,
+                    isr: p.isr.clone(),
+                },
+                (Some(leader), Election::Online) => LeaderElection::Elected {
+                    tp,
+                    leader,
+                    epoch,
+                    isr: isr.clone(),
+                },
+                (Some(leader), Election::Preferred) => LeaderElection::Preferred {
+                    tp,
+                    leader,
+                    epoch,
+                    isr: isr.clone(),
+                },
+                (None, _) => LeaderElection::Offline {
+                    tp,
+                    isr: isr.clone(),
+                    epoch,
+                },
             };
-            out.trace(me, TraceKind::Election, text);
+            out.event(me, TraceLine::Election(election));
         }
         p.leader = leader;
         p.isr = isr;

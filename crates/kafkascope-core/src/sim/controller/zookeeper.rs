@@ -60,10 +60,12 @@ impl Controller {
                 }
             Payload::ZkControllerElected { controller, epoch }
                 if msg.to == NodeId::Broker(controller) && self.active == Some(controller) => {
-                    out.trace(
+                    out.event(
                         msg.to,
-                        TraceKind::Controller,
-                        format!("[Controller id={controller}] {controller} successfully elected as the controller. Epoch incremented to {epoch}"),
+                        TraceLine::Controller(ControllerEvent::ZkControllerElected {
+                            controller,
+                            epoch,
+                        }),
                     );
                     // A new controller opens new channels to every broker.
                     self.unanswered_updates.clear();

@@ -20,10 +20,14 @@ impl Broker {
             return;
         };
         if g.state != GroupState::PreparingRebalance {
-            out.trace(
+            out.event(
                 node,
-                TraceKind::Group,
-                format!("[GroupCoordinator {}]: Preparing to rebalance group {group} in state PreparingRebalance with old generation {} (reason: {reason}).", self.id, g.generation),
+                TraceLine::PreparingRebalance {
+                    coordinator: self.id,
+                    group: group.to_string(),
+                    generation: g.generation,
+                    reason: reason.to_string(),
+                },
             );
             g.enter(GroupState::PreparingRebalance, now);
             g.in_initial_delay = delay_ms > 0;

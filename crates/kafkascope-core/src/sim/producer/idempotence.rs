@@ -137,17 +137,13 @@ impl Producer {
                     batch.attempts,
                     ctx.rng,
                 );
-            out.trace(
-                self.node(),
-                TraceKind::ProduceError,
-                format!(
-                    "[Producer clientId={}] Got error produce response on topic-partition {}, retrying ({} attempts left). Error: {}",
-                    self.name,
-                    tp,
-                    self.config.retries.saturating_sub(batch.attempts),
-                    e.name()
-                ),
-            );
+            let retry = ProducerError::Retry {
+                producer: self.name.clone(),
+                tp: tp.clone(),
+                attempts_left: self.config.retries.saturating_sub(batch.attempts),
+                error: e,
+            };
+            out.event(self.node(), TraceLine::Producer(retry));
             if matches!(
                 e,
                 KafkaError::NotLeaderOrFollower
@@ -165,17 +161,13 @@ impl Producer {
                 .unwrap_or(q.len());
             q.insert(pos, batch);
         } else {
-            out.trace(
-                self.node(),
-                TraceKind::ProduceError,
-                format!(
-                    "[Producer clientId={}] Failed to send {} record(s) to {}: {}",
-                    self.name,
-                    batch.records.len(),
-                    tp,
-                    e.name()
-                ),
-            );
+            let failed = ProducerError::Failed {
+                producer: self.name.clone(),
+                records: batch.records.len(),
+                tp: tp.clone(),
+                error: e,
+            };
+            out.event(self.node(), TraceLine::Producer(failed));
             // Sender.completeBatch: sequences are only adjusted if the batch did not exhaust its
             // retries (then whether the broker took it is unknown); a batch that ran out of
             // delivery time is an expiry (Sender.sendProducerData), which leaves its partition

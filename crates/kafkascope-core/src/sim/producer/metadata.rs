@@ -66,15 +66,12 @@ impl Producer {
                 .iter()
                 .map(|t| format!("{t}={}", KafkaError::UnknownTopicOrPartition.name()))
                 .collect();
-            out.trace(
-                    self.node(),
-                    TraceKind::ProduceError,
-                    format!(
-                        "[Producer clientId={}] The metadata response from the cluster reported a recoverable issue with correlation id {request_id} : {{{}}}",
-                        self.name,
-                        errors.join(", ")
-                    ),
-                );
+            let issue = ProducerError::MetadataIssue {
+                producer: self.name.clone(),
+                correlation_id: request_id,
+                errors: errors.join(", "),
+            };
+            out.event(self.node(), TraceLine::Producer(issue));
         }
         self.drain(ctx, out);
     }
@@ -108,14 +105,12 @@ impl Producer {
                     w.send.topic, self.config.max_block_ms
                 ),
             };
-            out.trace(
-                NodeId::Producer(self.index),
-                TraceKind::ProduceError,
-                format!(
-                    "[Producer clientId={}] Error when sending message to topic {}: org.apache.kafka.common.errors.TimeoutException: {what}",
-                    self.name, w.send.topic
-                ),
-            );
+            let timed_out = ProducerError::SendTimedOut {
+                producer: self.name.clone(),
+                topic: w.send.topic.to_string(),
+                what,
+            };
+            out.event(NodeId::Producer(self.index), TraceLine::Producer(timed_out));
             // The cause: the broker answered without the topic, or never answered.
             let cause = (self.has_metadata && !self.partition_counts.contains_key(&w.send.topic))
                 .then(|| KafkaError::UnknownTopicOrPartition.name().to_string());

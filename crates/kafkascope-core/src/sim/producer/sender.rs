@@ -29,17 +29,13 @@ impl Producer {
                 if now.saturating_sub(front.created_ms) >= self.config.delivery_timeout_ms {
                     let b = queue.pop_front().expect("front exists");
                     let waited = now - b.created_ms;
-                    out.trace(
-                        NodeId::Producer(self.index),
-                        TraceKind::ProduceError,
-                        format!(
-                            "[Producer clientId={}] Expiring {} record(s) for {}:{} ms has passed since batch creation",
-                            self.name,
-                            b.records.len(),
-                            tp,
-                            waited
-                        ),
-                    );
+                    let expired = ProducerError::BatchExpired {
+                        producer: self.name.clone(),
+                        records: b.records.len(),
+                        tp: tp.clone(),
+                        waited_ms: waited,
+                    };
+                    out.event(NodeId::Producer(self.index), TraceLine::Producer(expired));
                     // A batch that was sent and ran out of time: its fate is unknown.
                     self.fail_batch(b, KafkaError::DeliveryTimeout, SequenceFate::Unresolved);
                     continue;
