@@ -103,6 +103,18 @@ impl GroupState {
 }
 
 impl Group {
+    /// `ClassicGroup.supportsProtocols`: an Empty group takes any non-empty protocol list;
+    /// otherwise one of the joining member's protocols must be supported by every member
+    /// (group-coordinator/src/main/java/org/apache/kafka/coordinator/group/classic/ClassicGroup.java).
+    pub fn supports_protocols(&self, protocols: &[String]) -> bool {
+        if self.state == GroupState::Empty || self.members.is_empty() {
+            return !protocols.is_empty();
+        }
+        protocols
+            .iter()
+            .any(|p| self.members.values().all(|m| m.protocols.contains(p)))
+    }
+
     fn new() -> Self {
         Self {
             state: GroupState::Empty,

@@ -156,6 +156,20 @@ impl Consumer {
         self.member_state = MemberState::Unjoined;
     }
 
+    /// A JoinGroup error the client does not retry (`JoinGroupResponseHandler`: "JoinGroup
+    /// failed due to fatal error"): `poll()` throws it, and the application's poll loop, which
+    /// does not catch it, dies without closing the consumer (as `consumer crash` leaves it).
+    fn join_failed_fatally(&mut self, e: KafkaError, out: &mut Out) {
+        let (exception, why) = match e {
+            KafkaError::InconsistentGroupProtocol => ("InconsistentGroupProtocolException", "The group member's supported protocols are incompatible with those of existing members or first group member tried to join with empty protocol type or empty protocol list."),
+            _ => ("InvalidSessionTimeoutException", "The session timeout is not within the range allowed by the broker (as configured by group.min.session.timeout.ms and group.max.session.timeout.ms)."),
+        };
+        self.log(out, format!("JoinGroup failed due to fatal error: {why}"));
+        // What the application sees: the exception poll() threw.
+        self.errors.push(format!("{exception}: {why}"));
+        self.crash();
+    }
+
     pub(super) fn on_join(
         &mut self,
         result: Result<JoinResult, KafkaError>,
@@ -170,6 +184,9 @@ impl Consumer {
                     KafkaError::UnknownMemberId => self.reset_membership(),
                     KafkaError::NotCoordinator | KafkaError::CoordinatorNotAvailable => {
                         self.coordinator_lost(e.name(), ctx, out)
+                    }
+                    KafkaError::InconsistentGroupProtocol | KafkaError::InvalidSessionTimeout => {
+                        self.join_failed_fatally(e, out)
                     }
                     _ => self.errors.push(format!("JoinGroup failed: {}", e.name())),
                 }

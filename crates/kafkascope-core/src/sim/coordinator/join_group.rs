@@ -31,6 +31,13 @@ impl Broker {
             .groups
             .entry(request.group.to_string())
             .or_insert_with(Group::new);
+        // A member must share a protocol (assignor) with every current member, or it is
+        // refused and the group stays as it was (`ClassicGroup.supportsProtocols`).
+        if !g.supports_protocols(&join.protocols) {
+            return CoordinatorResult::respond(GroupResponse::JoinGroup(Err(
+                KafkaError::InconsistentGroupProtocol,
+            )));
+        }
         let member_id = if join.member_id.is_empty() || !g.members.contains_key(&join.member_id) {
             match self.join_unknown_member(request, &join, out) {
                 Joining::As(member_id) => member_id,
