@@ -3,6 +3,10 @@
 //! `CooperativeStickyAssignorTest`, `StickyAssignor` javadoc examples), plus property checks over
 //! seeded random groups. Where a Kafka test compares exact lists, so do these.
 
+// The rules of clippy.toml (VecMap, sim::sort, no wall clock) are the model's; a test may
+// use std's collections, sorts and clock.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
 use std::collections::BTreeSet;
 
 use kafkascope_core::sim::vec_map::VecMap;

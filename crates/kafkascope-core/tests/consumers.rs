@@ -1,5 +1,9 @@
 //! Consumer-group scenarios: assignment, rebalancing, commits, delivery semantics.
 
+// The rules of clippy.toml (VecMap, sim::sort, no wall clock) are the model's; a test may
+// use std's collections, sorts and clock.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
 use kafkascope_core::sim::coordinator::GroupState;
 use kafkascope_core::sim::report::GroupReport;
 use kafkascope_core::sim::script;

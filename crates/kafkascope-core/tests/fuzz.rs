@@ -5,6 +5,10 @@
 //! another) and small in CI; `PROPTEST_CASES=N` sets the number of cases. The long run recorded
 //! in docs/FAULTS.md:
 //! `PROPTEST_CASES=1000000 cargo test --release --test fuzz -- --ignored --nocapture parser`.
+
+// The rules of clippy.toml (VecMap, sim::sort, no wall clock) are the model's; a test may
+// use std's collections, sorts and clock.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;

@@ -15,6 +15,10 @@
 //! Environment: ORACLE_RECORDED_DIR (default oracle/recorded) and ORACLE_ONLY (one scenario)
 //! let `scripts/oracle.sh --smoke` check a fresh recording.
 
+// The rules of clippy.toml (VecMap, sim::sort, no wall clock) are the model's; a test may
+// use std's collections, sorts and clock.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -6,6 +6,10 @@
 //! `UPDATE_TRACE_HASHES=1 cargo test --test trace_hashes` (it refuses new hashes under the old
 //! model version).
 
+// The rules of clippy.toml (VecMap, sim::sort, no wall clock) are the model's; a test may
+// use std's collections, sorts and clock.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
 #[path = "support/trace_cases.rs"]
 mod trace_cases;
 

@@ -26,6 +26,10 @@
 //! Every class: no panic, no per-event invariant violation, no end-of-run violation (committed
 //! logs agree; no loss where Kafka promises durability), and no generated command refused.
 
+// The duplicate check indexes every committed record of a partition by value: std's B-tree
+// keeps that O(n log n) where a VecMap would insert in O(n). Fault schedules run natively
+// (kafka-sim faults, the tests), never in the page.
+#[allow(clippy::disallowed_types)]
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -560,7 +564,7 @@ pub fn run_seeds(class: FaultClass, first_seed: u64, count: u64) -> Summary {
 
 /// Sums outcomes in seed order, whatever order they were run in.
 pub fn summarize(mut outcomes: Vec<Outcome>) -> Summary {
-    outcomes.sort_by_key(|o| o.seed);
+    super::sort::sort_by_key(&mut outcomes, |o| o.seed);
     let mut summary = Summary::default();
     for o in outcomes {
         summary.add(o);

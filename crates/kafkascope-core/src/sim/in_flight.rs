@@ -58,6 +58,8 @@ impl InFlight {
 }
 
 #[cfg(test)]
+// InFlight is checked against std's BTreeMap, the behaviour it stands in for.
+#[allow(clippy::disallowed_types)]
 mod tests {
     use super::*;
     use crate::sim::network::{NodeId, Payload};

@@ -64,7 +64,7 @@ impl OffsetRanges {
             .iter()
             .flat_map(|s| s.0.iter().flat_map(|&(a, b)| [(a, 1), (b, -1)]))
             .collect();
-        edges.sort_unstable();
+        crate::sim::sort::sort(&mut edges);
         let (mut out, mut depth, mut open) = (Vec::new(), 0usize, None);
         for (at, step) in edges {
             depth = (depth as i64 + step as i64) as usize;
@@ -332,7 +332,7 @@ impl Simulation {
             .group_consumers(group)
             .flat_map(|c| c.processed_offsets.once.keys())
             .collect();
-        tps.sort_unstable();
+        crate::sim::sort::sort(&mut tps);
         tps.dedup();
         tps.into_iter()
             .map(|tp| self.group_partition_outcome(group, tp).twice.count())

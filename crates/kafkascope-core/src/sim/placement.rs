@@ -185,6 +185,7 @@ pub fn place_rack_unaware(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::vec_set::VecSet;
 
     fn unfenced(ids: &[BrokerId]) -> Vec<UsableBroker> {
         ids.iter()
@@ -201,7 +202,7 @@ mod tests {
             assert_eq!(w[1][0], w[0][1]);
             assert_eq!(w[1][1], w[0][2]);
         }
-        let leaders: std::collections::BTreeSet<_> = p.iter().map(|r| r[0]).collect();
+        let leaders: VecSet<_> = p.iter().map(|r| r[0]).collect();
         assert_eq!(leaders.len(), 3, "leaders spread over all brokers: {p:?}");
     }
 

@@ -99,6 +99,8 @@ fn permute<T>(v: &mut [T], mut order: Vec<usize>) {
 }
 
 #[cfg(test)]
+// The merge sort is checked against std's stable sort.
+#[allow(clippy::disallowed_methods)]
 mod tests {
     use super::*;
 

@@ -355,6 +355,8 @@ impl<K: Serialize, V: Serialize> Serialize for VecMap<K, V> {
 }
 
 #[cfg(test)]
+// VecMap is checked against std's BTreeMap, the behaviour it stands in for.
+#[allow(clippy::disallowed_types)]
 mod tests {
     use super::*;
     use std::collections::BTreeMap;

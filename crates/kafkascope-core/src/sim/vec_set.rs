@@ -187,6 +187,8 @@ impl<T: Serialize> Serialize for VecSet<T> {
 }
 
 #[cfg(test)]
+// VecSet is checked against std's BTreeSet, the behaviour it stands in for.
+#[allow(clippy::disallowed_types)]
 mod tests {
     use super::*;
     use std::collections::BTreeSet;

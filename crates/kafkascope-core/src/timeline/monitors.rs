@@ -161,7 +161,7 @@ fn allowed_now(sim: &Simulation) -> Allowed {
             None => losses.push((by, 1)),
         }
     }
-    losses.sort_by_key(|(b, _)| *b as u8);
+    crate::sim::sort::sort_by_key(&mut losses, |(b, _)| *b as u8);
     let groups: VecSet<&str> = sim
         .consumers
         .iter()

@@ -44,6 +44,8 @@ pub fn committed_duplicates(sim: &Simulation) -> Vec<Duplicate> {
             let Some(r) = sim.authoritative_replica(&tp) else {
                 continue;
             };
+            // std's B-tree: see the `use` in fault_schedule.rs.
+            #[allow(clippy::disallowed_types)]
             let mut seen: BTreeMap<&str, &crate::sim::log::LogEntry> = BTreeMap::new();
             for e in r.log.entries().take_while(|e| e.offset < r.high_watermark) {
                 let Some(first) = seen.insert(&e.record.value, e) else {
