@@ -39,7 +39,7 @@ fn a_member_with_no_common_assignor_is_refused_and_the_group_is_unchanged() {
         .trace
         .events
         .iter()
-        .any(|e| e.text.contains("JoinGroup failed due to fatal error: The group member's supported protocols are incompatible")));
+        .any(|e| e.text().contains("JoinGroup failed due to fatal error: The group member's supported protocols are incompatible")));
 }
 
 #[test]
