@@ -135,6 +135,19 @@ fn sorted_strings(v: &Value) -> Value {
     json!(list)
 }
 
+/// How many partitions each member has, largest first: the assignment's shape, which does not
+/// depend on which member is which (the sticky assignors break ties by member id, random in
+/// Kafka).
+fn assignment_sizes(members: Option<&Vec<Value>>) -> Value {
+    let mut sizes: Vec<usize> = members
+        .into_iter()
+        .flatten()
+        .map(|m| m["assignment"].as_array().map_or(0, Vec::len))
+        .collect();
+    sizes.sort_unstable_by(|a, b| b.cmp(a));
+    json!(sizes)
+}
+
 /// Blanks what differs between any two runs and between the executors' naming: topic ids,
 /// and in the group tool's tables the CONSUMER-ID, HOST and CLIENT-ID columns (member ids are
 /// generated; the oracle names its clients after the scenario's consumers, the model after
@@ -276,6 +289,10 @@ fn flatten_real(o: &Value, out: &mut Flat) {
             format!("group.{name}.members"),
             sorted_strings(&json!(members)),
         );
+        out.insert(
+            format!("group.{name}.assignment-sizes"),
+            assignment_sizes(g["members"].as_array()),
+        );
         for (tp, off) in g["committed"].as_object().into_iter().flatten() {
             out.insert(format!("group.{name}.committed.{tp}"), off.clone());
         }
@@ -381,6 +398,10 @@ fn flatten_model(sim: &mut Simulation, real: &Value, out: &mut Flat) {
             format!("group.{name}.members"),
             sorted_strings(&json!(members)),
         );
+        out.insert(
+            format!("group.{name}.assignment-sizes"),
+            assignment_sizes(g["members"].as_array()),
+        );
         for p in g["partitions"].as_array().into_iter().flatten() {
             if !p["committed"].is_null() {
                 out.insert(
@@ -433,6 +454,8 @@ struct ModelRun {
     observations: BTreeMap<String, Flat>,
     /// `line.N` -> "accepted" or the model's refusal, for every command line.
     lines: Flat,
+    /// The consumers' log lines over the whole run (`client_log_keys`).
+    client_log: Flat,
     /// (partition, leader, epoch, at_ms) each time a partition's leader or epoch changed.
     changes: Vec<(String, Value, Value, u64)>,
 }
@@ -463,6 +486,7 @@ fn run_model(script: &str, recording: &Value) -> ModelRun {
     let mut run = ModelRun {
         observations: BTreeMap::new(),
         lines: Flat::new(),
+        client_log: Flat::new(),
         changes: Vec::new(),
     };
     let mut last: BTreeMap<String, (Value, Value)> = BTreeMap::new();
@@ -544,6 +568,10 @@ fn run_model(script: &str, recording: &Value) -> ModelRun {
     }
     ensure(&mut sim, seed, &cluster);
     observe(sim.as_mut().unwrap(), "end", &mut run);
+    client_log_keys(
+        &model_client_log(sim.as_ref().unwrap()),
+        &mut run.client_log,
+    );
     run
 }
 
@@ -577,6 +605,127 @@ fn real_changes(recording: &Value) -> Vec<(String, Value, Value, f64)> {
             Some(_) => out.push((tp.clone(), now.0.clone(), now.1.clone(), at - lag)),
         }
         last.insert(tp, now);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// the consumers' log lines the source notes quote
+
+/// `t-0, t-1` or `[t-0, t-1]` as a sorted list.
+fn partition_list(text: &str) -> Vec<String> {
+    let mut list: Vec<String> = text
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .split(',')
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    list.sort();
+    list
+}
+
+/// What a consumer's client logged, by kind: the partitions of each assignment, revocation
+/// and loss in order, the partitions found without a committed offset, each offset reset, the
+/// generations joined, the heartbeats answered REBALANCE_IN_PROGRESS; and, once per run, the
+/// wording of an assignment line with its partitions blanked.
+fn client_log_keys(lines: &[(String, String)], out: &mut Flat) {
+    let mut seqs: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    let mut heartbeats: BTreeMap<String, usize> = BTreeMap::new();
+    let mut wording: Option<String> = None;
+    for (client, message) in lines {
+        let push = |seqs: &mut BTreeMap<String, Vec<Value>>, kind: &str, v: Value| {
+            seqs.entry(format!("log.{client}.{kind}"))
+                .or_default()
+                .push(v);
+        };
+        if let Some(rest) = message.strip_prefix("Adding newly assigned partitions:") {
+            push(&mut seqs, "assigned", json!(partition_list(rest)));
+            if wording.is_none() {
+                let mut w = message.clone();
+                for p in partition_list(rest) {
+                    w = w.replace(&p, "P");
+                }
+                wording = Some(w);
+            }
+        } else if let Some(rest) = message.strip_prefix("Revoke previously assigned partitions") {
+            push(&mut seqs, "revoked", json!(partition_list(rest)));
+        } else if let Some(rest) = message.strip_prefix("Lost previously assigned partitions") {
+            push(&mut seqs, "lost", json!(partition_list(rest)));
+        } else if let Some(tp) = message.strip_prefix("Found no committed offset for partition ") {
+            // logged again at each poll that retries it (how often is the application's
+            // doing): the distinct partitions in order
+            let key = format!("log.{client}.no-committed-offset");
+            if !seqs
+                .get(&key)
+                .is_some_and(|l| l.contains(&json!(tp.trim())))
+            {
+                push(&mut seqs, "no-committed-offset", json!(tp.trim()));
+            }
+        } else if let Some(rest) = message.strip_prefix("Resetting offset for partition ") {
+            // "t-0 to position FetchPosition{offset=5, ..."
+            let tp = rest.split_whitespace().next().unwrap_or("");
+            let offset = rest
+                .split("offset=")
+                .nth(1)
+                .and_then(|o| o.split([',', '}']).next())
+                .unwrap_or("?");
+            push(&mut seqs, "reset", json!(format!("{tp}@{offset}")));
+        } else if let Some(rest) = message
+            .strip_prefix("Successfully joined group with generation Generation{generationId=")
+        {
+            let generation = rest.split(',').next().unwrap_or("?");
+            push(&mut seqs, "joined-generation", json!(generation));
+        } else if message.starts_with("Attempt to heartbeat failed since group is rebalancing")
+            || message == "Request joining group due to: group is already rebalancing"
+        {
+            // Kafka 4's wording (INFO) of what 3.x logged as "Attempt to heartbeat failed since
+            // group is rebalancing": the heartbeat's REBALANCE_IN_PROGRESS
+            *heartbeats.entry(client.clone()).or_default() += 1;
+        }
+    }
+    for (k, mut v) in seqs {
+        // Kafka logs one line per partition in its hash set's order: a set, not a sequence
+        if k.ends_with(".no-committed-offset") || k.ends_with(".reset") {
+            v.sort_by_key(|x| x.to_string());
+        }
+        out.insert(k, json!(v));
+    }
+    for (client, n) in heartbeats {
+        out.insert(
+            format!("log.{client}.heartbeat-failed-rebalancing"),
+            json!(n),
+        );
+    }
+    if let Some(w) = wording {
+        out.insert("log.wording.assigned".into(), json!(w));
+    }
+}
+
+/// The model's consumer lines: `[Consumer clientId=..., groupId=...] message` from the trace,
+/// each consumer named as the scenario names it (the trace's `consumer #i` is the i-th created).
+fn model_client_log(sim: &Simulation) -> Vec<(String, String)> {
+    let names: Vec<String> = sim.consumer_reports().into_iter().map(|c| c.name).collect();
+    let mut out = Vec::new();
+    for e in &sim.trace.events {
+        let subject = e.subject();
+        let Some(i) = subject
+            .strip_prefix("consumer #")
+            .and_then(|i| i.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        let text = e.text();
+        let Some(message) = text
+            .strip_prefix("[Consumer clientId=")
+            .and_then(|r| r.split_once("] ").map(|(_, m)| m.to_string()))
+        else {
+            continue;
+        };
+        if let Some(name) = names.get(i) {
+            out.push((name.clone(), message));
+        }
     }
     out
 }
@@ -690,6 +839,28 @@ fn compare_scenario(name: &str, recorded_dir: &Path, total: &mut Tally) -> Strin
             &tolerances,
             &mut t,
         );
+    }
+    // the consumers' log lines over the run (recordings made before they were kept have none)
+    if let Some(lines) = recording["client_log"].as_array() {
+        let real_lines: Vec<(String, String)> = lines
+            .iter()
+            .map(|l| {
+                (
+                    l["client"].as_str().unwrap_or("?").to_string(),
+                    l["message"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        let mut real = Flat::new();
+        client_log_keys(&real_lines, &mut real);
+        // a kind one side logged and the other never did is compared too
+        let keys: std::collections::BTreeSet<&String> =
+            real.keys().chain(model.client_log.keys()).collect();
+        for key in keys {
+            let rv = real.get(key).cloned().unwrap_or(Value::Null);
+            let mv = model.client_log.get(key).cloned().unwrap_or(Value::Null);
+            judge(&format!("client-log/{key}"), &rv, &mv, &tolerances, &mut t);
+        }
     }
     // leadership changes: the same sequence, each within its time tolerance
     let real = real_changes(&recording);

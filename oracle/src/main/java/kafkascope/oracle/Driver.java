@@ -1103,6 +1103,7 @@ public final class Driver {
             doc.put("timeline", new ArrayList<>(timeline));
         }
         doc.put("producer_retriable_errors", retriableErrors());
+        doc.put("client_log", clientLog());
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, JSON.writeValueAsString(doc) + "\n");
         log("wrote " + out);
@@ -1128,6 +1129,34 @@ public final class Driver {
                 e.put("partition", m.group(2));
                 e.put("error", m.group(3));
                 out.add(e);
+            }
+        }
+        return out;
+    }
+
+    static final java.util.regex.Pattern CONSUMER_LINE = java.util.regex.Pattern.compile(
+        "^\\[[^\\]]+\\] (\\w+) \\[Consumer clientId=([^,]+), groupId=([^\\]]+)\\] (.*?)(?: \\([a-zA-Z.$]+\\))?$");
+
+    /** The lines the consumers' clients logged that the source notes quote (joins, revocations,
+     * assignments, offsets found or reset, heartbeats during a rebalance), per client in order:
+     * the comparison reads them beside the model's trace. */
+    List<Map<String, Object>> clientLog() throws Exception {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 1; i <= consumerJvms; i++) {
+            Path f = work.resolve("consumer-jvm-" + i + ".log");
+            if (!Files.exists(f)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(f)) {
+                java.util.regex.Matcher m = CONSUMER_LINE.matcher(line);
+                if (m.find() && !m.group(2).equals("oracle-warm-up")) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("client", m.group(2));
+                    e.put("group", m.group(3));
+                    e.put("level", m.group(1));
+                    e.put("message", m.group(4));
+                    out.add(e);
+                }
             }
         }
         return out;
