@@ -263,59 +263,15 @@ impl Broker {
                     self.metadata_version = self.metadata_version.max(version);
                 }
                 self.on_metadata_update(partitions, fenced, now, cfg, out);
-                // ZooKeeper mode: LeaderAndIsr / UpdateMetadata are requests the controller
-                // resends until answered (KRaft brokers report their version in heartbeats).
-                if self.heartbeat_target == Some(NodeId::ZooKeeper) {
-                    out.send(
-                        self.node(),
-                        msg.from,
-                        Payload::MetadataUpdateResponse {
-                            version: self.metadata_version,
-                        },
-                    );
-                }
+                self.acknowledge_metadata_update(msg.from, out);
             }
             Payload::AlterPartitionResponse { tp, result } => {
                 self.on_alter_partition_response(tp, result, now, cfg, out)
             }
             answer @ Payload::BrokerHeartbeatResponse { .. } => {
-                if let Payload::BrokerHeartbeatResponse {
-                    should_shutdown: true,
-                    ..
-                } = answer
-                {
-                    if self.shutting_down {
-                        out.trace(
-                            self.node(),
-                            TraceKind::Broker,
-                            format!(
-                                "[BrokerServer id={}] Controlled shutdown complete; shutting down",
-                                self.id
-                            ),
-                        );
-                        self.go_down(BrokerState::Stopped, out);
-                        return;
-                    }
-                }
-                self.on_heartbeat_answer(&answer);
+                self.on_heartbeat_response(answer, out)
             }
-            Payload::Metadata { request_id } => {
-                let leaders = self
-                    .leader_image
-                    .iter()
-                    .map(|(tp, &(leader, epoch))| (tp.clone(), leader, epoch))
-                    .collect();
-                let live_brokers = Vec::new();
-                out.send(
-                    self.node(),
-                    msg.from,
-                    Payload::MetadataResponse {
-                        request_id,
-                        leaders,
-                        live_brokers,
-                    },
-                );
-            }
+            Payload::Metadata { request_id } => self.on_metadata_request(msg.from, request_id, out),
             Payload::Group {
                 request_id,
                 group,
@@ -325,51 +281,90 @@ impl Broker {
                 // A fetch to a dead leader: back off and try again (the leader may come back,
                 // or metadata will move us to a new one).
                 if let NodeId::Broker(leader) = msg.from {
-                    if let Some(f) = self.fetchers.get_mut(&leader) {
-                        if f.in_flight == Some(request_id) {
-                            f.in_flight = None;
-                            self.backoff_fetcher(leader, cfg, out);
-                        }
-                    }
+                    self.fetch_failed(leader, request_id, cfg, out);
                 }
             }
             _ => {}
         }
     }
 
+    /// ZooKeeper mode: LeaderAndIsr / UpdateMetadata are requests the controller resends until
+    /// answered (KRaft brokers report their version in heartbeats).
+    fn acknowledge_metadata_update(&self, controller: NodeId, out: &mut Out) {
+        if self.heartbeat_target == Some(NodeId::ZooKeeper) {
+            out.send(
+                self.node(),
+                controller,
+                Payload::MetadataUpdateResponse {
+                    version: self.metadata_version,
+                },
+            );
+        }
+    }
+
+    /// The controller's answer to a heartbeat; during a controlled shutdown, its permission to
+    /// stop.
+    fn on_heartbeat_response(&mut self, answer: Payload, out: &mut Out) {
+        if let Payload::BrokerHeartbeatResponse {
+            should_shutdown: true,
+            ..
+        } = answer
+        {
+            if self.shutting_down {
+                out.trace(
+                    self.node(),
+                    TraceKind::Broker,
+                    format!(
+                        "[BrokerServer id={}] Controlled shutdown complete; shutting down",
+                        self.id
+                    ),
+                );
+                self.go_down(BrokerState::Stopped, out);
+                return;
+            }
+        }
+        self.on_heartbeat_answer(&answer);
+    }
+
+    /// A client's MetadataRequest: the leaders this broker's metadata has.
+    fn on_metadata_request(&self, from: NodeId, request_id: u64, out: &mut Out) {
+        let leaders = self
+            .leader_image
+            .iter()
+            .map(|(tp, &(leader, epoch))| (tp.clone(), leader, epoch))
+            .collect();
+        let live_brokers = Vec::new();
+        out.send(
+            self.node(),
+            from,
+            Payload::MetadataResponse {
+                request_id,
+                leaders,
+                live_brokers,
+            },
+        );
+    }
+
+    /// The follower's fetch to `leader` got no answer (timed out, or the connection broke):
+    /// back off and fetch again.
+    fn fetch_failed(
+        &mut self,
+        leader: BrokerId,
+        request_id: u64,
+        cfg: &BrokerConfig,
+        out: &mut Out,
+    ) {
+        if let Some(f) = self.fetchers.get_mut(&leader) {
+            if f.in_flight == Some(request_id) {
+                f.in_flight = None;
+                self.backoff_fetcher(leader, cfg, out);
+            }
+        }
+    }
+
     pub fn fire(&mut self, timer: Timer, now: u64, cfg: &BrokerConfig, out: &mut Out) {
         match timer {
-            Timer::BrokerHeartbeat { .. } => {
-                if let Some(to) = self.heartbeat_destination() {
-                    self.heartbeat_sent();
-                    out.send(
-                        self.node(),
-                        to,
-                        Payload::BrokerHeartbeat {
-                            broker: self.id,
-                            incarnation: self.incarnation,
-                            want_shutdown: self.shutting_down,
-                            metadata_version: self.metadata_version,
-                        },
-                    );
-                }
-                let interval = match self.heartbeat_target {
-                    Some(NodeId::ZooKeeper) => cfg.zookeeper_session_timeout_ms / 3,
-                    _ => cfg.broker_heartbeat_interval_ms,
-                };
-                let interval = if self.shutting_down {
-                    interval.min(500)
-                } else {
-                    interval
-                };
-                out.timer(
-                    interval,
-                    Timer::BrokerHeartbeat {
-                        broker: self.id,
-                        incarnation: self.incarnation,
-                    },
-                );
-            }
+            Timer::BrokerHeartbeat { .. } => self.send_heartbeat(cfg, out),
             Timer::IsrExpiration { .. } => {
                 self.maybe_shrink_isr(now, cfg, out);
                 out.timer(
@@ -388,14 +383,7 @@ impl Broker {
             }
             Timer::FetchRequestTimeout {
                 leader, request_id, ..
-            } => {
-                if let Some(f) = self.fetchers.get_mut(&leader) {
-                    if f.in_flight == Some(request_id) {
-                        f.in_flight = None;
-                        self.backoff_fetcher(leader, cfg, out);
-                    }
-                }
-            }
+            } => self.fetch_failed(leader, request_id, cfg, out),
             Timer::FetchWaitExpiry { request_id, .. } => {
                 if let Some(i) = self
                     .held_fetches
@@ -407,29 +395,7 @@ impl Broker {
                 }
             }
             Timer::DelayedProduceExpiry { tp, request_id, .. } => {
-                if let Some(leading) = self.replicas.get_mut(&tp).and_then(|r| r.leading.as_mut()) {
-                    if let Some(i) = leading
-                        .delayed
-                        .iter()
-                        .position(|d| d.request_id == request_id)
-                    {
-                        let d = leading.delayed.remove(i).expect("index valid");
-                        match d.store_group {
-                            Some((group, generation)) => self.group_stored(
-                                &group,
-                                generation,
-                                Err(KafkaError::RequestTimedOut),
-                                now,
-                                out,
-                            ),
-                            None => out.send(
-                                self.node(),
-                                d.from,
-                                d.reply(&tp, Err(KafkaError::RequestTimedOut)),
-                            ),
-                        }
-                    }
-                }
+                self.expire_delayed_produce(&tp, request_id, now, out)
             }
             Timer::GroupJoinDeadline { group, .. } => self.maybe_complete_join(&group, now, out),
             Timer::GroupSessionCheck { .. } => {
@@ -442,30 +408,101 @@ impl Broker {
                     },
                 );
             }
-            Timer::RetentionCheck { .. } => {
-                for r in self.replicas.values_mut() {
-                    let cfg_log = r.config.log.clone();
-                    if let Some(start) = r.log.apply_retention(now, &cfg_log, r.high_watermark) {
-                        out.trace(
-                            NodeId::Broker(self.id),
-                            TraceKind::Retention,
-                            format!(
-                                "[UnifiedLog partition={}] Incremented log start offset to {} due to segment deletion",
-                                r.tp, start
-                            ),
-                        );
-                    }
-                }
-                out.timer(
-                    cfg.log_retention_check_interval_ms,
-                    Timer::RetentionCheck {
-                        broker: self.id,
-                        incarnation: self.incarnation,
-                    },
-                );
-            }
+            Timer::RetentionCheck { .. } => self.check_retention(now, cfg, out),
             _ => {}
         }
+    }
+
+    /// The heartbeat to the active controller (ZooKeeper mode: the session ping), and the next
+    /// one's timer (every 500 ms at most during a controlled shutdown).
+    fn send_heartbeat(&mut self, cfg: &BrokerConfig, out: &mut Out) {
+        if let Some(to) = self.heartbeat_destination() {
+            self.heartbeat_sent();
+            out.send(
+                self.node(),
+                to,
+                Payload::BrokerHeartbeat {
+                    broker: self.id,
+                    incarnation: self.incarnation,
+                    want_shutdown: self.shutting_down,
+                    metadata_version: self.metadata_version,
+                },
+            );
+        }
+        let interval = match self.heartbeat_target {
+            Some(NodeId::ZooKeeper) => cfg.zookeeper_session_timeout_ms / 3,
+            _ => cfg.broker_heartbeat_interval_ms,
+        };
+        let interval = if self.shutting_down {
+            interval.min(500)
+        } else {
+            interval
+        };
+        out.timer(
+            interval,
+            Timer::BrokerHeartbeat {
+                broker: self.id,
+                incarnation: self.incarnation,
+            },
+        );
+    }
+
+    /// A produce (or a group's metadata) that waited for replication past its timeout: it
+    /// fails with REQUEST_TIMED_OUT.
+    fn expire_delayed_produce(
+        &mut self,
+        tp: &TopicPartition,
+        request_id: u64,
+        now: u64,
+        out: &mut Out,
+    ) {
+        if let Some(leading) = self.replicas.get_mut(tp).and_then(|r| r.leading.as_mut()) {
+            if let Some(i) = leading
+                .delayed
+                .iter()
+                .position(|d| d.request_id == request_id)
+            {
+                let d = leading.delayed.remove(i).expect("index valid");
+                match d.store_group {
+                    Some((group, generation)) => self.group_stored(
+                        &group,
+                        generation,
+                        Err(KafkaError::RequestTimedOut),
+                        now,
+                        out,
+                    ),
+                    None => out.send(
+                        self.node(),
+                        d.from,
+                        d.reply(tp, Err(KafkaError::RequestTimedOut)),
+                    ),
+                }
+            }
+        }
+    }
+
+    /// `log.retention.check.interval.ms`: old segments go (UnifiedLog.deleteOldSegments).
+    fn check_retention(&mut self, now: u64, cfg: &BrokerConfig, out: &mut Out) {
+        for r in self.replicas.values_mut() {
+            let cfg_log = r.config.log.clone();
+            if let Some(start) = r.log.apply_retention(now, &cfg_log, r.high_watermark) {
+                out.trace(
+                    NodeId::Broker(self.id),
+                    TraceKind::Retention,
+                    format!(
+                        "[UnifiedLog partition={}] Incremented log start offset to {} due to segment deletion",
+                        r.tp, start
+                    ),
+                );
+            }
+        }
+        out.timer(
+            cfg.log_retention_check_interval_ms,
+            Timer::RetentionCheck {
+                broker: self.id,
+                incarnation: self.incarnation,
+            },
+        );
     }
 
     /// After the leader appended locally (offset commits): move the HW if it can, answer what

@@ -20,7 +20,7 @@ use super::network::{NodeId, Payload};
 use super::replica::DelayedProduce;
 use super::trace::{TraceKind, TraceLine};
 use super::vec_map::VecMap;
-use super::{Out, Timer, TopicPartition};
+use super::{BrokerId, Out, Timer, TopicPartition};
 
 mod group_metadata_manager;
 mod heartbeat;

@@ -109,6 +109,24 @@ pub enum Timer {
 }
 
 impl Timer {
+    /// The incarnation of the broker a broker's timer was set by (a restarted broker ignores
+    /// its earlier life's timers).
+    fn broker_incarnation(&self) -> Option<u32> {
+        match self {
+            Timer::BrokerHeartbeat { incarnation, .. }
+            | Timer::IsrExpiration { incarnation, .. }
+            | Timer::FetcherRetry { incarnation, .. }
+            | Timer::FetchRequestTimeout { incarnation, .. }
+            | Timer::FetchWaitExpiry { incarnation, .. }
+            | Timer::DelayedProduceExpiry { incarnation, .. }
+            | Timer::RetentionCheck { incarnation, .. }
+            | Timer::GroupJoinDeadline { incarnation, .. }
+            | Timer::GroupSessionCheck { incarnation, .. }
+            | Timer::ControlledShutdownTimeout { incarnation, .. } => Some(*incarnation),
+            _ => None,
+        }
+    }
+
     /// The node whose state the timer changes (none for the controller's: they change only
     /// the metadata, which the per-event invariants read but do not check).
     pub(super) fn node(&self) -> Option<NodeId> {
@@ -144,78 +162,25 @@ impl Simulation {
     pub(super) fn fire(&mut self, timer: Timer) {
         let mut out = Out::default();
         match &timer {
-            Timer::BrokerHeartbeat {
-                broker,
-                incarnation,
-            }
-            | Timer::IsrExpiration {
-                broker,
-                incarnation,
-            }
-            | Timer::FetcherRetry {
-                broker,
-                incarnation,
-                ..
-            }
-            | Timer::FetchRequestTimeout {
-                broker,
-                incarnation,
-                ..
-            }
-            | Timer::FetchWaitExpiry {
-                broker,
-                incarnation,
-                ..
-            }
-            | Timer::DelayedProduceExpiry {
-                broker,
-                incarnation,
-                ..
-            }
-            | Timer::RetentionCheck {
-                broker,
-                incarnation,
-            }
-            | Timer::GroupJoinDeadline {
-                broker,
-                incarnation,
-                ..
-            }
-            | Timer::GroupSessionCheck {
-                broker,
-                incarnation,
-            }
-            | Timer::ControlledShutdownTimeout {
-                broker,
-                incarnation,
-            } => {
+            Timer::BrokerHeartbeat { broker, .. }
+            | Timer::IsrExpiration { broker, .. }
+            | Timer::FetcherRetry { broker, .. }
+            | Timer::FetchRequestTimeout { broker, .. }
+            | Timer::FetchWaitExpiry { broker, .. }
+            | Timer::DelayedProduceExpiry { broker, .. }
+            | Timer::RetentionCheck { broker, .. }
+            | Timer::GroupJoinDeadline { broker, .. }
+            | Timer::GroupSessionCheck { broker, .. }
+            | Timer::ControlledShutdownTimeout { broker, .. } => {
+                let incarnation = timer.broker_incarnation();
                 if let Some(b) = self.brokers.get_mut(broker) {
-                    if b.state == BrokerState::Running && b.incarnation == *incarnation {
+                    if b.state == BrokerState::Running && Some(b.incarnation) == incarnation {
                         b.fire(timer, self.now_ms, &self.config.broker, &mut out);
                     }
                 }
             }
             Timer::SessionCheck | Timer::QuorumElection { .. } | Timer::LeaderBalance { .. } => {
-                let resend = matches!(timer, Timer::SessionCheck)
-                    && self.config.mode == ControllerMode::Zookeeper
-                    && self.controller.active.is_some_and(|c| {
-                        self.brokers
-                            .get(&c)
-                            .is_some_and(|b| b.state == BrokerState::Running)
-                    });
-                let mut ctx = controller::Ctx {
-                    now_ms: self.now_ms,
-                    config: &self.config,
-                    metadata: &mut self.metadata,
-                    rng: &mut self.rng,
-                };
-                self.controller.fire(timer, &mut ctx, &mut out);
-                // ZooKeeper mode: the controller broker's request threads resend what brokers
-                // have not answered.
-                if resend {
-                    self.controller
-                        .resend_unanswered_updates(&mut ctx, &mut out);
-                }
+                self.fire_controller(timer, &mut out)
             }
             Timer::ConsumerPoll { consumer, .. }
             | Timer::ConsumerWorker { consumer, .. }
@@ -233,5 +198,29 @@ impl Simulation {
             }
         }
         self.flush(out);
+    }
+
+    /// The controller's timers; in ZooKeeper mode the session check also makes the controller
+    /// broker resend what brokers have not answered.
+    fn fire_controller(&mut self, timer: Timer, out: &mut Out) {
+        let resend = matches!(timer, Timer::SessionCheck)
+            && self.config.mode == ControllerMode::Zookeeper
+            && self.controller.active.is_some_and(|c| {
+                self.brokers
+                    .get(&c)
+                    .is_some_and(|b| b.state == BrokerState::Running)
+            });
+        let mut ctx = controller::Ctx {
+            now_ms: self.now_ms,
+            config: &self.config,
+            metadata: &mut self.metadata,
+            rng: &mut self.rng,
+        };
+        self.controller.fire(timer, &mut ctx, out);
+        // ZooKeeper mode: the controller broker's request threads resend what brokers
+        // have not answered.
+        if resend {
+            self.controller.resend_unanswered_updates(&mut ctx, out);
+        }
     }
 }

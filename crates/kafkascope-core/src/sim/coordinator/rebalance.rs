@@ -59,147 +59,35 @@ impl Broker {
     /// The join phase ends when every known member has rejoined (not during the initial delay),
     /// or at the deadline, when members that did not rejoin are removed.
     pub(crate) fn maybe_complete_join(&mut self, group: &str, now: u64, out: &mut Out) {
-        let node = NodeId::Broker(self.id);
+        let coordinator = self.id;
         let Some(g) = self.coordinator.groups.get_mut(group) else {
             return;
         };
-        if g.state != GroupState::PreparingRebalance {
+        if g.state != GroupState::PreparingRebalance || !g.join_phase_over(now) {
             return;
         }
-        let all_joined = g.members.values().all(|m| m.awaiting_join.is_some());
-        // During the initial delay (group.initial.rebalance.delay.ms) the phase waits for the
-        // deadline even when everyone known has joined: more members may be starting.
-        if !(now >= g.join_deadline_ms || (all_joined && !g.in_initial_delay)) {
-            return;
-        }
-        // Dynamic members that did not rejoin are removed; static ones are kept (G3).
-        let missing: Vec<String> = g
-            .members
-            .iter()
-            .filter(|(_, m)| m.awaiting_join.is_none() && m.group_instance_id.is_none())
-            .map(|(id, _)| id.clone())
-            .collect();
-        if !missing.is_empty() {
-            for id in &missing {
-                g.members.remove(id);
-                g.join_order.retain(|x| x != id);
-            }
-            out.trace(node, TraceKind::Group, format!("[GroupCoordinator {}]: Group {group} removed dynamic members who haven't joined: [{}]", self.id, missing.join(", ")));
-        }
+        g.remove_members_not_rejoined(coordinator, group, out);
         g.generation += 1;
         g.in_initial_delay = false;
         if g.members.is_empty() {
             g.enter(GroupState::Empty, now);
             g.leader = None;
             out.trace(
-                node,
+                NodeId::Broker(coordinator),
                 TraceKind::Group,
                 format!(
-                    "[GroupCoordinator {}]: Group {group} with generation {} is now empty.",
-                    self.id, g.generation
+                    "[GroupCoordinator {coordinator}]: Group {group} with generation {} is now empty.",
+                    g.generation
                 ),
             );
             self.store_empty_group(group, now);
             return;
         }
-        // Protocol: among those every member supports, each member votes for its first.
-        let candidates: Vec<String> = g
-            .members
-            .values()
-            .next()
-            .map(|m| {
-                m.protocols
-                    .iter()
-                    .filter(|p| g.members.values().all(|o| o.protocols.contains(p)))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut votes: VecMap<&String, usize> = VecMap::new();
-        for m in g.members.values() {
-            if let Some(p) = m.protocols.iter().find(|p| candidates.contains(p)) {
-                *votes.entry(p).or_default() += 1;
-            }
-        }
-        let protocol = candidates
-            .iter()
-            .max_by_key(|p| {
-                (
-                    votes.get(p).copied().unwrap_or(0),
-                    std::cmp::Reverse(candidates.iter().position(|c| c == *p)),
-                )
-            })
-            .cloned();
-        let Some(protocol) = protocol else {
-            for m in g.members.values_mut() {
-                if let Some(rid) = m.awaiting_join.take() {
-                    out.send(
-                        node,
-                        m.from,
-                        Payload::GroupResponse {
-                            request_id: rid,
-                            body: GroupResponse::JoinGroup(Err(
-                                KafkaError::InconsistentGroupProtocol,
-                            )),
-                        },
-                    );
-                }
-            }
-            return;
-        };
-        g.protocol = Some(protocol.clone());
-        if g.leader.as_ref().is_none_or(|l| !g.members.contains_key(l)) {
-            g.leader = g
-                .join_order
-                .iter()
-                .find(|id| g.members.contains_key(*id))
-                .cloned();
-        }
-        let leader = g.leader.clone().expect("a member exists");
-        g.enter(GroupState::CompletingRebalance, now);
-        out.trace(
-            node,
-            TraceKind::Group,
-            format!(
-                "[GroupCoordinator {}]: Stabilized group {group} generation {} with {} members.",
-                self.id,
-                g.generation,
-                g.members.len()
-            ),
-        );
-        let members: Vec<JoinedMember> = g
-            .members
-            .iter()
-            .map(|(id, m)| JoinedMember {
-                member_id: id.clone(),
-                group_instance_id: m.group_instance_id.clone(),
-                subscription: m.subscription.clone(),
-            })
-            .collect();
-        let generation = g.generation;
-        for (id, m) in g.members.iter_mut() {
-            m.last_heartbeat_ms = now;
-            if let Some(rid) = m.awaiting_join.take() {
-                let result = JoinResult {
-                    generation,
-                    protocol: protocol.clone(),
-                    leader: leader.clone(),
-                    member_id: id.clone(),
-                    members: if *id == leader {
-                        members.clone()
-                    } else {
-                        Vec::new()
-                    },
-                };
-                out.send(
-                    node,
-                    m.from,
-                    Payload::GroupResponse {
-                        request_id: rid,
-                        body: GroupResponse::JoinGroup(Ok(result)),
-                    },
-                );
-            }
+        match g.select_protocol() {
+            Some(protocol) => g.complete_join(coordinator, group, protocol, now, out),
+            None => g.answer_joins(NodeId::Broker(coordinator), out, |_| {
+                Err(KafkaError::InconsistentGroupProtocol)
+            }),
         }
     }
 
@@ -251,6 +139,151 @@ impl Broker {
                 now,
                 out,
             );
+        }
+    }
+}
+
+/// The join phase of a classic group (Kafka's `ClassicGroup`, group-coordinator/src/main/java/
+/// org/apache/kafka/coordinator/group/classic/ClassicGroup.java, and
+/// `GroupMetadataManager.completeClassicGroupJoin`).
+impl Group {
+    /// Every known member has rejoined (and the initial delay is over), or the deadline passed.
+    fn join_phase_over(&self, now: u64) -> bool {
+        let all_joined = self.members.values().all(|m| m.awaiting_join.is_some());
+        // During the initial delay (group.initial.rebalance.delay.ms) the phase waits for the
+        // deadline even when everyone known has joined: more members may be starting.
+        now >= self.join_deadline_ms || (all_joined && !self.in_initial_delay)
+    }
+
+    /// Dynamic members that did not rejoin are removed; static ones are kept (G3).
+    fn remove_members_not_rejoined(&mut self, coordinator: BrokerId, group: &str, out: &mut Out) {
+        let missing: Vec<String> = self
+            .members
+            .iter()
+            .filter(|(_, m)| m.awaiting_join.is_none() && m.group_instance_id.is_none())
+            .map(|(id, _)| id.clone())
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        for id in &missing {
+            self.members.remove(id);
+            self.join_order.retain(|x| x != id);
+        }
+        out.trace(NodeId::Broker(coordinator), TraceKind::Group, format!("[GroupCoordinator {coordinator}]: Group {group} removed dynamic members who haven't joined: [{}]", missing.join(", ")));
+    }
+
+    /// `selectProtocol`: among the protocols every member supports, each member votes for its
+    /// first; the most votes win, ties going to the first member's order. `None` when no
+    /// protocol is common to all.
+    fn select_protocol(&self) -> Option<String> {
+        let candidates: Vec<String> = self
+            .members
+            .values()
+            .next()
+            .map(|m| {
+                m.protocols
+                    .iter()
+                    .filter(|p| self.members.values().all(|o| o.protocols.contains(p)))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut votes: VecMap<&String, usize> = VecMap::new();
+        for m in self.members.values() {
+            if let Some(p) = m.protocols.iter().find(|p| candidates.contains(p)) {
+                *votes.entry(p).or_default() += 1;
+            }
+        }
+        candidates
+            .iter()
+            .max_by_key(|p| {
+                (
+                    votes.get(p).copied().unwrap_or(0),
+                    std::cmp::Reverse(candidates.iter().position(|c| c == *p)),
+                )
+            })
+            .cloned()
+    }
+
+    /// The group moves to CompletingRebalance with its protocol and leader (the old one if it
+    /// is still a member, else the first to have joined), and every waiting JoinGroup is
+    /// answered: the leader gets every member's subscription.
+    fn complete_join(
+        &mut self,
+        coordinator: BrokerId,
+        group: &str,
+        protocol: String,
+        now: u64,
+        out: &mut Out,
+    ) {
+        self.protocol = Some(protocol.clone());
+        if self
+            .leader
+            .as_ref()
+            .is_none_or(|l| !self.members.contains_key(l))
+        {
+            self.leader = self
+                .join_order
+                .iter()
+                .find(|id| self.members.contains_key(*id))
+                .cloned();
+        }
+        let leader = self.leader.clone().expect("a member exists");
+        self.enter(GroupState::CompletingRebalance, now);
+        let node = NodeId::Broker(coordinator);
+        out.trace(
+            node,
+            TraceKind::Group,
+            format!(
+                "[GroupCoordinator {coordinator}]: Stabilized group {group} generation {} with {} members.",
+                self.generation,
+                self.members.len()
+            ),
+        );
+        let members = self.joined_members();
+        let generation = self.generation;
+        for m in self.members.values_mut() {
+            m.last_heartbeat_ms = now;
+        }
+        self.answer_joins(node, out, |id| {
+            Ok(JoinResult {
+                generation,
+                protocol: protocol.clone(),
+                leader: leader.clone(),
+                member_id: id.to_string(),
+                members: if id == leader {
+                    members.clone()
+                } else {
+                    Vec::new()
+                },
+            })
+        });
+    }
+
+    fn joined_members(&self) -> Vec<JoinedMember> {
+        self.members
+            .iter()
+            .map(|(id, m)| JoinedMember {
+                member_id: id.clone(),
+                group_instance_id: m.group_instance_id.clone(),
+                subscription: m.subscription.clone(),
+            })
+            .collect()
+    }
+
+    /// Answers every JoinGroup waiting in the group.
+    fn answer_joins(
+        &mut self,
+        node: NodeId,
+        out: &mut Out,
+        result: impl Fn(&str) -> Result<JoinResult, KafkaError>,
+    ) {
+        for (id, m) in self.members.iter_mut() {
+            if let Some(request_id) = m.awaiting_join.take() {
+                let body = GroupResponse::JoinGroup(result(id));
+                out.send(node, m.from, Payload::GroupResponse { request_id, body });
+            }
         }
     }
 }
