@@ -175,6 +175,12 @@ impl Log {
     pub fn truncate_to(&mut self, offset: i64) {
         let offset = offset.max(self.log_start_offset);
         if offset >= self.leo() {
+            // Nothing to cut, but an epoch that starts at the log end goes: a broker that became
+            // leader and appended nothing before losing leadership has such an entry, and kept,
+            // it makes every OffsetsForLeaderEpoch diverge again (`UnifiedLog.truncateTo`:
+            // "Always truncate epoch cache since we may have a conflicting epoch entry at the
+            // end of the log from the leader").
+            self.epochs.truncate_from_end(self.leo());
             return;
         }
         self.entries
