@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::broker::BrokerState;
 use super::config::ControllerMode;
-use super::consumer::{ConsumerState, ProcessedRecord};
+use super::consumer::{Consumer, ConsumerState, ProcessedRecord};
 use super::coordinator::{Group, GroupState, OFFSETS_TOPIC, OFFSETS_TOPIC_NUM_PARTITIONS};
 use super::hash::offsets_partition_for;
 use super::invariants::Violation;
@@ -176,16 +176,9 @@ impl Simulation {
         v
     }
 
-    pub fn report(&self) -> Report {
-        let brokers = self
-            .brokers
-            .values()
-            .map(|b| BrokerReport {
-                id: b.id,
-                state: b.state,
-                fenced: self.metadata.brokers.get(&b.id).is_none_or(|r| r.fenced),
-            })
-            .collect();
+    /// Every partition as the metadata has it, with the authoritative replica's HW and
+    /// committed records, and each replica's LEO.
+    fn partition_reports(&self) -> Vec<PartitionReport> {
         let mut partitions = Vec::new();
         for t in self.metadata.topics.values() {
             for (i, reg) in t.partitions.iter().enumerate() {
@@ -229,6 +222,20 @@ impl Simulation {
                 });
             }
         }
+        partitions
+    }
+
+    pub fn report(&self) -> Report {
+        let brokers = self
+            .brokers
+            .values()
+            .map(|b| BrokerReport {
+                id: b.id,
+                state: b.state,
+                fenced: self.metadata.brokers.get(&b.id).is_none_or(|r| r.fenced),
+            })
+            .collect();
+        let partitions = self.partition_reports();
         let producers = self
             .producers
             .iter()
@@ -353,7 +360,7 @@ impl Simulation {
                             .collect()
                     })
                     .unwrap_or_default();
-                let consumers: Vec<&crate::sim::consumer::Consumer> = self
+                let consumers: Vec<&Consumer> = self
                     .consumers
                     .iter()
                     .filter(|c| c.config.group_id == group)
@@ -380,39 +387,7 @@ impl Simulation {
                             log_end_offset: hw,
                             lag: committed.map(|c| (hw - c).max(0)),
                         });
-                        let mut seen: VecMap<i64, u32> = VecMap::new();
-                        for c in &consumers {
-                            for r in c
-                                .processed
-                                .iter()
-                                .filter(|r| &*r.topic == t.as_str() && r.partition == p)
-                            {
-                                *seen.entry(r.offset).or_default() += 1;
-                            }
-                        }
-                        for (o, n) in &seen {
-                            if *n > 1 {
-                                dups.push(format!("{tp}@{o}"));
-                            }
-                        }
-                        // Offsets whose processed records left the bounded lists are not checked.
-                        let dropped_below = consumers
-                            .iter()
-                            .filter_map(|c| c.processed_from.get(&tp).copied())
-                            .max()
-                            .unwrap_or(0);
-                        let start = consumers
-                            .iter()
-                            .filter_map(|c| c.start_positions.get(&tp).copied())
-                            .min()
-                            .map(|s| s.max(dropped_below));
-                        if let (Some(start), Some(committed)) = (start, committed) {
-                            for o in start..committed {
-                                if !seen.contains_key(&o) {
-                                    lost.push(format!("{tp}@{o}"));
-                                }
-                            }
-                        }
+                        check_processing(&consumers, &tp, committed, &mut dups, &mut lost);
                     }
                 }
                 GroupReport {
@@ -446,5 +421,49 @@ impl Simulation {
                 errors: c.errors.clone(),
             })
             .collect()
+    }
+}
+
+/// One partition of a group: the offsets its consumers processed more than once (`dups`), and
+/// the committed offsets no consumer processed (`lost`).
+fn check_processing(
+    consumers: &[&Consumer],
+    tp: &TopicPartition,
+    committed: Option<i64>,
+    dups: &mut Vec<String>,
+    lost: &mut Vec<String>,
+) {
+    let mut seen: VecMap<i64, u32> = VecMap::new();
+    for c in consumers {
+        for r in c
+            .processed
+            .iter()
+            .filter(|r| &*r.topic == tp.topic.as_str() && r.partition == tp.partition)
+        {
+            *seen.entry(r.offset).or_default() += 1;
+        }
+    }
+    for (o, n) in &seen {
+        if *n > 1 {
+            dups.push(format!("{tp}@{o}"));
+        }
+    }
+    // Offsets whose processed records left the bounded lists are not checked.
+    let dropped_below = consumers
+        .iter()
+        .filter_map(|c| c.processed_from.get(tp).copied())
+        .max()
+        .unwrap_or(0);
+    let start = consumers
+        .iter()
+        .filter_map(|c| c.start_positions.get(tp).copied())
+        .min()
+        .map(|s| s.max(dropped_below));
+    if let (Some(start), Some(committed)) = (start, committed) {
+        for o in start..committed {
+            if !seen.contains_key(&o) {
+                lost.push(format!("{tp}@{o}"));
+            }
+        }
     }
 }

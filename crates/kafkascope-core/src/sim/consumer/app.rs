@@ -52,36 +52,52 @@ impl Consumer {
             self.last_commit_ms = now;
             self.commit(self.stored.clone(), "auto-commit", ctx, out);
         }
-        let mut taken = Vec::new();
-        if self.member_state == MemberState::Stable
-            || self.config.rebalance_protocol() == RebalanceProtocol::Cooperative
-        {
-            // Records of paused partitions stay buffered; those of revoked ones are dropped.
-            let mut keep = VecDeque::new();
-            while taken.len() < self.config.max_poll_records {
-                let Some((tp, e)) = self.buffer.pop_front() else {
-                    break;
-                };
-                if !self.assignment.contains(&tp) {
-                    continue;
-                }
-                if self.paused.contains(&*tp) {
-                    keep.push_back((tp, e));
-                    continue;
-                }
-                set_offset(&mut self.consumed, &tp, e.offset + 1);
-                if self.config.enable_auto_offset_store {
-                    set_offset(&mut self.stored, &tp, e.offset + 1);
-                }
-                taken.push((tp, e));
-            }
-            if !keep.is_empty() {
-                keep.append(&mut self.buffer);
-                self.buffer = keep;
-            }
-        }
+        let taken = self.take_records();
         self.polled += taken.len() as u64;
-        let next = match self.config.processing {
+        let next = self.hand_over(taken, out);
+        self.ensure_fetches(ctx, out);
+        self.schedule_poll(next, out);
+    }
+
+    /// What `poll()` returns: up to `max.poll.records` buffered records of assigned partitions
+    /// (none during an eager rebalance). Records of paused partitions stay buffered; those of
+    /// revoked ones are dropped.
+    fn take_records(&mut self) -> Vec<(Rc<TopicPartition>, LogEntry)> {
+        let mut taken = Vec::new();
+        if !(self.member_state == MemberState::Stable
+            || self.config.rebalance_protocol() == RebalanceProtocol::Cooperative)
+        {
+            return taken;
+        }
+        let mut keep = VecDeque::new();
+        while taken.len() < self.config.max_poll_records {
+            let Some((tp, e)) = self.buffer.pop_front() else {
+                break;
+            };
+            if !self.assignment.contains(&tp) {
+                continue;
+            }
+            if self.paused.contains(&*tp) {
+                keep.push_back((tp, e));
+                continue;
+            }
+            set_offset(&mut self.consumed, &tp, e.offset + 1);
+            if self.config.enable_auto_offset_store {
+                set_offset(&mut self.stored, &tp, e.offset + 1);
+            }
+            taken.push((tp, e));
+        }
+        if !keep.is_empty() {
+            keep.append(&mut self.buffer);
+            self.buffer = keep;
+        }
+        taken
+    }
+
+    /// The application takes the records: processed before the next poll (poll-loop), or
+    /// queued for the worker thread. Returns when to poll next.
+    fn hand_over(&mut self, taken: Vec<(Rc<TopicPartition>, LogEntry)>, out: &mut Out) -> u64 {
+        match self.config.processing {
             Processing::PollLoop => {
                 let busy = taken.len() as u64 * self.config.processing_time_ms;
                 self.in_process = taken;
@@ -101,9 +117,7 @@ impl Consumer {
                     100
                 }
             }
-        };
-        self.ensure_fetches(ctx, out);
-        self.schedule_poll(next, out);
+        }
     }
 
     pub(super) fn mark_processed(&mut self, tp: &TopicPartition, e: &LogEntry, now: u64) {

@@ -100,87 +100,103 @@ impl Producer {
 
     pub(super) fn on_batch_error(
         &mut self,
+        batch: Batch,
+        e: KafkaError,
+        ctx: &mut ProducerCtx,
+        out: &mut Out,
+    ) {
+        // `TransactionManager.canRetry`: the idempotent producer retries every out-of-order
+        // answer; a real gap in the sequences bumps the epoch first.
+        let out_of_order = e == KafkaError::OutOfOrderSequenceNumber && self.producer_id >= 0;
+        let retriable = e.is_retriable() || out_of_order;
+        let bump = out_of_order && self.sequence_gap_at(&batch);
+        let expired =
+            ctx.now_ms.saturating_sub(batch.created_ms) >= self.config.delivery_timeout_ms;
+        if !(retriable && batch.attempts < self.config.retries && !expired) {
+            return self.give_up_batch(batch, e, expired && retriable, out);
+        }
+        if bump {
+            self.rewrite_sequences.insert(batch.tp.clone());
+        }
+        self.retry_batch(batch, e, ctx, out);
+    }
+
+    /// Whether an OUT_OF_ORDER_SEQUENCE_NUMBER answer shows a real gap: the batch is the one
+    /// right after the last acknowledged sequence (or right after an unresolved one), so no
+    /// earlier batch can fill it. Bumping the epoch renumbers the partition's batches from 0.
+    fn sequence_gap_at(&self, batch: &Batch) -> bool {
+        let tp = &batch.tp;
+        let seq = batch.base_sequence.unwrap_or(-1) as i64;
+        let last_acked = self.last_acked_sequence.get(tp).copied().unwrap_or(-1) as i64;
+        match self.unresolved_sequences.get(tp) {
+            None => seq - last_acked == 1,
+            Some(&next) => next as i64 == seq,
+        }
+    }
+
+    /// The batch goes back to the front of its queue, in sequence order, after the backoff
+    /// (KIP-580); errors that mean the leader moved forget it.
+    fn retry_batch(
+        &mut self,
         mut batch: Batch,
         e: KafkaError,
         ctx: &mut ProducerCtx,
         out: &mut Out,
     ) {
         let tp = batch.tp.clone();
-        let mut retriable = e.is_retriable();
-        let mut bump = false;
-        if e == KafkaError::OutOfOrderSequenceNumber && self.producer_id >= 0 {
-            // `TransactionManager.canRetry`: the idempotent producer retries every out-of-order
-            // answer. If the batch is the one right after the last acknowledged sequence (or
-            // right after an unresolved one) there is a real gap: bump the epoch, which renumbers
-            // the partition's batches from 0. Otherwise an earlier batch may still fill the gap.
-            retriable = true;
-            let seq = batch.base_sequence.unwrap_or(-1) as i64;
-            let last_acked = self.last_acked_sequence.get(&tp).copied().unwrap_or(-1) as i64;
-            bump = match self.unresolved_sequences.get(&tp) {
-                None => seq - last_acked == 1,
-                Some(&next) => next as i64 == seq,
-            };
+        batch.attempts += 1;
+        batch.last_error = Some(e);
+        batch.retry_at_ms = ctx.now_ms
+            + super::backoff::retry_backoff_ms(
+                self.config.retry_backoff_ms,
+                self.config.retry_backoff_max_ms,
+                batch.attempts,
+                ctx.rng,
+            );
+        let retry = ProducerError::Retry {
+            producer: self.name.clone(),
+            tp: tp.clone(),
+            attempts_left: self.config.retries.saturating_sub(batch.attempts),
+            error: e,
+        };
+        out.event(self.node(), TraceLine::Producer(retry));
+        if matches!(
+            e,
+            KafkaError::NotLeaderOrFollower
+                | KafkaError::NetworkException
+                | KafkaError::RequestTimedOut
+                | KafkaError::UnknownTopicOrPartition
+        ) {
+            self.leaders.insert(tp.clone(), None);
         }
-        let expired =
-            ctx.now_ms.saturating_sub(batch.created_ms) >= self.config.delivery_timeout_ms;
-        let can_retry = retriable && batch.attempts < self.config.retries && !expired;
-        if can_retry && bump {
-            self.rewrite_sequences.insert(tp.clone());
-        }
-        if can_retry {
-            batch.attempts += 1;
-            batch.last_error = Some(e);
-            batch.retry_at_ms = ctx.now_ms
-                + super::backoff::retry_backoff_ms(
-                    self.config.retry_backoff_ms,
-                    self.config.retry_backoff_max_ms,
-                    batch.attempts,
-                    ctx.rng,
-                );
-            let retry = ProducerError::Retry {
-                producer: self.name.clone(),
-                tp: tp.clone(),
-                attempts_left: self.config.retries.saturating_sub(batch.attempts),
-                error: e,
-            };
-            out.event(self.node(), TraceLine::Producer(retry));
-            if matches!(
-                e,
-                KafkaError::NotLeaderOrFollower
-                    | KafkaError::NetworkException
-                    | KafkaError::RequestTimedOut
-                    | KafkaError::UnknownTopicOrPartition
-            ) {
-                self.leaders.insert(tp.clone(), None);
-            }
-            // Back in front of the queue, in sequence order.
-            let q = self.accumulator.entry(tp).or_default();
-            let pos = q
-                .iter()
-                .position(|b| b.base_sequence.is_none() || b.base_sequence > batch.base_sequence)
-                .unwrap_or(q.len());
-            q.insert(pos, batch);
+        let q = self.accumulator.entry(tp).or_default();
+        let pos = q
+            .iter()
+            .position(|b| b.base_sequence.is_none() || b.base_sequence > batch.base_sequence)
+            .unwrap_or(q.len());
+        q.insert(pos, batch);
+    }
+
+    /// The batch fails for good. Sender.completeBatch: sequences are only adjusted if the
+    /// batch did not exhaust its retries (then whether the broker took it is unknown); a batch
+    /// that ran out of delivery time is an expiry (Sender.sendProducerData), which leaves its
+    /// partition unresolved until everything in flight there completes.
+    fn give_up_batch(&mut self, batch: Batch, e: KafkaError, expired: bool, out: &mut Out) {
+        let failed = ProducerError::Failed {
+            producer: self.name.clone(),
+            records: batch.records.len(),
+            tp: batch.tp.clone(),
+            error: e,
+        };
+        out.event(self.node(), TraceLine::Producer(failed));
+        let fate = if expired {
+            SequenceFate::Unresolved
+        } else if batch.attempts < self.config.retries {
+            SequenceFate::Rewrite
         } else {
-            let failed = ProducerError::Failed {
-                producer: self.name.clone(),
-                records: batch.records.len(),
-                tp: tp.clone(),
-                error: e,
-            };
-            out.event(self.node(), TraceLine::Producer(failed));
-            // Sender.completeBatch: sequences are only adjusted if the batch did not exhaust its
-            // retries (then whether the broker took it is unknown); a batch that ran out of
-            // delivery time is an expiry (Sender.sendProducerData), which leaves its partition
-            // unresolved until everything in flight there completes.
-            let fate = if expired && retriable {
-                SequenceFate::Unresolved
-            } else if batch.attempts < self.config.retries {
-                SequenceFate::Rewrite
-            } else {
-                SequenceFate::Keep
-            };
-            self.fail_batch(batch, e, fate);
-        }
+            SequenceFate::Keep
+        };
+        self.fail_batch(batch, e, fate);
     }
 
     /// KIP-360 / `TransactionManager.handleFailedBatch` for the idempotent producer: what a
