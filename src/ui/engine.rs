@@ -28,6 +28,7 @@ use super::view::Layout;
 use crate::sim::vec_map::VecMap;
 use crate::sim::{Message, MessageKind, Simulation};
 use crate::timeline::{Applied, Player};
+pub use paint::Curve;
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
@@ -95,6 +96,8 @@ struct Token {
     group: Element,
     path: Element,
     dot: Element,
+    /// A produce request's label: its batch's record count and first sequence number.
+    label: Option<Element>,
     /// The paint pass that last saw this message.
     seen: u64,
 }

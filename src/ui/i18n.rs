@@ -447,6 +447,9 @@ pub struct Texts {
     /// `{id}`
     pub tour_not_found: &'static str,
 
+    // --- marks (outcomes drawn: src/ui/i18n_marks.rs) ---
+    pub marks: &'static super::i18n_marks::MarksTexts,
+
     // --- time (time travel, sharing: src/ui/i18n_time.rs) ---
     pub time: &'static super::i18n_time::TimeTexts,
 

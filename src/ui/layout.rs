@@ -12,7 +12,8 @@ const TOP_Y: f64 = 40.0;
 /// Where the three columns start (below the controllers and the column captions).
 const BODY_Y: f64 = 128.0;
 const PRODUCER_X: f64 = 72.0;
-const PRODUCER_GAP: f64 = 56.0;
+/// Room for a producer's node, its producer id above and its lost records below (issue 14).
+const PRODUCER_GAP: f64 = 80.0;
 const BROKERS_LEFT: f64 = 170.0;
 const BROKERS_RIGHT: f64 = 580.0;
 const BROKER_ROW_GAP: f64 = 78.0;

@@ -14,6 +14,7 @@ use std::rc::Rc;
 pub use super::layout::{Layout, Row, DIAGRAM_WIDTH};
 
 use super::group_view::{build_groups, build_offsets, build_topic_texts, GroupView, OffsetsView};
+use super::marks::{lost_of, partition_fates, CellView, PartitionFates};
 use crate::sim::consumer::ConsumerState;
 use crate::sim::coordinator::OFFSETS_TOPIC;
 use crate::sim::{
@@ -52,8 +53,9 @@ pub struct ReplicaView {
     pub leo: i64,
     pub hw: i64,
     pub log_start: i64,
-    /// (offset, leader epoch of the batch) of the newest [`LOG_CELLS`] records.
-    pub cells: Vec<(i64, i32)>,
+    /// The newest [`LOG_CELLS`] records with their marks, then a ghost cell for each lost
+    /// acknowledged offset past the log's end.
+    pub cells: Vec<CellView>,
 }
 
 impl ReplicaView {
@@ -105,6 +107,11 @@ pub struct ProducerView {
     pub acked: usize,
     pub failed: usize,
     pub pending: usize,
+    /// Records in the accumulator, gathering into a batch (`linger.ms`, `batch.size`).
+    pub gathering: usize,
+    /// Acknowledged records since lost, and what allowed it (the first loss's reason).
+    pub lost: usize,
+    pub lost_allowed_by: Option<crate::sim::outcomes::LossAllowedBy>,
     pub isolated: bool,
     /// The last failure, as the producer's callback saw it.
     pub last_error: Option<String>,
@@ -121,6 +128,44 @@ pub struct ConsumerView {
     pub assigned: usize,
     /// The group's leader (it computes the assignment).
     pub group_leader: bool,
+}
+
+/// The network's faults on links (an isolated node is on its own node): cut links, slowed
+/// links with their latency, and rules dropping messages of a kind.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FaultsView {
+    pub cut: Vec<(NodeId, NodeId)>,
+    pub slow: Vec<(NodeId, NodeId, u64)>,
+    pub drops: Vec<crate::sim::network::DropRule>,
+}
+
+impl FaultsView {
+    fn of(sim: &Simulation) -> FaultsView {
+        let n = &sim.network;
+        FaultsView {
+            cut: n.cut.iter().copied().collect(),
+            slow: n.slow.iter().map(|(&(a, b), &ms)| (a, b, ms)).collect(),
+            // A counted rule that has dropped its last message no longer acts.
+            drops: n
+                .drops
+                .iter()
+                .filter(|r| r.remaining != Some(0))
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// The nodes a running node cannot reach over a cut link.
+    pub fn cut_from(&self, node: NodeId) -> Vec<NodeId> {
+        self.cut
+            .iter()
+            .filter_map(|&(a, b)| match () {
+                _ if a == node => Some(b),
+                _ if b == node => Some(a),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -171,6 +216,7 @@ pub struct View {
     pub offsets: Option<Rc<OffsetsView>>,
     /// (topic, `kafka-topics.sh --describe --topic` output), by name.
     pub topic_texts: Rc<[(String, String)]>,
+    pub faults: Rc<FaultsView>,
 }
 
 impl View {
@@ -197,6 +243,7 @@ impl View {
             .map(|name| (name.as_str(), Rc::from(name.as_str())))
             .collect_map();
 
+        let fates = partition_fates(sim);
         let zk_controller = match sim.controller.mode {
             ControllerMode::Zookeeper => sim.controller.active,
             ControllerMode::Kraft => None,
@@ -211,18 +258,17 @@ impl View {
                     .iter()
                     .filter(|p| p.replicas.contains(&b.id) && p.topic != OFFSETS_TOPIC)
                     .map(|p| {
-                        let local = b
-                            .replicas
-                            .get(&TopicPartition::new(p.topic.as_str(), p.partition));
+                        let tp = TopicPartition::new(p.topic.as_str(), p.partition);
+                        let local = b.replicas.get(&tp);
                         let (leo, hw, log_start, cells) = match local {
                             Some(r) => {
-                                let skip = r.log.len().saturating_sub(LOG_CELLS);
-                                let cells = r
-                                    .log
-                                    .entries()
-                                    .skip(skip)
-                                    .map(|e| (e.offset, e.leader_epoch))
-                                    .collect();
+                                let cells = PartitionFates::cells(
+                                    fates.get(&tp),
+                                    r.log.entries(),
+                                    r.log.len(),
+                                    LOG_CELLS,
+                                    r.log.leo(),
+                                );
                                 (
                                     r.log.leo(),
                                     r.high_watermark,
@@ -314,6 +360,9 @@ impl View {
                 acked: p.acked_count as usize,
                 failed: p.failed_count as usize,
                 pending: p.pending_records(),
+                gathering: p.gathering_records(),
+                lost: lost_of(&fates, &p.name).0,
+                lost_allowed_by: lost_of(&fates, &p.name).1,
                 isolated: sim.network.isolated.contains(&NodeId::Producer(p.index)),
                 last_error: p.failed.last().map(|f| f.error.clone()),
             })
@@ -383,7 +432,13 @@ impl View {
             _ => build_topic_texts(sim).into(),
         };
 
+        let faults = FaultsView::of(sim);
+        let faults = match previous {
+            Some(p) if *p.faults == faults => p.faults.clone(),
+            _ => Rc::new(faults),
+        };
         View {
+            faults,
             seed: config.seed,
             mode: config.mode,
             latency_ms: config.latency_ms,

@@ -7,19 +7,23 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::fault_links::{FaultLinks, FaultNotes};
+use super::producer_node::ProducerNodes;
 use super::use_app;
 use crate::sim::consumer::ConsumerState;
 use crate::sim::coordinator::GroupState;
 use crate::sim::{BrokerState, ControllerMode, NodeId};
 use crate::ui::engine::{px, MAX_TOKENS};
 use crate::ui::i18n::{fill, Lang, Texts};
-use crate::ui::view::{broker_state_label, BrokerView, ControllerView, Layout, Row, View};
+use crate::ui::view::{
+    broker_state_label, BrokerView, ControllerView, FaultsView, Layout, Row, View,
+};
 
 #[function_component]
 pub fn NetworkDiagram() -> Html {
     let app = use_app();
     let t = app.lang.texts();
-    let layout = layout_of(&app.view);
+    let layout = Rc::new(layout_of(&app.view));
 
     // Paint after every render: the snapshot may have moved, and tests read the DOM right after.
     {
@@ -34,6 +38,12 @@ pub fn NetworkDiagram() -> Html {
         <figure class="diagram" data-reduced-motion={app.engine.reduced_motion().to_string()}>
             <DiagramNodes summary={DiagramSummary::of(&app.view)} view={app.view.clone()}
                 lang={app.lang} />
+            // The producers on a layer of their own: their counts change at every
+            // acknowledgement, and then only they render again.
+            <svg class="network-overlay" viewBox={view_box.clone()} preserveAspectRatio="xMidYMin meet">
+                <ProducerNodes producers={app.view.producers.clone()} layout={layout.clone()}
+                    lang={app.lang} />
+            </svg>
             // The messages in flight on a layer of their own, over the nodes: moving them every
             // frame then repaints only that (transparent) layer, not a hundred brokers' nodes.
             <svg class="network-tokens" viewBox={view_box} preserveAspectRatio="xMidYMin meet"
@@ -46,6 +56,7 @@ pub fn NetworkDiagram() -> Html {
                 ref={app.engine.not_drawn.clone()}>
                 { not_drawn_note(t, &app.engine.not_drawn_count) }
             </p>
+            <FaultNotes faults={app.view.faults.clone()} layout={layout.clone()} lang={app.lang} />
             if app.engine.reduced_motion() {
                 <figcaption class="note">{ t.reduced_motion_note }</figcaption>
             }
@@ -86,6 +97,9 @@ struct DiagramSummary {
     /// index, name, group, state, generation, partitions assigned, group leader.
     consumers: Vec<ConsumerNode>,
     groups: Vec<GroupBox>,
+    faults: Rc<FaultsView>,
+    /// Brokers that dropped a duplicate batch lately.
+    dropped_duplicates: Vec<i32>,
 }
 
 type ConsumerNode = (u32, Rc<str>, String, ConsumerState, i32, usize, bool);
@@ -111,6 +125,8 @@ impl DiagramSummary {
                 })
                 .collect(),
             controller: view.controller.clone(),
+            faults: view.faults.clone(),
+            dropped_duplicates: dropped_duplicates(view),
             producers: view
                 .producers
                 .iter()
@@ -169,10 +185,10 @@ fn DiagramNodes(props: &DiagramNodesProps) -> Html {
         <svg class="network" viewBox={view_box} role="img" aria-label={t.diagram_label}
             preserveAspectRatio="xMidYMin meet">
             { for layout.rows.iter().map(|(row, x, y)| row_label(t, view.mode, *row, *x, *y)) }
+            <FaultLinks faults={view.faults.clone()} layout={Rc::new(layout.clone())} lang={props.lang} />
             { group_boxes(t, view, &layout) }
             { controllers(t, view, &layout) }
             { for view.brokers.iter().map(|b| broker_node(t, view, b, &layout, box_width)) }
-            { producers(view, &layout) }
             { consumers(t, view, &layout) }
         </svg>
     }
@@ -237,6 +253,19 @@ fn broker_node(t: &Texts, view: &View, b: &BrokerView, layout: &Layout, width: f
     let (x, y) = layout.pos(NodeId::Broker(b.id)).unwrap_or_default();
     let (state, _) = broker_state_label(t, b.state);
     let leaders = b.replicas.iter().filter(|r| r.leader).count();
+    let cut_from = view.faults.cut_from(NodeId::Broker(b.id));
+    let cut_off = (!cut_from.is_empty()).then(|| {
+        let nodes: Vec<String> = cut_from.iter().map(|n| short_node(*n)).collect();
+        fill(t.marks.cut_off_from, &[("nodes", &nodes.join(", "))])
+    });
+    // Cut off from most of the other brokers (a leader cut from its followers): drawn as
+    // unreachable. Its peers on the other end of a cut only say so in words.
+    let cut_brokers = cut_from
+        .iter()
+        .filter(|n| matches!(n, NodeId::Broker(_)))
+        .count();
+    let others = view.brokers.len().saturating_sub(1);
+    let unreachable = b.state == BrokerState::Running && !b.isolated && 2 * cut_brokers > others;
     let note = match b.state {
         BrokerState::Running if b.isolated => t.badge_isolated,
         BrokerState::Running if b.fenced => t.badge_fenced,
@@ -244,21 +273,25 @@ fn broker_node(t: &Texts, view: &View, b: &BrokerView, layout: &Layout, width: f
         BrokerState::Stopped => t.state_stopped,
         BrokerState::Crashed => t.state_crashed,
     };
+    let dropped_duplicate = view_dropped_duplicate(view, b.id);
     let h = 50.0;
     let name = fill(t.broker_title, &[("id", &b.id)]);
     let compact = width < 84.0;
-    let tooltip = format!(
-        "{name}: {}",
-        if note.is_empty() {
-            t.state_running
-        } else {
-            note
-        }
-    );
+    let state_words = match () {
+        _ if unreachable => t.marks.unreachable,
+        _ if note.is_empty() => t.state_running,
+        _ => note,
+    };
+    let tooltip = match &cut_off {
+        Some(cut) if b.state == BrokerState::Running => format!("{name}: {state_words} · {cut}"),
+        _ => format!("{name}: {state_words}"),
+    };
     html! {
         <g key={b.id} class={classes!("node", "broker", state, b.isolated.then_some("isolated"),
-                b.fenced.then_some("fenced"), b.controller.then_some("zk-controller"))}
-            data-node={format!("broker-{}", b.id)} transform={format!("translate({} {})", px(x), px(y))}>
+                b.fenced.then_some("fenced"), b.controller.then_some("zk-controller"),
+                unreachable.then_some("unreachable"))}
+            data-node={format!("broker-{}", b.id)}
+            data-cut-off={cut_off.is_some().then(|| cut_from.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(","))} transform={format!("translate({} {})", px(x), px(y))}>
             <rect class="shape" x={px(-width / 2.0).to_string()} y={px(-h / 2.0).to_string()}
                 width={px(width).to_string()} height={px(h).to_string()} rx="10" />
             <text class="node-name" y="-3">{ if compact { b.id.to_string() } else { name } }</text>
@@ -276,6 +309,19 @@ fn broker_node(t: &Texts, view: &View, b: &BrokerView, layout: &Layout, width: f
             if b.controller {
                 <text class="node-note star" y={px(-h / 2.0 - 8.0).to_string()}>{ t.badge_controller }</text>
             }
+            if dropped_duplicate {
+                <text class="node-note duplicate-dropped" data-duplicate-dropped=""
+                    y={px(-h / 2.0 - if b.controller { 22.0 } else { 8.0 }).to_string()}>
+                    { "⊖ " }{ t.marks.duplicate_dropped }
+                </text>
+            }
+            // Cut links in words under the node (the links themselves are drawn).
+            if let Some(cut) = cut_off.filter(|_| b.state == BrokerState::Running) {
+                <text class={classes!("node-note", "cut-off", unreachable.then_some("unreachable"))}
+                    y={px(h / 2.0 + if coordinates.is_empty() { 13.0 } else { 26.0 }).to_string()}>
+                    { cut }
+                </text>
+            }
             if !coordinates.is_empty() {
                 <text class="node-note coordinator-mark" y={px(h / 2.0 + 13.0).to_string()}
                     data-coordinates={coordinates.join(",")}>
@@ -286,32 +332,51 @@ fn broker_node(t: &Texts, view: &View, b: &BrokerView, layout: &Layout, width: f
     }
 }
 
+/// A node as a broker node's note names it: a broker by its id, others as the trace does.
+fn short_node(n: NodeId) -> String {
+    match n {
+        NodeId::Broker(id) => id.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The core's line when a leader drops a duplicate batch (`replica_manager`).
+const DUPLICATE_DROPPED: &str = "Duplicate batch for ";
+/// How long (simulated) after it the broker's node shows the drop.
+const DUPLICATE_SHOWN_MS: u64 = 2_000;
+
+/// Brokers whose leader dropped a duplicate batch in the last [`DUPLICATE_SHOWN_MS`] before the
+/// newest trace line.
+fn dropped_duplicates(view: &View) -> Vec<i32> {
+    let Some(newest) = view.trace.lines.first() else {
+        return Vec::new();
+    };
+    let mut ids: Vec<i32> = view
+        .trace
+        .lines
+        .iter()
+        .take_while(|l| l.at_ms + DUPLICATE_SHOWN_MS >= newest.at_ms)
+        .filter(|l| l.text.starts_with(DUPLICATE_DROPPED))
+        .filter_map(|l| match l.node {
+            Some(NodeId::Broker(id)) => Some(id),
+            _ => None,
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+fn view_dropped_duplicate(view: &View, broker: i32) -> bool {
+    dropped_duplicates(view).contains(&broker)
+}
+
 /// A broker's state in one character, for nodes too narrow for its name.
 fn state_mark(b: &BrokerView) -> &'static str {
     match b.state {
         BrokerState::Crashed => "✕",
         BrokerState::Stopped => "■",
         BrokerState::Running => "⊘", // isolated or fenced
-    }
-}
-
-fn producers(view: &View, layout: &Layout) -> Html {
-    html! {
-        { for view.producers.iter().map(|p| {
-                let (x, y) = layout.pos(NodeId::Producer(p.index)).unwrap_or_default();
-                let acks = match p.acks {
-                    -1 => "all".to_string(),
-                    n => n.to_string(),
-                };
-                html! {
-                    <g key={p.index} class={classes!("node", "producer", p.isolated.then_some("isolated"))}
-                        data-node={format!("producer-{}", p.index)} transform={format!("translate({} {})", px(x), px(y))}>
-                        <rect class="shape" x="-50" y="-20" width="100" height="40" rx="8" />
-                        <text class="node-name" y="-2">{ p.name.to_string() }</text>
-                        <text class="node-sub" y="13">{ format!("acks={acks}") }</text>
-                    </g>
-                }
-        }) }
     }
 }
 

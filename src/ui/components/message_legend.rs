@@ -37,6 +37,27 @@ pub fn MessageLegend() -> Html {
             }) }
             <span class="legend-item muted">{ t.message_shapes }</span>
             <span class="legend-item muted">{ t.message_dropped }</span>
+            // Batches, retries, faults on links, producers' counts (issue 14).
+            <span class="legend-item"><span class="legend-sample tok-label">{ "×5 #0" }</span>{ t.marks.legend_batch }</span>
+            <span class="legend-item">
+                <svg class="swatch-svg" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+                    <g class="tok f-produce retry"><circle class="tok-dot" cx="8" cy="8" r="6" /></g>
+                </svg>
+                { t.marks.legend_retry }
+            </span>
+            <span class="legend-item">
+                <svg class="swatch-svg" viewBox="0 0 24 16" width="24" height="16" aria-hidden="true">
+                    <g class="fault-link link-cut"><path class="link-line" d="M1 8H23" /></g>
+                </svg>
+                { t.marks.legend_cut }
+            </span>
+            <span class="legend-item">
+                <svg class="swatch-svg" viewBox="0 0 24 16" width="24" height="16" aria-hidden="true">
+                    <g class="fault-link link-slow"><path class="link-line" d="M1 8H23" /></g>
+                </svg>
+                { t.marks.legend_slow }
+            </span>
+            <span class="legend-item muted">{ t.marks.legend_counts }</span>
         </div>
     }
 }

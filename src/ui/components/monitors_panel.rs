@@ -28,7 +28,7 @@ pub fn MonitorsPanel() -> Html {
                     .map(|b| (b.at.at_ms, b.at.at_ms <= now))
             })
             .collect();
-        (app.lang, states)
+        (app.lang, states, player.monitors().allowed().clone())
     };
     let app = app.clone();
     (*use_memo(key, move |_| rows(&app))).clone()
@@ -87,6 +87,45 @@ fn rows(app: &crate::ui::state::AppContext) -> Html {
             <h2 id="monitors-heading">{ t.monitors_heading }</h2>
             <p class="note">{ t.monitors_note }</p>
             <ul class="monitors">{ for rows }</ul>
+            { allowed(app) }
         </section>
+    }
+}
+
+/// What Kafka allows to go wrong, counted and labelled as allowed: acknowledged records lost by
+/// the configuration that allowed it, and records a group processed twice.
+fn allowed(app: &crate::ui::state::AppContext) -> Html {
+    let w = app.lang.texts().marks;
+    let player = app.engine.player();
+    let allowed = player.monitors().allowed();
+    let losses = allowed.losses.iter().map(|(by, count)| {
+        html! {
+            <li class="monitor allowed" data-allowed="lost" data-config={by.config()}
+                data-count={count.to_string()}>
+                { fill(w.allowed_loss, &[("count", count), ("config", &by.config())]) }
+            </li>
+        }
+    });
+    let twice = allowed.processed_twice.iter().map(|(group, count)| {
+        html! {
+            <li class="monitor allowed" data-allowed="processed-twice" data-group={group.clone()}
+                data-count={count.to_string()}>
+                { fill(w.allowed_twice, &[("count", count), ("group", group)]) }
+            </li>
+        }
+    });
+    let none = allowed.losses.is_empty() && allowed.processed_twice.is_empty();
+    html! {
+        <div class="monitors-allowed" data-monitors-allowed="">
+            <h3>{ w.allowed_heading }</h3>
+            <p class="note">{ w.allowed_note }</p>
+            <ul class="monitors">
+                { for losses }
+                { for twice }
+                if none {
+                    <li class="monitor allowed none">{ w.allowed_none }</li>
+                }
+            </ul>
+        </div>
     }
 }

@@ -6,7 +6,9 @@ use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
 
 use super::record_inspector::{InspectContext, RecordRef};
-use crate::ui::i18n::{fill, Lang};
+use crate::sim::outcomes::LossAllowedBy;
+use crate::ui::i18n::{fill, Lang, Texts};
+use crate::ui::marks::{CellMarks, CellView};
 use crate::ui::view::ReplicaView;
 
 #[derive(Properties, PartialEq)]
@@ -38,13 +40,10 @@ pub fn ReplicaChip(props: &ReplicaChipProps) -> Html {
         t.log_label,
         &[("name", &name), ("leo", &r.leo), ("hw", &r.hw)],
     );
-    let elided = r
-        .cells
-        .first()
-        .is_some_and(|(offset, _)| *offset > r.log_start)
+    let elided = r.cells.first().is_some_and(|c| c.offset > r.log_start)
         || (r.cells.is_empty() && r.leo > r.log_start);
 
-    let hw_before = r.cells.first().is_some_and(|(offset, _)| r.hw <= *offset);
+    let hw_before = r.cells.first().is_some_and(|c| r.hw <= c.offset);
 
     // A click on a cell opens the record inspector on it (one listener for the strip); Enter
     // on the focused strip opens its newest record.
@@ -78,7 +77,7 @@ pub fn ReplicaChip(props: &ReplicaChipProps) -> Html {
         })
     });
     let onkeydown = inspect.map(|inspect| {
-        let newest = r.cells.last().map(|(o, _)| record(*o));
+        let newest = r.cells.iter().rfind(|c| !c.ghost).map(|c| record(c.offset));
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" {
                 if let Some(rec) = &newest {
@@ -120,27 +119,191 @@ pub fn ReplicaChip(props: &ReplicaChipProps) -> Html {
                     if elided {
                         <li class="log-more" aria-hidden="true">{ "…" }</li>
                     }
-                    if let Some((first, _)) = r.cells.first() {
-                        <li class="log-first" aria-hidden="true">{ first }</li>
+                    if let Some(first) = r.cells.first() {
+                        <li class="log-first" aria-hidden="true">{ first.offset }</li>
                     }
-                    { for r.cells.iter().map(|&(offset, epoch)| {
-                        let committed = offset < r.hw;
-                        html! {
-                            <li key={offset} class={classes!("log-cell",
-                                    if committed { "committed" } else { "uncommitted" },
-                                    format!("e{}", epoch.rem_euclid(EPOCHS)),
-                                    (offset + 1 == r.hw).then_some("at-hw"),
-                                    (selected == Some(offset)).then_some("selected"))}
-                                data-offset={offset.to_string()} data-epoch={epoch.to_string()}
-                                title={format!("offset {offset} · epoch {epoch}")}></li>
-                        }
-                    }) }
+                    { for r.cells.iter().map(|c| log_cell(t, c, r.hw, selected)) }
                     if r.cells.is_empty() {
                         <li class="log-empty" aria-hidden="true"></li>
                     }
                 </ol>
                 <span class="log-numbers">{ numbers }</span>
             </div>
+            { fates_line(t, &r.cells) }
         </li>
     }
+}
+
+/// One record's cell: committed or not, its epoch's shade, and its fate as a mark (a glyph in
+/// the cell, every mark in its tooltip and data attributes).
+fn log_cell(t: &Texts, c: &CellView, hw: i64, selected: Option<i64>) -> Html {
+    let m = &c.marks;
+    let offset = c.offset;
+    let committed = offset < hw && !c.ghost;
+    let glyph = match () {
+        _ if m.lost.is_some() => "✕",
+        _ if m.duplicate_of.is_some() => "2",
+        _ if !m.twice.is_empty() => "↻",
+        _ if !m.never.is_empty() => "∅",
+        _ => "",
+    };
+    let class = classes!(
+        "log-cell",
+        if committed {
+            "committed"
+        } else {
+            "uncommitted"
+        },
+        (!c.ghost).then(|| format!("e{}", c.epoch.rem_euclid(EPOCHS))),
+        (offset + 1 == hw).then_some("at-hw"),
+        (selected == Some(offset)).then_some("selected"),
+        c.ghost.then_some("ghost"),
+        m.acked.then_some("acked"),
+        m.lost.map(|allowed| if allowed.is_some() {
+            "lost allowed"
+        } else {
+            "lost promised"
+        }),
+        m.duplicate_of.map(|_| "duplicate"),
+        (!m.twice.is_empty()).then_some("twice"),
+        (!m.never.is_empty()).then_some("never"),
+    );
+    html! {
+        <li key={offset} {class} data-offset={offset.to_string()} data-epoch={c.epoch.to_string()}
+            data-acked={m.acked.then_some("")}
+            data-lost={m.lost.map(|a| a.map_or("promised", |a| a.config()))}
+            data-duplicate-of={m.duplicate_of.map(|o| o.to_string())}
+            data-sequence={(m.sequence >= 0).then(|| m.sequence.to_string())}
+            data-processed-twice={(!m.twice.is_empty()).then(|| m.twice.join(","))}
+            data-never-processed={(!m.never.is_empty()).then(|| m.never.join(","))}
+            title={cell_title(t, c)}>
+            if !glyph.is_empty() {
+                <span class="cell-mark" aria-hidden="true">{ glyph }</span>
+            }
+        </li>
+    }
+}
+
+/// A cell's tooltip: where it is, then each mark in words.
+fn cell_title(t: &Texts, c: &CellView) -> String {
+    let w = t.marks;
+    let m: &CellMarks = &c.marks;
+    let mut parts = Vec::new();
+    if !c.ghost {
+        parts.push(fill(w.cell, &[("offset", &c.offset), ("epoch", &c.epoch)]));
+    }
+    if m.sequence >= 0 {
+        parts.push(fill(w.cell_sequence, &[("seq", &m.sequence)]));
+    }
+    if m.acked {
+        parts.push(w.cell_acked.to_string());
+    }
+    match m.lost {
+        Some(Some(by)) => parts.push(fill(w.cell_lost_allowed, &[("config", &by.config())])),
+        Some(None) => parts.push(w.cell_lost_promised.to_string()),
+        None => {}
+    }
+    if let Some(o) = m.duplicate_of {
+        parts.push(fill(w.cell_duplicate, &[("offset", &o)]));
+    }
+    if !m.twice.is_empty() {
+        parts.push(fill(w.cell_twice, &[("groups", &m.twice.join(", "))]));
+    }
+    if !m.never.is_empty() {
+        parts.push(fill(w.cell_never, &[("groups", &m.never.join(", "))]));
+    }
+    parts.join(" · ")
+}
+
+/// The marked cells in words, one line per kind of fate: "✕ 1: acknowledged, then lost —
+/// allowed by acks=1", "↻ 13–17: processed twice by at-least-once".
+fn fates_line(t: &Texts, cells: &[CellView]) -> Html {
+    let w = t.marks;
+    let mut lines: Vec<(&'static str, String)> = Vec::new();
+    let mut add = |kind: &'static str,
+                   template: &str,
+                   key: &str,
+                   value: String,
+                   pick: &dyn Fn(&CellMarks) -> bool| {
+        let offsets: Vec<i64> = cells
+            .iter()
+            .filter(|c| pick(&c.marks))
+            .map(|c| c.offset)
+            .collect();
+        if !offsets.is_empty() {
+            let text = fill(template, &[("offsets", &ranges(&offsets)), (key, &value)]);
+            lines.push((kind, text));
+        }
+    };
+    let configs: Vec<Option<LossAllowedBy>> = dedup(cells.iter().filter_map(|c| c.marks.lost));
+    for allowed in configs {
+        let words = allowed.map_or(w.cell_lost_promised.to_string(), |a| a.config().to_string());
+        add("lost", w.fate_lost, "config", words, &|m: &CellMarks| {
+            m.lost == Some(allowed)
+        });
+    }
+    add(
+        "duplicate",
+        w.fate_duplicate,
+        "",
+        String::new(),
+        &|m: &CellMarks| m.duplicate_of.is_some(),
+    );
+    for group in dedup(cells.iter().flat_map(|c| c.marks.twice.iter().cloned())) {
+        add(
+            "twice",
+            w.fate_twice,
+            "groups",
+            group.to_string(),
+            &|m: &CellMarks| m.twice.contains(&group),
+        );
+    }
+    for group in dedup(cells.iter().flat_map(|c| c.marks.never.iter().cloned())) {
+        add(
+            "never",
+            w.fate_never,
+            "groups",
+            group.to_string(),
+            &|m: &CellMarks| m.never.contains(&group),
+        );
+    }
+    if lines.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <ul class="cell-fates">
+            { for lines.into_iter().map(|(kind, text)| html! { <li class={kind} data-fate={kind}>{ text }</li> }) }
+        </ul>
+    }
+}
+
+fn dedup<T: PartialEq>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+/// Offsets as runs: "1, 13–17".
+fn ranges(offsets: &[i64]) -> String {
+    let mut runs: Vec<(i64, i64)> = Vec::new();
+    for &o in offsets {
+        match runs.last_mut() {
+            Some(run) if run.1 + 1 == o => run.1 = o,
+            _ => runs.push((o, o)),
+        }
+    }
+    runs.iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}–{b}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -3,6 +3,7 @@
 //! when the core delivers the message; at most [`MAX_TOKENS`], with a note of the rest.
 
 use super::*;
+use crate::sim::Payload;
 
 impl Engine {
     /// Shows (or hides, at 0) the note of the messages in flight that are not drawn.
@@ -114,6 +115,10 @@ impl Engine {
             let (x, y) = curve.at(frac);
             let _ = token.dot.set_attribute("cx", &px(x).to_string());
             let _ = token.dot.set_attribute("cy", &px(y).to_string());
+            if let Some(label) = &token.label {
+                let _ = label.set_attribute("x", &px(x + 9.0).to_string());
+                let _ = label.set_attribute("y", &px(y - 8.0).to_string());
+            }
         }
         tokens.retain(|_, token| {
             let keep = token.seen == pass;
@@ -131,18 +136,23 @@ impl Engine {
 
 /// A message's path: a quadratic curve bowed to the left of its direction, so a request and its
 /// response travel on two lanes, and a hop between brokers of one row arcs over the others.
-struct Curve {
+pub struct Curve {
     a: (f64, f64),
     c: (f64, f64),
     b: (f64, f64),
 }
 
 impl Curve {
-    fn new(a: (f64, f64), b: (f64, f64)) -> Curve {
+    pub fn new(a: (f64, f64), b: (f64, f64)) -> Curve {
+        Curve::bowed(a, b, 0.0)
+    }
+
+    /// [`Curve::new`], its control point at least `least` off the chord.
+    pub fn bowed(a: (f64, f64), b: (f64, f64), least: f64) -> Curve {
         let (dx, dy) = (b.0 - a.0, b.1 - a.1);
         let len = (dx * dx + dy * dy).sqrt().max(1.0);
         let (nx, ny) = (dy / len, -dx / len);
-        let bulge = (len * 0.16).min(70.0) + 8.0;
+        let bulge = ((len * 0.16).min(70.0) + 8.0).max(least);
         let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
         Curve {
             a,
@@ -151,7 +161,7 @@ impl Curve {
         }
     }
 
-    fn at(&self, t: f64) -> (f64, f64) {
+    pub fn at(&self, t: f64) -> (f64, f64) {
         let u = 1.0 - t;
         (
             u * u * self.a.0 + 2.0 * u * t * self.c.0 + t * t * self.b.0,
@@ -159,7 +169,7 @@ impl Curve {
         )
     }
 
-    fn path(&self) -> String {
+    pub fn path(&self) -> String {
         format!(
             "M{} {}Q{} {} {} {}",
             px(self.a.0),
@@ -196,7 +206,25 @@ fn token_template(document: &Document, msg: &Message) -> Option<Element> {
         .ok()?;
     group.append_child(&path).ok()?;
     group.append_child(&dot).ok()?;
+    if kind == MessageKind::Produce {
+        let label = document.create_element_ns(Some(SVG_NS), "text").ok()?;
+        label.set_attribute("class", "tok-label").ok()?;
+        group.append_child(&label).ok()?;
+    }
     Some(group)
+}
+
+/// A produce request's label: "×N" records in its batch, "#S" its first sequence number (with
+/// idempotence), and whether it is a retry (the token is drawn dashed).
+fn produce_label(msg: &Message) -> Option<(String, bool)> {
+    let Payload::Produce { batch, .. } = &msg.payload else {
+        return None;
+    };
+    let mut text = format!("×{}", batch.records.len());
+    if batch.base_sequence >= 0 {
+        text.push_str(&format!(" #{}", batch.base_sequence));
+    }
+    Some((text, batch.attempt > 0))
 }
 
 fn create_token(
@@ -213,14 +241,26 @@ fn create_token(
     let template = templates.get(&key)?;
     let group: Element = template.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
     let path = group.first_element_child()?;
-    let dot = group.last_element_child()?;
+    let dot = path.next_element_sibling()?;
+    let label = dot.next_element_sibling();
     group.set_attribute("data-msg", &msg.id.to_string()).ok()?;
+    if let (Some(label), Some((text, retry))) = (&label, produce_label(msg)) {
+        label.set_text_content(Some(&text));
+        group.set_attribute("data-batch", &text).ok()?;
+        if retry {
+            let class = group.get_attribute("class").unwrap_or_default();
+            group
+                .set_attribute("class", &format!("{class} retry"))
+                .ok()?;
+        }
+    }
     path.set_attribute("d", &curve.path()).ok()?;
     layer.append_child(&group).ok()?;
     Some(Token {
         group,
         path,
         dot,
+        label,
         seen: 0,
     })
 }

@@ -1,6 +1,7 @@
 //! The page's texts in English (the fields are documented on [`Texts`]).
 
 use super::Texts;
+use crate::ui::i18n_marks::MarksTexts;
 
 pub static EN: Texts = Texts {
     language_name: "English",
@@ -318,6 +319,7 @@ pub static EN: Texts = Texts {
 
 
     // --- time ---
+    marks: &MARKS,
     time: &crate::ui::i18n_time::EN,
 
     // --- tidy ---
@@ -333,4 +335,48 @@ pub static EN: Texts = Texts {
     member_rows_summary: "{count} partitions · lag {lag}",
     member_rows_show: "Show the partitions of {name}",
     member_rows_hide: "Hide the partitions of {name}",
+};
+
+/// The texts of outcomes drawn as marks (`Texts::marks`).
+pub static MARKS: MarksTexts = MarksTexts {
+    cell: "offset {offset} · epoch {epoch}",
+    cell_sequence: "sequence {seq}",
+    cell_acked: "acknowledged to its producer",
+    cell_lost_allowed: "an acknowledged record was here and is lost — allowed by {config}",
+    cell_lost_promised: "an acknowledged record was here and is lost — Kafka promised it would stay (a broken guarantee)",
+    cell_duplicate: "the same record again (also at offset {offset}): a retry written twice without idempotence",
+    cell_twice: "processed twice by group {groups}",
+    cell_never: "never processed by group {groups}: its committed offset passed it",
+    fate_lost: "✕ {offsets}: acknowledged, then lost — allowed by {config}",
+    fate_twice: "↻ {offsets}: processed twice by {groups}",
+    fate_never: "∅ {offsets}: never processed by {groups}",
+    fate_duplicate: "2 {offsets}: written twice (a retry without idempotence)",
+    producer_counts: "{acked} acknowledged · {failed} failed · {pending} pending",
+    producer_id: "producer id {id} · epoch {epoch}",
+    producer_gathering: "{count} record(s) gathering into a batch (linger.ms={linger})",
+    producer_lost: "{count} acknowledged record(s) lost — allowed by {config}",
+    producer_lost_short: "{count} lost · allowed by {config}",
+    cut_off_from: "cut off from {nodes}",
+    unreachable: "running, unreachable",
+    link_cut: "cut",
+    link_slow: "{a} ↔ {b}: {ms} ms per hop",
+    link_drop: "drops {kind} ({count} left)",
+    drop_everywhere: "Every link drops {kind} ({count} left)",
+    retry: "retry",
+    duplicate_dropped: "duplicate dropped",
+    allowed_heading: "Allowed by the configuration",
+    allowed_note: "Not broken guarantees: what acks=1, min.insync.replicas=1, an unclean election or at-least-once processing allow.",
+    allowed_loss: "{count} acknowledged record(s) lost — allowed by {config}",
+    allowed_twice: "{count} record(s) processed twice by group {group} (at-least-once)",
+    allowed_none: "Nothing lost or processed twice so far.",
+    legend_acked: "acknowledged",
+    legend_lost: "acknowledged, then lost",
+    legend_duplicate: "written twice",
+    legend_twice: "processed twice",
+    legend_never: "never processed",
+    legend_batch: "batch of N records · sequence",
+    legend_retry: "retry",
+    legend_cut: "cut link",
+    legend_slow: "slow link",
+    legend_counts: "producer: ✓ acknowledged ✕ failed … pending",
 };

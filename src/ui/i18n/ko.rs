@@ -1,6 +1,7 @@
 //! The page's texts in Korean (the fields are documented on [`Texts`]).
 
 use super::Texts;
+use crate::ui::i18n_marks::MarksTexts;
 
 pub static KO: Texts = Texts {
     language_name: "한국어",
@@ -318,6 +319,7 @@ pub static KO: Texts = Texts {
 
 
     // --- time ---
+    marks: &MARKS,
     time: &crate::ui::i18n_time::KO,
 
     // --- tidy ---
@@ -333,4 +335,48 @@ pub static KO: Texts = Texts {
     member_rows_summary: "파티션 {count}개 · 랙 {lag}",
     member_rows_show: "{name}의 파티션 보기",
     member_rows_hide: "{name}의 파티션 숨기기",
+};
+
+/// The texts of outcomes drawn as marks (`Texts::marks`).
+pub static MARKS: MarksTexts = MarksTexts {
+    cell: "오프셋 {offset} · 에포크 {epoch}",
+    cell_sequence: "시퀀스 {seq}",
+    cell_acked: "프로듀서에게 확인 응답됨",
+    cell_lost_allowed: "확인 응답된 레코드가 여기 있었으나 사라짐 — {config} 설정이 허용한 손실",
+    cell_lost_promised: "확인 응답된 레코드가 여기 있었으나 사라짐 — 카프카가 보장한 레코드 (깨진 보장)",
+    cell_duplicate: "같은 레코드가 또 있음 (오프셋 {offset}에도): 멱등성 없는 재시도가 두 번 쓰임",
+    cell_twice: "그룹 {groups}이(가) 두 번 처리함",
+    cell_never: "그룹 {groups}이(가) 처리하지 않음: 커밋된 오프셋이 이미 지나감",
+    fate_lost: "✕ {offsets}: 확인 응답 후 손실 — {config} 설정이 허용",
+    fate_twice: "↻ {offsets}: {groups}이(가) 두 번 처리",
+    fate_never: "∅ {offsets}: {groups}이(가) 처리하지 않음",
+    fate_duplicate: "2 {offsets}: 두 번 쓰임 (멱등성 없는 재시도)",
+    producer_counts: "확인 {acked} · 실패 {failed} · 대기 {pending}",
+    producer_id: "프로듀서 ID {id} · 에포크 {epoch}",
+    producer_gathering: "레코드 {count}개가 배치로 모이는 중 (linger.ms={linger})",
+    producer_lost: "확인 응답된 레코드 {count}개 손실 — {config} 설정이 허용",
+    producer_lost_short: "{count}개 손실 · {config} 허용",
+    cut_off_from: "{nodes}와(과) 끊김",
+    unreachable: "실행 중, 연결 불가",
+    link_cut: "끊김",
+    link_slow: "{a} ↔ {b}: 홉당 {ms} ms",
+    link_drop: "{kind} 버림 ({count}개 남음)",
+    drop_everywhere: "모든 링크가 {kind}을(를) 버림 ({count}개 남음)",
+    retry: "재시도",
+    duplicate_dropped: "중복 버림",
+    allowed_heading: "설정이 허용한 결과",
+    allowed_note: "깨진 보장이 아닙니다. acks=1, min.insync.replicas=1, 언클린 선출, 최소 한 번 처리가 허용하는 결과입니다.",
+    allowed_loss: "확인 응답된 레코드 {count}개 손실 — {config} 설정이 허용",
+    allowed_twice: "그룹 {group}이(가) 레코드 {count}개를 두 번 처리 (최소 한 번)",
+    allowed_none: "아직 잃거나 두 번 처리한 레코드가 없습니다.",
+    legend_acked: "확인 응답됨",
+    legend_lost: "확인 응답 후 손실",
+    legend_duplicate: "두 번 쓰임",
+    legend_twice: "두 번 처리됨",
+    legend_never: "처리되지 않음",
+    legend_batch: "레코드 N개짜리 배치 · 시퀀스",
+    legend_retry: "재시도",
+    legend_cut: "끊긴 링크",
+    legend_slow: "느린 링크",
+    legend_counts: "프로듀서: ✓ 확인 ✕ 실패 … 대기",
 };
