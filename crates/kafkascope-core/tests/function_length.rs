@@ -26,14 +26,11 @@ const ALLOWED: &[(&str, &str)] = &[
     ("sim/invariants.rs::check_broker", "every per-broker invariant in one function; cut into one check per invariant"),
     ("sim/kafka_cli/tools.rs::topics_command", "kafka-topics.sh's options (create, alter, describe, list); cut into one function per action, as TopicCommand does"),
     ("sim/kafka_cli/tools.rs::console_producer", "kafka-console-producer.sh's options and its lines; cut into option parsing and sending"),
-    ("sim/producer/partitioning.rs::send_or_wait", "KafkaProducer.doSend: metadata wait, partitioner, accumulator; cut at those three"),
     ("sim/producer/sender.rs::drain_once", "Sender.sendProducerData: expiry, ready nodes, drain, in-flight limits; cut at those steps"),
     ("sim/record_history.rs::history_before", "one record's life from the trace of messages; cut per stage (send, append, replication, ack, fetch, commit)"),
     ("sim/record_history.rs::record_history", "the record inspector's history; cut as history_before"),
     ("sim/script.rs::parse", "the scenario language's parser, one arm per command word; cut into one parser per command family (broker, topic, producer, network, consumer)"),
-    ("sim/script.rs::cluster_config_from", "the `cluster` line's options; cut into broker, controller and network options"),
     ("tour/parse.rs::line", "the tour file format's line grammar, one arm per directive; cut per directive"),
-    ("tour/parse.rs::end_step", "a step's checks when it ends; cut per check"),
 ];
 
 #[test]

@@ -19,7 +19,7 @@
 //! `seed` and `cluster` set up the cluster and come before any other command.
 
 use super::command::{Command, NodeRef};
-use super::config::{parse_duration_ms, ClusterConfig, ControllerMode};
+use super::config::{parse_duration_ms, BrokerConfig, ClusterConfig, ControllerMode};
 use super::error::CommandError;
 use super::network::MessageKind;
 use super::Simulation;
@@ -414,61 +414,67 @@ pub fn cluster_config_from(
             "log.retention.check.interval.ms" => {
                 c.broker.log_retention_check_interval_ms = duration(v)?.max(1)
             }
-            "auto.leader.rebalance.enable" => {
-                c.broker.auto_leader_rebalance_enable = match v.as_str() {
-                    "true" => true,
-                    "false" => false,
-                    _ => {
-                        return Err(err(format!(
-                            "Invalid value {v} for configuration auto.leader.rebalance.enable: Expected value to be either true or false"
-                        )))
-                    }
-                }
-            }
-            "leader.imbalance.check.interval.seconds" => {
-                let seconds: u64 = parse_int(k, v)?;
-                if !(1..=86_400).contains(&seconds) {
-                    return Err(err(format!(
-                        "leader.imbalance.check.interval.seconds must be between 1 and 86400, not {v}"
-                    )));
-                }
-                c.broker.leader_imbalance_check_interval_ms = seconds * 1_000;
-            }
-            "leader.imbalance.per.broker.percentage" => {
-                let pct: u32 = parse_int(k, v)?;
-                if pct > 100 {
-                    return Err(err(format!(
-                        "leader.imbalance.per.broker.percentage must be between 0 and 100, not {v}"
-                    )));
-                }
-                c.broker.leader_imbalance_per_broker_percentage = pct;
-            }
-            _ => {
-                return Err(super::producer::unknown_config(
-                    "cluster",
-                    k,
-                    &[
-                        "brokers",
-                        "mode",
-                        "controllers",
-                        "latency",
-                        "replica.lag.time.max.ms",
-                        "replica.fetch.wait.max.ms",
-                        "broker.session.timeout.ms",
-                        "broker.heartbeat.interval.ms",
-                        "zookeeper.session.timeout.ms",
-                        "log.retention.check.interval.ms",
-                        "auto.leader.rebalance.enable",
-                        "leader.imbalance.check.interval.seconds",
-                        "leader.imbalance.per.broker.percentage",
-                    ],
-                ))
-            }
+            _ => leader_balance_config(&mut c.broker, k, v)?,
         }
     }
     c.replica_lag_check()?;
     c.validate()?;
     Ok(c)
+}
+
+/// What the `cluster` line accepts.
+const CLUSTER_CONFIGS: &[&str] = &[
+    "brokers",
+    "mode",
+    "controllers",
+    "latency",
+    "replica.lag.time.max.ms",
+    "replica.fetch.wait.max.ms",
+    "broker.session.timeout.ms",
+    "broker.heartbeat.interval.ms",
+    "zookeeper.session.timeout.ms",
+    "log.retention.check.interval.ms",
+    "auto.leader.rebalance.enable",
+    "leader.imbalance.check.interval.seconds",
+    "leader.imbalance.per.broker.percentage",
+];
+
+/// The preferred-leader election's configs (`auto.leader.rebalance.enable` and its check); any
+/// other key is unknown to the `cluster` line.
+fn leader_balance_config(broker: &mut BrokerConfig, k: &str, v: &str) -> Result<(), CommandError> {
+    match k {
+    "auto.leader.rebalance.enable" => {
+        broker.auto_leader_rebalance_enable = match v {
+            "true" => true,
+            "false" => false,
+            _ => {
+                return Err(err(format!(
+                    "Invalid value {v} for configuration auto.leader.rebalance.enable: Expected value to be either true or false"
+                )))
+            }
+        }
+    }
+    "leader.imbalance.check.interval.seconds" => {
+        let seconds: u64 = parse_int(k, v)?;
+        if !(1..=86_400).contains(&seconds) {
+            return Err(err(format!(
+                "leader.imbalance.check.interval.seconds must be between 1 and 86400, not {v}"
+            )));
+        }
+        broker.leader_imbalance_check_interval_ms = seconds * 1_000;
+    }
+    "leader.imbalance.per.broker.percentage" => {
+        let pct: u32 = parse_int(k, v)?;
+        if pct > 100 {
+            return Err(err(format!(
+                "leader.imbalance.per.broker.percentage must be between 0 and 100, not {v}"
+            )));
+        }
+        broker.leader_imbalance_per_broker_percentage = pct;
+    }
+        _ => return Err(super::producer::unknown_config("cluster", k, CLUSTER_CONFIGS)),
+    }
+    Ok(())
 }
 
 impl ClusterConfig {

@@ -264,65 +264,78 @@ impl Parser<'_> {
             .map(|(en, ko)| Bilingual { en, ko })
             .collect();
         if let Some(pl) = d.prediction_line {
-            let [ask_en, ask_ko] = d.ask;
-            let [why_en, why_ko] = d.why;
-            let [choices_en, choices_ko] = d.choices;
-            let (Some(ask_en), Some(ask_ko)) = (ask_en, ask_ko) else {
-                return Err(self.error(
-                    pl,
-                    "a prediction needs its question in both languages (ask.en and ask.ko)",
-                ));
-            };
-            let (Some(why_en), Some(why_ko)) = (why_en, why_ko) else {
-                return Err(self.error(
-                    pl,
-                    "a prediction needs its explanation in both languages (why.en and why.ko)",
-                ));
-            };
-            if choices_en.len() != choices_ko.len() || choices_en.len() < 2 {
-                return Err(self.error(
-                    pl,
-                    format!(
-                        "a prediction needs at least two choices, as many in English as in Korean (found {} and {})",
-                        choices_en.len(),
-                        choices_ko.len()
-                    ),
-                ));
-            }
-            let Some((answer, answer_line)) = d.answer else {
-                return Err(self.error(
-                    pl,
-                    "a prediction needs 'answer N' (the right choice, from 1)",
-                ));
-            };
-            if answer > choices_en.len() {
-                return Err(self.error(
-                    answer_line,
-                    format!(
-                        "answer {answer}, but there are {} choices",
-                        choices_en.len()
-                    ),
-                ));
-            }
-            d.step.prediction = Some(Prediction {
-                question: Bilingual {
-                    en: ask_en,
-                    ko: ask_ko,
-                },
-                choices: choices_en
-                    .into_iter()
-                    .zip(choices_ko)
-                    .map(|(en, ko)| Bilingual { en, ko })
-                    .collect(),
-                answer: answer - 1,
-                explanation: Bilingual {
-                    en: why_en,
-                    ko: why_ko,
-                },
-            });
+            d.step.prediction = Some(self.prediction(pl, d.ask, d.why, d.choices, d.answer)?);
         }
         self.tour.steps.push(d.step);
         Ok(())
+    }
+
+    /// A step's prediction (from its line `pl`): the question, the choices and the
+    /// explanation in both languages, and an answer among the choices.
+    fn prediction(
+        &self,
+        pl: usize,
+        ask: [Option<String>; 2],
+        why: [Option<String>; 2],
+        choices: [Vec<String>; 2],
+        answer: Option<(usize, usize)>,
+    ) -> Result<Prediction, TourError> {
+        let [ask_en, ask_ko] = ask;
+        let [why_en, why_ko] = why;
+        let [choices_en, choices_ko] = choices;
+        let (Some(ask_en), Some(ask_ko)) = (ask_en, ask_ko) else {
+            return Err(self.error(
+                pl,
+                "a prediction needs its question in both languages (ask.en and ask.ko)",
+            ));
+        };
+        let (Some(why_en), Some(why_ko)) = (why_en, why_ko) else {
+            return Err(self.error(
+                pl,
+                "a prediction needs its explanation in both languages (why.en and why.ko)",
+            ));
+        };
+        if choices_en.len() != choices_ko.len() || choices_en.len() < 2 {
+            return Err(self.error(
+                pl,
+                format!(
+                    "a prediction needs at least two choices, as many in English as in Korean (found {} and {})",
+                    choices_en.len(),
+                    choices_ko.len()
+                ),
+            ));
+        }
+        let Some((answer, answer_line)) = answer else {
+            return Err(self.error(
+                pl,
+                "a prediction needs 'answer N' (the right choice, from 1)",
+            ));
+        };
+        if answer > choices_en.len() {
+            return Err(self.error(
+                answer_line,
+                format!(
+                    "answer {answer}, but there are {} choices",
+                    choices_en.len()
+                ),
+            ));
+        }
+        Ok(Prediction {
+            question: Bilingual {
+                en: ask_en,
+                ko: ask_ko,
+            },
+            choices: choices_en
+                .into_iter()
+                .zip(choices_ko)
+                .map(|(en, ko)| Bilingual { en, ko })
+                .collect(),
+            answer: answer - 1,
+            explanation: Bilingual {
+                en: why_en,
+                ko: why_ko,
+            },
+        })
     }
 
     fn finish(mut self) -> Result<Tour, TourError> {

@@ -32,32 +32,7 @@ impl Producer {
             timestamp_ms: ctx.now_ms,
         });
         let partitions = self.partition_counts[&send.topic];
-        let partition = match (send.partition, &send.key, self.config.partitioner) {
-            (Some(p), _, _) => p,
-            (None, _, Partitioner::RoundRobin) => {
-                let available: Vec<i32> = (0..partitions)
-                    .filter(|&p| {
-                        self.leaders
-                            .get(&TopicPartition::new(send.topic.clone(), p))
-                            .is_some_and(|l| l.is_some())
-                    })
-                    .collect();
-                let c = self.round_robin.entry(send.topic.clone()).or_insert(0);
-                let i = crate::sim::hash::to_positive(*c as i32);
-                *c = c.wrapping_add(1);
-                if available.is_empty() {
-                    i % partitions
-                } else {
-                    available[(i as usize) % available.len()]
-                }
-            }
-            (None, Some(k), Partitioner::BuiltIn) => {
-                crate::sim::hash::partition_for_key(k.as_bytes(), partitions)
-            }
-            (None, None, Partitioner::BuiltIn) => {
-                self.sticky_partition(&send.topic, partitions, ctx.rng)
-            }
-        };
+        let partition = self.partition(&send, partitions, ctx);
         if partition < 0 || partition >= partitions {
             self.record_failed(FailedRecord {
                 key: record.key.as_deref().map(str::to_string),
@@ -68,6 +43,55 @@ impl Producer {
             return;
         }
         let tp = TopicPartition::new(send.topic.clone(), partition);
+        let size = record.size_bytes();
+        self.append_to_batch(&tp, record, ctx.now_ms);
+        if send.key.is_none()
+            && send.partition.is_none()
+            && self.config.partitioner == Partitioner::BuiltIn
+        {
+            self.after_sticky_append(&send.topic, &tp, size);
+        }
+    }
+
+    /// `KafkaProducer.partition`: the partition named, or the partitioner's choice (the key's
+    /// murmur2 hash, the sticky partition without a key, or round robin).
+    fn partition(&mut self, send: &Send, partitions: i32, ctx: &mut ProducerCtx) -> i32 {
+        match (send.partition, &send.key, self.config.partitioner) {
+            (Some(p), _, _) => p,
+            (None, _, Partitioner::RoundRobin) => {
+                self.round_robin_partition(&send.topic, partitions)
+            }
+            (None, Some(k), Partitioner::BuiltIn) => {
+                crate::sim::hash::partition_for_key(k.as_bytes(), partitions)
+            }
+            (None, None, Partitioner::BuiltIn) => {
+                self.sticky_partition(&send.topic, partitions, ctx.rng)
+            }
+        }
+    }
+
+    /// `RoundRobinPartitioner`: the next partition with a leader, by a per-topic counter.
+    fn round_robin_partition(&mut self, topic: &str, partitions: i32) -> i32 {
+        let available: Vec<i32> = (0..partitions)
+            .filter(|&p| {
+                self.leaders
+                    .get(&TopicPartition::new(topic, p))
+                    .is_some_and(|l| l.is_some())
+            })
+            .collect();
+        let c = self.round_robin.entry(topic.to_string()).or_insert(0);
+        let i = crate::sim::hash::to_positive(*c as i32);
+        *c = c.wrapping_add(1);
+        if available.is_empty() {
+            i % partitions
+        } else {
+            available[(i as usize) % available.len()]
+        }
+    }
+
+    /// `RecordAccumulator.append`: into the partition's last batch while it has room (and was
+    /// never sent), else a new batch.
+    fn append_to_batch(&mut self, tp: &TopicPartition, record: Rc<Record>, now: u64) {
         let size = record.size_bytes();
         let queue = self.accumulator.entry(tp.clone()).or_default();
         let fits = queue.back().is_some_and(|b| {
@@ -82,7 +106,7 @@ impl Producer {
                 tp: tp.clone(),
                 records: vec![record],
                 bytes: size,
-                created_ms: ctx.now_ms,
+                created_ms: now,
                 base_sequence: None,
                 producer_epoch: -1,
                 attempts: 0,
@@ -90,21 +114,20 @@ impl Producer {
                 last_error: None,
             });
         }
-        if send.key.is_none()
-            && send.partition.is_none()
-            && self.config.partitioner == Partitioner::BuiltIn
+    }
+
+    /// KIP-794: the sticky partition switches after batch.size bytes once the batch is full,
+    /// or after twice that regardless.
+    fn after_sticky_append(&mut self, topic: &str, tp: &TopicPartition, size: u32) {
+        let batch_full = self.accumulator[tp]
+            .back()
+            .is_some_and(|b| b.bytes >= self.config.batch_size);
+        let s = self.sticky.get_mut(topic).expect("chosen above");
+        s.produced_bytes += size;
+        if (s.produced_bytes >= self.config.batch_size && batch_full)
+            || s.produced_bytes >= 2 * self.config.batch_size
         {
-            // KIP-794: switch after batch.size bytes once the batch is full, or 2x regardless.
-            let batch_full = self.accumulator[&tp]
-                .back()
-                .is_some_and(|b| b.bytes >= self.config.batch_size);
-            let s = self.sticky.get_mut(&send.topic).expect("chosen above");
-            s.produced_bytes += size;
-            if (s.produced_bytes >= self.config.batch_size && batch_full)
-                || s.produced_bytes >= 2 * self.config.batch_size
-            {
-                self.sticky.remove(&send.topic);
-            }
+            self.sticky.remove(topic);
         }
     }
 
