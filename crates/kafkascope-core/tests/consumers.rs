@@ -211,7 +211,7 @@ fn auto_offset_reset_decides_where_a_new_group_starts() {
     assert!(
         errors
             .iter()
-            .any(|e| e.contains("Undefined offset with no reset policy for partition: orders-")),
+            .any(|e| e.contains("Undefined offset with no reset policy for partitions: [orders-")),
         "{errors:?}"
     );
 }

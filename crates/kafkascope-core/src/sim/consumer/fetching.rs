@@ -127,7 +127,7 @@ impl Consumer {
             OffsetReset::Earliest => true,
             OffsetReset::Latest => false,
             OffsetReset::None => {
-                let msg = format!("NoOffsetForPartitionException: Undefined offset with no reset policy for partition: {tp}");
+                let msg = format!("NoOffsetForPartitionException: Undefined offset with no reset policy for partitions: [{tp}]");
                 self.log(out, msg.clone());
                 self.errors.push(msg);
                 return;

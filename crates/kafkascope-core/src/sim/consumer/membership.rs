@@ -294,7 +294,9 @@ impl Consumer {
         self.last_commit_ms = ctx.now_ms;
         self.log(
             out,
-            format!("Adding newly assigned partitions: {}", list(&added)),
+            // Kafka 4's ConsumerRebalanceListenerInvoker logs the sorted set itself ("[t-0, t-1]");
+            // the revoke and lost lines join the partitions without brackets.
+            format!("Adding newly assigned partitions: [{}]", list(&added)),
         );
         if !added.is_empty() {
             if let Some(c) = self.coordinator {
