@@ -15,8 +15,10 @@
 
 use serde::Serialize;
 
-use super::broker::BrokerState;
+use super::broker::{Broker, BrokerState};
 use super::consumer::{ConsumerState, MemberState};
+use super::metadata::PartitionRegistration;
+use super::replica::Replica;
 use super::vec_map::VecMap;
 use super::{BrokerId, NodeId, Simulation, TopicPartition};
 
@@ -159,11 +161,6 @@ impl Simulation {
         else {
             return;
         };
-        let running = |m: &BrokerId| {
-            self.brokers
-                .get(m)
-                .filter(|mb| mb.state == BrokerState::Running)
-        };
         // After an event, only the replicas that changed since this broker was last checked
         // (by position: the replica map is ordered, so an unchanged set keeps positions).
         let mut seen = self.invariants.replica_seen.remove(&id).unwrap_or_default();
@@ -177,101 +174,118 @@ impl Simulation {
                 continue;
             }
             *seen = now;
-            // The partition's leader epoch in the controller's metadata. Only the current
-            // leader's HW is compared: a zombie leader of an older epoch (isolated, not yet
-            // told) may hold a HW its former followers truncated below.
+            // The partition as the controller's metadata has it (its leader and epoch).
             let registration = self
                 .metadata
                 .topics
                 .get(&r.tp.topic)
                 .and_then(|t| t.partitions.get(r.tp.partition as usize));
-            if r.leading.is_none() {
-                if !incremental {
-                    continue;
-                }
-                // A follower that truncated: is it below the current leader's HW?
-                let Some(reg) = registration else { continue };
-                let Some(leader) = reg.leader.and_then(|l| running(&l)) else {
-                    continue;
-                };
-                let Some(lr) = leader.replicas.get(&r.tp) else {
-                    continue;
-                };
-                if lr.leading.is_some()
-                    && lr.leader_epoch == reg.leader_epoch
-                    && lr.isr.contains(&id)
-                    && r.log.leo() < lr.high_watermark
-                    && !self.metadata.brokers.get(&id).is_some_and(|x| x.fenced)
-                {
-                    found.push(hw_above_leo(
-                        &r.tp,
-                        lr.high_watermark,
-                        leader.id,
-                        id,
-                        r.log.leo(),
-                    ));
-                }
-                continue;
-            }
-            // Other leaders of this partition in the same epoch, among the brokers that host it.
-            let hosts: Vec<BrokerId> = match registration {
-                Some(reg) => reg.replicas.clone(),
-                None => self.brokers.keys().copied().collect(),
-            };
-            for other in hosts.iter().filter(|&&o| o != id).filter_map(running) {
-                if other
-                    .replicas
-                    .get(&r.tp)
-                    .is_some_and(|or| or.leading.is_some() && or.leader_epoch == r.leader_epoch)
-                {
-                    found.push((
-                        "one-leader-per-epoch",
-                        format!(
-                            "brokers {} and {} both lead {} in epoch {}",
-                            other.id.min(id),
-                            other.id.max(id),
-                            r.tp,
-                            r.leader_epoch
-                        ),
-                    ));
-                }
-            }
-            if !r.isr.contains(&id) {
-                found.push((
-                    "leader-in-isr",
-                    format!("broker {id} leads {} but the ISR is {:?}", r.tp, r.isr),
-                ));
-            }
-            if let Some(&(epoch, hw)) = self.invariants.leader_hw.get(&(id, r.tp.clone())) {
-                if epoch == r.leader_epoch && r.high_watermark < hw {
-                    found.push((
-                        "leader-hw-monotonic",
-                        format!(
-                            "{} HW went from {hw} to {} on leader {id} in epoch {epoch}",
-                            r.tp, r.high_watermark
-                        ),
-                    ));
-                }
-            }
-            hws.push((r.tp.clone(), r.leader_epoch, r.high_watermark));
-            if registration.map(|reg| reg.leader_epoch) != Some(r.leader_epoch) {
-                continue;
-            }
-            for m in &r.isr {
-                let Some(mr) = running(m).and_then(|mb| mb.replicas.get(&r.tp)) else {
-                    continue;
-                };
-                if mr.log.leo() < r.high_watermark
-                    && !self.metadata.brokers.get(m).is_some_and(|x| x.fenced)
-                {
-                    found.push(hw_above_leo(&r.tp, r.high_watermark, id, *m, mr.log.leo()));
-                }
+            if r.leading.is_some() {
+                self.check_leader(id, r, registration, found);
+                hws.push((r.tp.clone(), r.leader_epoch, r.high_watermark));
+            } else if incremental {
+                found.extend(self.check_follower(id, r, registration));
             }
         }
         for (tp, epoch, hw) in hws {
             self.invariants.leader_hw.insert((id, tp), (epoch, hw));
         }
         self.invariants.replica_seen.insert(id, seen);
+    }
+
+    /// A running broker, if it is one.
+    fn running(&self, id: &BrokerId) -> Option<&Broker> {
+        self.brokers
+            .get(id)
+            .filter(|b| b.state == BrokerState::Running)
+    }
+
+    /// A follower that truncated: is it below the current leader's HW while in its ISR?
+    fn check_follower(
+        &self,
+        id: BrokerId,
+        r: &Replica,
+        registration: Option<&PartitionRegistration>,
+    ) -> Option<(&'static str, String)> {
+        let reg = registration?;
+        let leader = reg.leader.and_then(|l| self.running(&l))?;
+        let lr = leader.replicas.get(&r.tp)?;
+        (lr.leading.is_some()
+            && lr.leader_epoch == reg.leader_epoch
+            && lr.isr.contains(&id)
+            && r.log.leo() < lr.high_watermark
+            && !self.metadata.brokers.get(&id).is_some_and(|x| x.fenced))
+        .then(|| hw_above_leo(&r.tp, lr.high_watermark, leader.id, id, r.log.leo()))
+    }
+
+    /// A leader: alone in its epoch, in its ISR, its HW never going back in an epoch, and
+    /// (if it is the current leader) no ISR member's log below its HW. Only the current
+    /// leader's HW is compared with the ISR's logs: a zombie leader of an older epoch
+    /// (isolated, not yet told) may hold a HW its former followers truncated below.
+    fn check_leader(
+        &self,
+        id: BrokerId,
+        r: &Replica,
+        registration: Option<&PartitionRegistration>,
+        found: &mut Vec<(&'static str, String)>,
+    ) {
+        // Other leaders of this partition in the same epoch, among the brokers that host it.
+        let hosts: Vec<BrokerId> = match registration {
+            Some(reg) => reg.replicas.clone(),
+            None => self.brokers.keys().copied().collect(),
+        };
+        for other in hosts
+            .iter()
+            .filter(|&&o| o != id)
+            .filter_map(|o| self.running(o))
+        {
+            if other
+                .replicas
+                .get(&r.tp)
+                .is_some_and(|or| or.leading.is_some() && or.leader_epoch == r.leader_epoch)
+            {
+                found.push((
+                    "one-leader-per-epoch",
+                    format!(
+                        "brokers {} and {} both lead {} in epoch {}",
+                        other.id.min(id),
+                        other.id.max(id),
+                        r.tp,
+                        r.leader_epoch
+                    ),
+                ));
+            }
+        }
+        if !r.isr.contains(&id) {
+            found.push((
+                "leader-in-isr",
+                format!("broker {id} leads {} but the ISR is {:?}", r.tp, r.isr),
+            ));
+        }
+        if let Some(&(epoch, hw)) = self.invariants.leader_hw.get(&(id, r.tp.clone())) {
+            if epoch == r.leader_epoch && r.high_watermark < hw {
+                found.push((
+                    "leader-hw-monotonic",
+                    format!(
+                        "{} HW went from {hw} to {} on leader {id} in epoch {epoch}",
+                        r.tp, r.high_watermark
+                    ),
+                ));
+            }
+        }
+        if registration.map(|reg| reg.leader_epoch) != Some(r.leader_epoch) {
+            return;
+        }
+        for m in &r.isr {
+            let Some(mr) = self.running(m).and_then(|mb| mb.replicas.get(&r.tp)) else {
+                continue;
+            };
+            if mr.log.leo() < r.high_watermark
+                && !self.metadata.brokers.get(m).is_some_and(|x| x.fenced)
+            {
+                found.push(hw_above_leo(&r.tp, r.high_watermark, id, *m, mr.log.leo()));
+            }
+        }
     }
 
     /// One owner per partition per group generation (among live, Stable members), for one

@@ -91,25 +91,8 @@ impl Broker {
                 continue;
             }
             if let Some((epoch, end_offset)) = p.diverging_epoch {
-                // KIP-279: truncate to where our log and the leader's agree.
-                let (own_epoch, own_end) = r.log.epochs.end_offset_for(epoch, r.log.leo());
-                let target = if own_epoch < 0 || end_offset < 0 {
-                    r.high_watermark
-                } else {
-                    end_offset.min(own_end)
-                }
-                .min(r.log.leo());
-                out.trace(
-                    node,
-                    TraceKind::Replication,
-                    format!(
-                        "[ReplicaFetcher replicaId={}, leaderId={leader}, fetcherId=0] Truncating partition {} with TruncationState(offset={target}, completed=true) due to leader epoch and offset EpochEndOffset(errorCode=0, partition={}, leaderEpoch={epoch}, endOffset={end_offset})",
-                        self.id, p.tp, p.tp.partition
-                    ),
-                );
-                r.log.truncate_to(target);
-                r.high_watermark = r.high_watermark.min(r.log.leo());
-                r.rebuild_producer_state();
+                let fetcher = format!("replicaId={}, leaderId={leader}", self.id);
+                truncate_to_leader(r, &fetcher, epoch, end_offset, node, out);
                 continue;
             }
             match p.error {
@@ -132,28 +115,7 @@ impl Broker {
                 }
                 None => {}
             }
-            let segment_bytes = r.config.log.segment_bytes;
-            for e in p.records {
-                if e.offset != r.log.leo() {
-                    continue;
-                }
-                let stamp = e.stamp;
-                let offset = e.offset;
-                r.log.append(e, segment_bytes);
-                if stamp.producer_id >= 0 && stamp.sequence == stamp.batch_last_seq {
-                    let count = (stamp.batch_last_seq as i64 - stamp.batch_first_seq as i64)
-                        .rem_euclid(1 << 31);
-                    r.producers.record(
-                        stamp.producer_id,
-                        stamp.producer_epoch,
-                        BatchMetadata {
-                            first_seq: stamp.batch_first_seq,
-                            last_seq: stamp.batch_last_seq,
-                            first_offset: offset - count,
-                        },
-                    );
-                }
-            }
+            append_fetched(r, p.records);
             // A follower's HW: the leader's, capped by what it holds.
             r.high_watermark = r.high_watermark.max(p.high_watermark.min(r.log.leo()));
             if p.log_start_offset > r.log.log_start_offset() {
@@ -164,6 +126,64 @@ impl Broker {
             self.backoff_fetcher(leader, cfg, out);
         } else {
             self.maybe_fetch(leader, cfg, out);
+        }
+    }
+}
+
+/// KIP-279: the follower's log diverges from the leader's at `epoch`; it truncates to where
+/// the two agree (its HW when the epoch is unknown on either side).
+fn truncate_to_leader(
+    r: &mut Replica,
+    fetcher: &str,
+    epoch: i32,
+    end_offset: i64,
+    node: NodeId,
+    out: &mut Out,
+) {
+    let (own_epoch, own_end) = r.log.epochs.end_offset_for(epoch, r.log.leo());
+    let target = if own_epoch < 0 || end_offset < 0 {
+        r.high_watermark
+    } else {
+        end_offset.min(own_end)
+    }
+    .min(r.log.leo());
+    let tp = &r.tp;
+    out.trace(
+        node,
+        TraceKind::Replication,
+        format!(
+            "[ReplicaFetcher {fetcher}, fetcherId=0] Truncating partition {tp} with TruncationState(offset={target}, completed=true) due to leader epoch and offset EpochEndOffset(errorCode=0, partition={}, leaderEpoch={epoch}, endOffset={end_offset})",
+            tp.partition
+        ),
+    );
+    r.log.truncate_to(target);
+    r.high_watermark = r.high_watermark.min(r.log.leo());
+    r.rebuild_producer_state();
+}
+
+/// The fetched records that extend the log (`ReplicaFetcherThread.processPartitionData`),
+/// and each idempotent batch's last record into the producer state.
+fn append_fetched(r: &mut Replica, records: Vec<LogEntry>) {
+    let segment_bytes = r.config.log.segment_bytes;
+    for e in records {
+        if e.offset != r.log.leo() {
+            continue;
+        }
+        let stamp = e.stamp;
+        let offset = e.offset;
+        r.log.append(e, segment_bytes);
+        if stamp.producer_id >= 0 && stamp.sequence == stamp.batch_last_seq {
+            let count =
+                (stamp.batch_last_seq as i64 - stamp.batch_first_seq as i64).rem_euclid(1 << 31);
+            r.producers.record(
+                stamp.producer_id,
+                stamp.producer_epoch,
+                BatchMetadata {
+                    first_seq: stamp.batch_first_seq,
+                    last_seq: stamp.batch_last_seq,
+                    first_offset: offset - count,
+                },
+            );
         }
     }
 }
