@@ -17,8 +17,6 @@ const ALLOWED: &[(&str, &str)] = &[
     ("sim/assignor/mod.rs::new", "Ctx::new builds the assignors' shared view (members, topics, flat partition numbering, Java hash orders) in one pass; cut it into one builder per order"),
     ("sim/assignor/sticky.rs::constrained", "a port of Kafka's ConstrainedAssignmentBuilder kept in the Java method's shape so it can be compared with AbstractStickyAssignor.java step by step; cut it with that file's helper methods"),
     ("sim/assignor/sticky.rs::new", "GeneralAssignmentBuilder's constructor, ported in the Java method's shape (AbstractStickyAssignor.java); cut it as the constructor's helper maps"),
-    ("sim/broker/metadata_update.rs::on_metadata_update", "a broker applying the metadata image: becoming leader, follower, fenced, offline; cut into ReplicaManager.applyDelta's makeLeaders / makeFollowers"),
-    ("sim/broker/replica_manager.rs::on_produce", "the leader's produce: checks, idempotence, append, acks; cut into validation, appendRecords and the delayed produce"),
     ("sim/fault_schedule/events.rs::next_event", "the fault generator's menu of every fault with its weight and precondition; cut into one chooser per fault family"),
     ("sim/fault_schedule/groups.rs::next_event", "the consumer-group fault generator's menu; cut as events.rs"),
     ("sim/fault_schedule.rs::generate_into", "one schedule's cluster, topics, producers and events; cut into a setup and an event loop"),

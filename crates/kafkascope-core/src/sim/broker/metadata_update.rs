@@ -3,6 +3,7 @@
 //! truncating and starting fetchers, and which brokers are fenced.
 
 use super::*;
+use crate::sim::metadata::PartitionRegistration;
 
 impl Broker {
     // ---- metadata ---------------------------------------------------------------------------
@@ -11,7 +12,7 @@ impl Broker {
         &mut self,
         partitions: Vec<(
             TopicPartition,
-            crate::sim::metadata::PartitionRegistration,
+            PartitionRegistration,
             crate::sim::metadata::TopicConfig,
         )>,
         fenced: Vec<BrokerId>,
@@ -51,92 +52,22 @@ impl Broker {
             r.partition_epoch = reg.partition_epoch;
             if reg.leader == Some(self.id) {
                 if !(same_epoch && r.leading.is_some()) {
-                    // becomeLeader: remember followers, start the epoch at our LEO.
-                    let leo = r.log.leo();
-                    r.leader_epoch = reg.leader_epoch;
-                    r.log.epochs.assign(reg.leader_epoch, leo);
-                    let followers = reg
-                        .replicas
-                        .iter()
-                        .filter(|&&b| b != self.id)
-                        .map(|&b| {
-                            let in_isr = reg.isr.contains(&b);
-                            (
-                                b,
-                                FollowerState {
-                                    leo: -1,
-                                    last_caught_up_ms: if in_isr { now } else { 0 },
-                                    last_fetch_leader_leo: -1,
-                                    last_fetch_ms: 0,
-                                },
-                            )
-                        })
-                        .collect_map();
-                    r.leading = Some(LeaderState {
-                        followers,
-                        epoch_start_offset: leo,
-                        pending_isr: None,
-                        delayed: Default::default(),
-                    });
-                    r.rebuild_producer_state();
+                    become_leader(r, self.id, &reg, now, node, out);
                     if tp.topic == OFFSETS_TOPIC {
-                        loads.push((
-                            tp.partition,
-                            r.log
-                                .entries()
-                                .map(|e| e.record.clone())
-                                .collect::<Vec<_>>(),
-                        ));
+                        let records: Vec<_> = r.log.entries().map(|e| e.record.clone()).collect();
+                        loads.push((tp.partition, records));
                     }
-                    out.trace(
-                        node,
-                        TraceKind::Election,
-                        format!(
-                            "[Partition {tp} broker={}] {tp} starts at leader epoch {} from offset {} with partition epoch {}, high watermark {}, ISR [{}]",
-                            self.id,
-                            reg.leader_epoch,
-                            leo,
-                            reg.partition_epoch,
-                            r.high_watermark,
-                            join(&reg.isr)
-                        ),
-                    );
                 }
                 r.leader = Some(self.id);
                 let fenced = self.fenced_view.clone();
                 r.maybe_increment_hw(now, cfg.replica_lag_time_max_ms, |b| !fenced.contains(&b));
                 self.complete_delayed(&tp, now, out);
             } else {
-                if let Some(leading) = r.leading.take() {
-                    // Resigning: waiting acks=all produces get NOT_LEADER_OR_FOLLOWER (a
-                    // group's pending metadata: its members learn it when the group unloads).
-                    for d in leading
-                        .delayed
-                        .into_iter()
-                        .filter(|d| d.store_group.is_none())
-                    {
-                        out.send(
-                            node,
-                            d.from,
-                            d.reply(&tp, Err(KafkaError::NotLeaderOrFollower)),
-                        );
-                    }
-                    if tp.topic == OFFSETS_TOPIC {
-                        unloads.push(tp.partition);
-                    }
+                if resign_leadership(r, node, out) && tp.topic == OFFSETS_TOPIC {
+                    unloads.push(tp.partition);
                 }
                 if !same_epoch {
-                    out.trace(
-                        node,
-                        TraceKind::Replication,
-                        match reg.leader {
-                            Some(l) => format!(
-                                "[Partition {tp} broker={}] {tp} starts as follower of leader {l} at epoch {}",
-                                self.id, reg.leader_epoch
-                            ),
-                            None => format!("[Partition {tp} broker={}] {tp} has no leader (epoch {})", self.id, reg.leader_epoch),
-                        },
-                    );
+                    trace_follower(&tp, self.id, &reg, node, out);
                 }
                 r.leader_epoch = reg.leader_epoch;
                 r.leader = reg.leader;
@@ -155,4 +86,97 @@ impl Broker {
             self.coordinator.load(partition, &records, node, now, out);
         }
     }
+}
+
+/// `Partition.makeLeader`: the replica remembers its followers and starts the epoch at its
+/// LEO.
+fn become_leader(
+    r: &mut Replica,
+    me: BrokerId,
+    reg: &PartitionRegistration,
+    now: u64,
+    node: NodeId,
+    out: &mut Out,
+) {
+    let leo = r.log.leo();
+    r.leader_epoch = reg.leader_epoch;
+    r.log.epochs.assign(reg.leader_epoch, leo);
+    let followers = reg
+        .replicas
+        .iter()
+        .filter(|&&b| b != me)
+        .map(|&b| {
+            let in_isr = reg.isr.contains(&b);
+            (
+                b,
+                FollowerState {
+                    leo: -1,
+                    last_caught_up_ms: if in_isr { now } else { 0 },
+                    last_fetch_leader_leo: -1,
+                    last_fetch_ms: 0,
+                },
+            )
+        })
+        .collect_map();
+    r.leading = Some(LeaderState {
+        followers,
+        epoch_start_offset: leo,
+        pending_isr: None,
+        delayed: Default::default(),
+    });
+    r.rebuild_producer_state();
+    let tp = &r.tp;
+    out.trace(
+        node,
+        TraceKind::Election,
+        format!(
+            "[Partition {tp} broker={me}] {tp} starts at leader epoch {} from offset {} with partition epoch {}, high watermark {}, ISR [{}]",
+            reg.leader_epoch,
+            leo,
+            reg.partition_epoch,
+            r.high_watermark,
+            join(&reg.isr)
+        ),
+    );
+}
+
+/// A leader no more: waiting acks=all produces get NOT_LEADER_OR_FOLLOWER (a group's pending
+/// metadata: its members learn it when the group unloads). Whether it led.
+fn resign_leadership(r: &mut Replica, node: NodeId, out: &mut Out) -> bool {
+    let Some(leading) = r.leading.take() else {
+        return false;
+    };
+    for d in leading
+        .delayed
+        .into_iter()
+        .filter(|d| d.store_group.is_none())
+    {
+        out.send(
+            node,
+            d.from,
+            d.reply(&r.tp, Err(KafkaError::NotLeaderOrFollower)),
+        );
+    }
+    true
+}
+
+/// `Partition.makeFollower`'s log line (or the partition has no leader).
+fn trace_follower(
+    tp: &TopicPartition,
+    me: BrokerId,
+    reg: &PartitionRegistration,
+    node: NodeId,
+    out: &mut Out,
+) {
+    let epoch = reg.leader_epoch;
+    out.trace(
+        node,
+        TraceKind::Replication,
+        match reg.leader {
+            Some(l) => format!(
+                "[Partition {tp} broker={me}] {tp} starts as follower of leader {l} at epoch {epoch}"
+            ),
+            None => format!("[Partition {tp} broker={me}] {tp} has no leader (epoch {epoch})"),
+        },
+    );
 }

@@ -36,63 +36,11 @@ impl Broker {
         if !matches!(acks, -1..=1) {
             return respond(out, Err(KafkaError::InvalidRequiredAcks));
         }
-        let Some(replica) = self
-            .replicas
-            .get_mut(&batch.tp)
-            .filter(|r| r.leading.is_some())
-        else {
-            return respond(out, Err(KafkaError::NotLeaderOrFollower));
+        let first_offset = match self.append_to_leader(&batch, acks, cfg, out) {
+            Ok(first_offset) => first_offset,
+            Err(e) => return respond(out, Err(e)),
         };
-        let count = batch.records.len() as i32;
-        let idempotent = batch.producer_id >= 0;
-        let last_seq = last_sequence(batch.base_sequence, count);
-        // acks=all refuses before appending when the ISR is below min.insync.replicas.
-        if acks == -1 && replica.isr.len() < replica.effective_min_isr() {
-            let refused = AppendError::NotEnoughReplicas {
-                broker: self.id,
-                tp: tp.clone(),
-                isr: replica.isr.clone(),
-                min_isr: replica.effective_min_isr(),
-            };
-            out.event(node, TraceLine::AppendRefused(refused));
-            return respond(out, Err(KafkaError::NotEnoughReplicas));
-        }
-        let first_offset = if idempotent {
-            match replica.producers.check(
-                batch.producer_id,
-                batch.producer_epoch,
-                batch.base_sequence,
-                last_seq,
-            ) {
-                Err(e) => {
-                    let refused = AppendError::ProducerState {
-                        error: e,
-                        tp: tp.clone(),
-                        producer_id: batch.producer_id,
-                        epoch: batch.producer_epoch,
-                        first_sequence: batch.base_sequence,
-                        last_sequence: last_seq,
-                    };
-                    out.event(node, TraceLine::AppendRefused(refused));
-                    return respond(out, Err(e));
-                }
-                Ok(SequenceCheck::Duplicate { first_offset }) => {
-                    out.trace(
-                        node,
-                        TraceKind::Produce,
-                        format!(
-                            "Duplicate batch for {tp} dropped: producerId={}, epoch={}, sequence {}..{} already at offset {}",
-                            batch.producer_id, batch.producer_epoch, batch.base_sequence, last_seq, first_offset
-                        ),
-                    );
-                    first_offset
-                }
-                Ok(SequenceCheck::Append) => append_batch(replica, &batch, last_seq, cfg),
-            }
-        } else {
-            append_batch(replica, &batch, last_seq, cfg)
-        };
-        let required_offset = first_offset + count as i64;
+        let required_offset = first_offset + batch.records.len() as i64;
         let fenced = self.fenced_view.clone();
         let replica = self.replicas.get_mut(&tp).expect("present");
         let hw_moved =
@@ -104,8 +52,7 @@ impl Broker {
                 if replica.high_watermark >= required_offset {
                     respond(out, Ok(first_offset));
                 } else {
-                    let leading = replica.leading.as_mut().expect("leader");
-                    leading.delayed.push_back(DelayedProduce {
+                    let delayed = DelayedProduce {
                         from,
                         request_id,
                         first_offset,
@@ -113,16 +60,8 @@ impl Broker {
                         deadline_ms: now + timeout_ms,
                         commit: None,
                         store_group: None,
-                    });
-                    out.timer(
-                        timeout_ms,
-                        Timer::DelayedProduceExpiry {
-                            broker: self.id,
-                            incarnation: self.incarnation,
-                            tp: tp.clone(),
-                            request_id,
-                        },
-                    );
+                    };
+                    self.hold_produce(&tp, delayed, timeout_ms, out);
                 }
             }
         }
@@ -131,6 +70,100 @@ impl Broker {
         if hw_moved {
             self.wake_held_fetches(&tp, false, now, cfg, out);
         }
+    }
+
+    /// `Partition.appendRecordsToLeader`: refused unless this broker leads the partition
+    /// (and, for acks=all, the ISR has min.insync.replicas); an idempotent batch is checked
+    /// against its producer's sequences (a duplicate is answered with its first offset, not
+    /// appended again). The first offset of the batch.
+    fn append_to_leader(
+        &mut self,
+        batch: &ProduceBatch,
+        acks: i16,
+        cfg: &BrokerConfig,
+        out: &mut Out,
+    ) -> Result<i64, KafkaError> {
+        let node = self.node();
+        let Some(replica) = self
+            .replicas
+            .get_mut(&batch.tp)
+            .filter(|r| r.leading.is_some())
+        else {
+            return Err(KafkaError::NotLeaderOrFollower);
+        };
+        let count = batch.records.len() as i32;
+        let idempotent = batch.producer_id >= 0;
+        let last_seq = last_sequence(batch.base_sequence, count);
+        // acks=all refuses before appending when the ISR is below min.insync.replicas.
+        if acks == -1 && replica.isr.len() < replica.effective_min_isr() {
+            let refused = AppendError::NotEnoughReplicas {
+                broker: self.id,
+                tp: batch.tp.clone(),
+                isr: replica.isr.clone(),
+                min_isr: replica.effective_min_isr(),
+            };
+            out.event(node, TraceLine::AppendRefused(refused));
+            return Err(KafkaError::NotEnoughReplicas);
+        }
+        Ok(if idempotent {
+            match replica.producers.check(
+                batch.producer_id,
+                batch.producer_epoch,
+                batch.base_sequence,
+                last_seq,
+            ) {
+                Err(e) => {
+                    let refused = AppendError::ProducerState {
+                        error: e,
+                        tp: batch.tp.clone(),
+                        producer_id: batch.producer_id,
+                        epoch: batch.producer_epoch,
+                        first_sequence: batch.base_sequence,
+                        last_sequence: last_seq,
+                    };
+                    out.event(node, TraceLine::AppendRefused(refused));
+                    return Err(e);
+                }
+                Ok(SequenceCheck::Duplicate { first_offset }) => {
+                    out.trace(
+                        node,
+                        TraceKind::Produce,
+                        format!(
+                            "Duplicate batch for {} dropped: producerId={}, epoch={}, sequence {}..{} already at offset {}",
+                            batch.tp, batch.producer_id, batch.producer_epoch, batch.base_sequence, last_seq, first_offset
+                        ),
+                    );
+                    first_offset
+                }
+                Ok(SequenceCheck::Append) => append_batch(replica, batch, last_seq, cfg),
+            }
+        } else {
+            append_batch(replica, batch, last_seq, cfg)
+        })
+    }
+
+    /// An acks=all produce waits for the HW to pass its records, up to `timeout_ms`.
+    fn hold_produce(
+        &mut self,
+        tp: &TopicPartition,
+        delayed: DelayedProduce,
+        timeout_ms: u64,
+        out: &mut Out,
+    ) {
+        let request_id = delayed.request_id;
+        let Some(leading) = self.replicas.get_mut(tp).and_then(|r| r.leading.as_mut()) else {
+            return;
+        };
+        leading.delayed.push_back(delayed);
+        out.timer(
+            timeout_ms,
+            Timer::DelayedProduceExpiry {
+                broker: self.id,
+                incarnation: self.incarnation,
+                tp: tp.clone(),
+                request_id,
+            },
+        );
     }
 
     /// Answers acks=all produces whose offsets the HW has passed (`DelayedProduce.tryComplete`).
