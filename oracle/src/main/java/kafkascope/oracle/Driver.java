@@ -571,6 +571,13 @@ public final class Driver {
         }
     }
 
+    /** The scenario language's message kinds that are Kafka requests, by their api keys. */
+    static final Map<String, Short> API_KEYS = Map.ofEntries(
+        Map.entry("produce", (short) 0), Map.entry("fetch", (short) 1), Map.entry("list-offsets", (short) 2),
+        Map.entry("metadata", (short) 3), Map.entry("offset-commit", (short) 8), Map.entry("offset-fetch", (short) 9),
+        Map.entry("find-coordinator", (short) 10), Map.entry("join-group", (short) 11), Map.entry("heartbeat", (short) 12),
+        Map.entry("leave-group", (short) 13), Map.entry("sync-group", (short) 14));
+
     /** The proxy links between two nodes, both directions. */
     List<FaultProxy.Link> linksBetween(String a, String b) {
         List<FaultProxy.Link> out = new ArrayList<>();
@@ -637,7 +644,20 @@ public final class Driver {
                     l.setCut(false);
                 }
             }
-            default -> throw new UnsupportedOperationException(String.join(" ", w) + " (the proxy sees bytes, not Kafka's message kinds)");
+            case "drop" -> {
+                Map<String, String> p = pairs(w, 3);
+                if (p.containsKey("from") || p.containsKey("to")) {
+                    throw new UnsupportedOperationException("network drop from=/to= (the proxy drops a kind on every link)");
+                }
+                String kind = w.get(2);
+                boolean request = !kind.endsWith("-response");
+                Short apiKey = API_KEYS.get(kind.replace("-response", ""));
+                if (apiKey == null) {
+                    throw new UnsupportedOperationException("network drop " + kind);
+                }
+                cluster.proxy.drop(apiKey, request, Integer.parseInt(p.getOrDefault("count", "1")));
+            }
+            default -> throw new UnsupportedOperationException(String.join(" ", w));
         }
     }
 
