@@ -2,13 +2,23 @@
 # Takes the README's pictures of the page's main states (docs/screenshots/*.png) from the
 # release bundle in headless Chromium, driven through ChromeDriver: each picture is a page URL
 # (a scenario in ?run=, a moment in ?t=, paused) and either the whole window or one panel
-# (WebDriver's element screenshot). Run it after a UI change and look at the pictures.
-# Usage: scripts/screenshots.sh [--no-build]
+# (WebDriver's element screenshot). Then one picture per step of every guided tour at 1366 × 768
+# (a laptop's window: a viewport of 1366 × 625) in English and Korean, into
+# target/screenshots/tours/ID-STEP-LANG.png (not committed: about 200 of them), to look at as a
+# learner would. Run it after a UI change and look at the pictures.
+# Usage: scripts/screenshots.sh [--no-build] [--no-tours]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-if [ "${1:-}" != "--no-build" ]; then
+build=1 tours=1
+for arg in "$@"; do
+  case $arg in
+    --no-build) build= ;;
+    --no-tours) tours= ;;
+  esac
+done
+if [ -n "$build" ]; then
   release_build
 fi
 ls dist/*.wasm >/dev/null
@@ -30,12 +40,12 @@ DRIVER_PORT=$(free_port)
 chromedriver --port="$DRIVER_PORT" >"$work/chromedriver.log" 2>&1 &
 DRIVER_PID=$!
 flags=$(printf '"%s",' "${chromium_flags[@]}")
-python3 - "http://127.0.0.1:$DRIVER_PORT" "http://127.0.0.1:$PORT/" "[${flags%,}]" "$work" <<'PY'
-import base64, json, os, sys, time, urllib.parse
+python3 - "http://127.0.0.1:$DRIVER_PORT" "http://127.0.0.1:$PORT/" "[${flags%,}]" "$work" "$tours" <<'PY'
+import base64, glob, json, os, sys, time, urllib.parse
 sys.path.insert(0, "scripts")
 import webdriver
 
-driver, page, flags, work = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
+driver, page, flags, work, tours = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4], sys.argv[5]
 
 call = webdriver.connect(driver, 120)
 
@@ -66,7 +76,7 @@ shots = [
     ("group-rebalance.png", "a third consumer joins group billing: PreparingRebalance",
      url(group, 14900.4), "[data-panel=groups]", (1440, 2400)),
     ("unclean-election.png", "ledger-0: its leader (broker 2) kept acknowledging acks=1 writes alone, then died; broker 3 was elected uncleanly and the 10 records only broker 2 had are gone",
-     url(unclean, None), ".cluster-panel", (1440, 1400)),
+     url(unclean, None), ".first-screen", (1440, 1100)),
     ("tour-acks.png", "tour 5 (acks) in Korean after step 2: the prediction answered, the narration, the step's replicas outlined",
      page + "?paused&lang=ko&tour=05-acks&step=2", None, (1440, 1100)),
     ("korean-dark.png", "the page in Korean, dark theme (the theme button clicked)",
@@ -96,4 +106,27 @@ for name, what, address, selector, (w, h), *clicks in shots:
         print(f"{out}: {what}")
     finally:
         call("DELETE", f"/session/{session}")
+
+# Every step of every tour, at 1366 × 768, in both languages: one browser per language, the page
+# opened at each step (?tour=ID&step=N shows the step's cluster exactly, as Back does).
+if tours:
+    out_dir = "target/screenshots/tours"
+    os.makedirs(out_dir, exist_ok=True)
+    for lang in ("en", "ko"):
+        session = call("POST", "/session", {"capabilities": {"alwaysMatch": {
+            "goog:chromeOptions": {"args": flags + ["--window-size=1366,768", "--lang=en-US"]}}}})["sessionId"]
+        try:
+            for path in sorted(glob.glob("tours/*.tour")):
+                tid = os.path.basename(path)[:-len(".tour")]
+                steps = sum(1 for line in open(path, encoding="utf-8") if line.strip() == "step")
+                for n in range(1, steps + 1):
+                    call("POST", f"/session/{session}/url",
+                         {"url": page + f"?paused&lang={lang}&tour={tid}&step={n}"})
+                    time.sleep(1.5)
+                    png = call("GET", f"/session/{session}/screenshot")
+                    with open(os.path.join(out_dir, f"{tid}-{n}-{lang}.png"), "wb") as f:
+                        f.write(base64.b64decode(png))
+            print(f"{out_dir}: every tour step in {lang}")
+        finally:
+            call("DELETE", f"/session/{session}")
 PY

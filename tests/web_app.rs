@@ -151,12 +151,29 @@ fn assert_dom_matches(root: &Element, sim: &Simulation) {
             "row text {text:?}"
         );
     }
+}
 
-    // The control shows the core's broker count.
-    let input: HtmlInputElement = one(root, "input[data-control=\"broker-count\"]")
-        .dyn_into()
-        .unwrap();
-    assert_eq!(input.value(), brokers.to_string());
+/// *New cluster*: opens its form (a draft that starts at the live cluster), sets the broker
+/// count and the mode when given, and creates it.
+async fn new_cluster(root: &Element, brokers: Option<&str>, mode: Option<&str>) {
+    click(root, "[data-action=\"new-cluster\"]").await;
+    let input: HtmlInputElement = one(root, BROKER_COUNT).dyn_into().unwrap();
+    assert_eq!(
+        input.value(),
+        all(root, "[data-broker]").len().to_string(),
+        "the draft starts at the live cluster"
+    );
+    if let Some(n) = brokers {
+        set_field(root, BROKER_COUNT, n, "input").await;
+    }
+    if let Some(mode) = mode {
+        set_field(root, "select[data-control=\"mode\"]", mode, "change").await;
+    }
+    click(root, "[data-action=\"new-cluster-create\"]").await;
+    assert!(
+        all(root, "[data-new-cluster-form]").is_empty(),
+        "the form closes"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -168,15 +185,48 @@ async fn first_screen_draws_the_cores_default_cluster() {
 }
 
 #[wasm_bindgen_test]
-async fn plus_and_minus_recreate_the_cluster() {
+async fn new_cluster_asks_first_and_keeps_the_previous_run() {
     let root = mount().await;
+    console(&root, "produce p1 orders key=alice count=3").await;
+    let history_before = one(&root, ".history").text_content().unwrap();
+
+    // The stepper is a draft: nothing changes until Create, and Cancel throws the draft away.
+    click(&root, "[data-action=\"new-cluster\"]").await;
+    one(&root, "[data-new-cluster-form]");
     click(&root, "[data-action=\"add-broker\"]").await;
+    let draft: HtmlInputElement = one(&root, BROKER_COUNT).dyn_into().unwrap();
+    assert_eq!(draft.value(), "4");
+    assert_eq!(
+        all(&root, "[data-broker]").len(),
+        3,
+        "a draft, not a new cluster"
+    );
+    click(&root, "[data-action=\"new-cluster-cancel\"]").await;
+    assert!(all(&root, "[data-new-cluster-form]").is_empty());
+    assert_eq!(all(&root, "[data-broker]").len(), 3);
+    assert!(all(&root, "[data-action=\"previous-run\"]").is_empty());
+
+    // − and + build the draft; Create makes the cluster.
+    click(&root, "[data-action=\"new-cluster\"]").await;
+    click(&root, "[data-action=\"add-broker\"]").await;
+    click(&root, "[data-action=\"new-cluster-create\"]").await;
     assert_dom_matches_core(&root, 4);
+
+    // The run it replaced comes back whole (its records, its console history) with Previous
+    // run, and the new cluster becomes the previous one.
+    click(&root, "[data-action=\"previous-run\"]").await;
+    assert_dom_matches_core(&root, 3);
+    assert_eq!(
+        one(&root, ".history").text_content().unwrap(),
+        history_before
+    );
+    click(&root, "[data-action=\"previous-run\"]").await;
+    assert_dom_matches_core(&root, 4);
+
+    click(&root, "[data-action=\"new-cluster\"]").await;
     click(&root, "[data-action=\"remove-broker\"]").await;
     click(&root, "[data-action=\"remove-broker\"]").await;
-    assert_dom_matches_core(&root, 2);
     click(&root, "[data-action=\"remove-broker\"]").await;
-    assert_dom_matches_core(&root, 1);
     let minus: HtmlElement = one(&root, "[data-action=\"remove-broker\"]")
         .dyn_into()
         .unwrap();
@@ -184,6 +234,22 @@ async fn plus_and_minus_recreate_the_cluster() {
         minus.has_attribute("disabled"),
         "− is disabled at one broker"
     );
+    click(&root, "[data-action=\"new-cluster-create\"]").await;
+    assert_dom_matches_core(&root, 1);
+}
+
+#[wasm_bindgen_test]
+async fn add_a_broker_joins_the_running_cluster() {
+    let root = mount().await;
+    console(&root, "produce p1 orders key=alice count=3").await;
+    click(&root, "[data-action=\"broker-add-live\"]").await;
+    assert_eq!(all(&root, "[data-broker]").len(), 4);
+    let history = one(&root, ".history").text_content().unwrap();
+    assert!(
+        history.contains("produce p1 orders key=alice count=3") && history.contains("broker add"),
+        "the same run, one line more: {history}"
+    );
+    assert!(all(&root, "[data-action=\"previous-run\"]").is_empty());
 }
 
 const BROKER_COUNT: &str = "input[data-control=\"broker-count\"]";
@@ -191,14 +257,16 @@ const BROKER_COUNT: &str = "input[data-control=\"broker-count\"]";
 #[wasm_bindgen_test]
 async fn typing_a_broker_count_recreates_the_cluster() {
     let root = mount().await;
-    set_field(&root, BROKER_COUNT, "7", "input").await;
+    new_cluster(&root, Some("7"), None).await;
     assert_dom_matches_core(&root, 7);
-    set_field(&root, BROKER_COUNT, "12", "input").await;
+    new_cluster(&root, Some("12"), None).await;
     assert_dom_matches_core(&root, 12);
-    // Outside the control's range: ignored, the cluster stays as it was.
+    // Outside the control's range: ignored, the draft stays as it was.
+    click(&root, "[data-action=\"new-cluster\"]").await;
     set_field(&root, BROKER_COUNT, "99", "input").await;
+    click(&root, "[data-action=\"new-cluster-create\"]").await;
     assert_eq!(all(&root, "[data-broker]").len(), 12);
-    set_field(&root, BROKER_COUNT, "5", "input").await;
+    new_cluster(&root, Some("5"), None).await;
     assert_dom_matches_core(&root, 5);
 }
 
@@ -230,6 +298,7 @@ async fn the_broker_control_has_accessible_labels() {
     let lang = Lang::from_tag(&gloo::utils::window().navigator().language().unwrap());
     let t = lang.texts();
     let label = |selector: &str| attr(&one(&root, selector), "aria-label");
+    click(&root, "[data-action=\"new-cluster\"]").await;
     assert_eq!(label("[data-action=\"remove-broker\"]"), t.remove_broker);
     assert_eq!(label("[data-action=\"add-broker\"]"), t.add_broker);
     let input = label("input[data-control=\"broker-count\"]");
@@ -435,7 +504,7 @@ async fn producing_a_keyed_record_grows_its_partitions_log() {
 async fn an_invalid_console_line_shows_the_cores_error_and_changes_nothing() {
     let root = mount().await;
     click(&root, "[data-action=\"step\"]").await;
-    let before = one(&root, ".main-col").outer_html();
+    let before = one(&root, ".stage-cards").outer_html();
     let clock = clock_ms(&root);
 
     console(&root, "brokr kill 2").await;
@@ -443,7 +512,7 @@ async fn an_invalid_console_line_shows_the_cores_error_and_changes_nothing() {
     assert!(error.contains("unknown command 'brokr'"), "{error}");
     assert!(error.contains("brokr kill 2"), "{error}");
     assert_eq!(
-        one(&root, ".main-col").outer_html(),
+        one(&root, ".stage-cards").outer_html(),
         before,
         "the cluster is unchanged"
     );
@@ -456,7 +525,7 @@ async fn an_invalid_console_line_shows_the_cores_error_and_changes_nothing() {
         error.contains("BROKER_NOT_AVAILABLE: Broker 9 does not exist"),
         "{error}"
     );
-    assert_eq!(one(&root, ".main-col").outer_html(), before);
+    assert_eq!(one(&root, ".stage-cards").outer_html(), before);
     let refused = all(&root, ".history-line[data-ok=\"false\"]");
     assert_eq!(refused.len(), 2);
 
@@ -554,13 +623,7 @@ async fn the_player_plays_in_real_time() {
 #[wasm_bindgen_test]
 async fn zookeeper_mode_recreates_the_cluster() {
     let root = mount().await;
-    set_field(
-        &root,
-        "select[data-control=\"mode\"]",
-        "zookeeper",
-        "change",
-    )
-    .await;
+    new_cluster(&root, None, Some("zookeeper")).await;
     assert_dom_matches(&root, &core_cluster_in(3, ControllerMode::Zookeeper));
     one(&root, "[data-controllers=\"zookeeper\"]");
     one(&root, "svg [data-node=\"zookeeper\"]");
@@ -578,7 +641,7 @@ async fn zookeeper_mode_recreates_the_cluster() {
         "{history}"
     );
 
-    set_field(&root, "select[data-control=\"mode\"]", "kraft", "change").await;
+    new_cluster(&root, None, Some("kraft")).await;
     assert_dom_matches_core(&root, 3);
     assert_eq!(all(&root, "[data-controller]").len(), 3);
     assert_eq!(

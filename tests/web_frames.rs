@@ -76,7 +76,7 @@ async fn brokers_beyond_twelve_are_lines_that_open_into_their_card() {
         .count();
     assert_eq!(led.to_string(), leaders);
     if led > 0 {
-        assert!(text(&facts).contains(&format!("★{led}")));
+        assert!(text(&facts).contains(&format!("▲{led}")));
         assert!(text(&facts).contains(&fill(EN.broker_row_leaders, &[("count", &led)])));
     }
     assert_eq!(cards(&root), 13);

@@ -379,7 +379,7 @@ async fn embed_mode_shows_the_diagram_and_time_controls_only() {
     one(root, "svg.network");
     one(root, "[data-timeline]");
     one(root, "[data-action=\"play\"]");
-    assert!(all(root, ".side-col").is_empty());
+    assert!(all(root, ".stage-side").is_empty());
     assert!(all(root, "[data-broker]").is_empty(), "no cards");
     assert!(all(root, ".site-header").is_empty());
     click(root, "[data-action=\"step-forward\"]").await;

@@ -10,10 +10,11 @@ use super::components::{
     EventLog, Footer, Header, Toolbar, TourPanel,
 };
 use super::components::{
-    ConsumersPanel, GroupDescribePanel, GroupsPanel, InspectContext, RecordInspector, RecordRef,
+    ConsumersPanel, GroupDescribePanel, InspectContext, RecordInspector, RecordRef,
 };
 use super::components::{
-    HelpOverlay, MessageLegend, MonitorsPanel, NetworkDiagram, SharePanel, TimeNotices, TimelineBar,
+    HelpOverlay, MessageLegend, MonitorsPanel, NetworkDiagram, SharePanel, StageCards, TimeNotices,
+    TimelineBar,
 };
 use super::hooks::{url_options, use_animation_loop, use_document, use_keyboard, use_url_actions};
 use super::i18n::Lang;
@@ -28,15 +29,20 @@ pub struct AppProps {
     /// Read `?paused`, `?speed=`, `?run=` ... from the page's URL.
     #[prop_or(true)]
     pub read_url: bool,
+    /// Open with the first screen's story (`cluster::STORY`) unless the URL asks for something
+    /// else; the browser tests start from the bare cluster.
+    #[prop_or(false)]
+    pub story: bool,
 }
 
 #[function_component]
 pub fn App(props: &AppProps) -> Html {
     let state = {
-        let (autoplay, read_url) = (props.autoplay, props.read_url);
+        let (autoplay, read_url, story) = (props.autoplay, props.read_url, props.story);
         use_reducer(move || {
             let mut options = StartOptions::new(Lang::detect());
             options.playing = autoplay;
+            options.story = story;
             if read_url {
                 url_options(&mut options);
             }
@@ -56,46 +62,67 @@ pub fn App(props: &AppProps) -> Html {
     let touring = state.tour.is_some();
     // Embed mode (`?embed`, for an iframe): the diagram and the time controls only.
     let embed = state.time.embed;
+    let start_here = state.lang.texts().start_here;
     html! {
         <ContextProvider<AppContext> context={state}>
         <ContextProvider<InspectContext> context={inspect}>
             <div class={classes!("app", embed.then_some("embed"))} data-embed={embed.then_some("")}>
-                if !embed {
-                    <Header />
-                }
-                <Toolbar />
-                <TimelineBar />
-                <TimeNotices />
                 if embed {
+                    <Toolbar />
+                    <TimelineBar />
+                    <TimeNotices />
                     <NetworkDiagram />
                     <MessageLegend />
                 } else {
-                    <CommandErrorNotice />
-                    <div class={classes!("workspace", touring.then_some("touring"))}>
-                        if touring {
-                            <TourPanel />
-                        }
-                        <main class="main-col">
-                            <ClusterPanel />
-                            <GroupsPanel />
-                            <DescribeTable />
-                            <GroupDescribePanel />
-                        </main>
-                        <aside class="side-col">
-                            <RecordInspector />
+                    // The first screen: the player over the stage, which shares the window
+                    // between the picture, the cards and the narration (a tour, or the feed).
+                    <div class="first-screen">
+                        <Header />
+                        <Toolbar />
+                        <TimelineBar />
+                        <TimeNotices />
+                        <CommandErrorNotice />
+                        <div class={classes!("stage", touring.then_some("touring"))} data-stage="">
+                            <div class="stage-picture">
+                                <ClusterPanel />
+                            </div>
+                            <StageCards />
+                            <aside class="stage-side" data-stage-side="">
+                                if touring {
+                                    <TourPanel />
+                                } else {
+                                    <p class="start-here" data-start-here="">{ start_here }</p>
+                                    <EventLog />
+                                }
+                                <RecordInspector />
+                            </aside>
+                        </div>
+                    </div>
+                    // Below the stage: the tools, each in its panel.
+                    <div class="workbench">
+                        <div class="bench-col">
                             if !touring {
                                 <ActionsPanel />
                                 <ConsumersPanel />
-                                <NetworkPanel />
                             }
                             <ConsolePanel />
-                            <EventLog />
                             if !touring {
                                 <CreatePanel />
                             }
+                        </div>
+                        <div class="bench-col">
+                            if touring {
+                                <EventLog />
+                            } else {
+                                <NetworkPanel />
+                            }
                             <MonitorsPanel />
                             <SharePanel />
-                        </aside>
+                        </div>
+                        <div class="bench-wide">
+                            <DescribeTable />
+                            <GroupDescribePanel />
+                        </div>
                     </div>
                     <Footer />
                 }

@@ -39,6 +39,17 @@ pub fn setup_script(brokers: usize, mode: ControllerMode) -> Vec<String> {
     ]
 }
 
+/// The small story the page opens with (the first screen, without a link, `?run=` or a tour):
+/// group billing's consumer c1 joins and settles (its first rebalance waits
+/// `group.initial.rebalance.delay.ms`, 3 s), then p1 sends one record a second with key alice,
+/// so every record takes the same road: p1 → the leader of its partition → the followers'
+/// fetches → the high watermark → the ack to p1, and c1's fetch returns it.
+pub const STORY: [&str; 3] = [
+    "consumer create c1 group.id=billing topics=orders auto.offset.reset=earliest",
+    "advance 4s",
+    "produce p1 orders key=alice rate=1/s count=3600",
+];
+
 /// Runs [`setup_script`] in the core.
 pub fn default_cluster(brokers: usize, mode: ControllerMode) -> Result<Simulation, CommandError> {
     script::run(&setup_script(brokers, mode).join("\n"))

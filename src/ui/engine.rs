@@ -23,6 +23,7 @@ use yew::NodeRef;
 use super::ticker::performance_now;
 
 mod paint;
+mod watched;
 use super::tour_script::Script;
 use super::view::Layout;
 use crate::sim::vec_map::VecMap;
@@ -49,10 +50,14 @@ pub const SPEED_LABELS: [&str; 14] = [
     "×0.0005", "×0.001", "×0.002", "×0.005", "×0.01", "×0.02", "×0.05", "×0.1", "×0.2", "×0.5",
     "×1", "×2", "×5", "×10",
 ];
-pub const DEFAULT_SPEED: usize = 2;
+/// ×0.005: a 2 ms hop crosses the screen in 0.4 s, so a record's whole trip (producer,
+/// leader, followers, high watermark, ack, a consumer's fetch) is seen within the first seconds.
+pub const DEFAULT_SPEED: usize = 3;
 
-/// While no message is in flight ("quiet time"), time runs at least this fast (real time), so
-/// that timeouts of seconds pass in seconds even when messages crawl.
+/// While no watched message is in flight ("quiet time": background traffic such as heartbeats,
+/// metadata and empty long-poll fetches does not count; see `engine/watched.rs`), time runs at
+/// least this fast (real time), so that timeouts of seconds pass in seconds even when messages
+/// crawl.
 pub const QUIET_RATE: f64 = 1.0;
 
 /// A frame longer than this (a background tab, a debugger pause) counts as this long.
@@ -129,6 +134,8 @@ pub struct Engine {
     arrived: Cell<bool>,
     /// Frames in a row that left a due snapshot for later (see [`Engine::play`]).
     deferred: Cell<u32>,
+    /// The run the last *New cluster* replaced, and the animation clock it showed.
+    previous: RefCell<Option<(Player, f64)>>,
 }
 
 impl Engine {
@@ -151,6 +158,7 @@ impl Engine {
             script: RefCell::new(None),
             arrived: Cell::new(false),
             deferred: Cell::new(0),
+            previous: RefCell::new(None),
         }
     }
 
@@ -166,15 +174,47 @@ impl Engine {
         self.player.borrow_mut()
     }
 
+    /// *New cluster*: [`Engine::replace`], keeping the run it replaces for
+    /// [`Engine::swap_previous`] (a run is never thrown away by one click).
+    pub fn replace_keeping_previous(&self, player: Player) {
+        let at = self.view_ms.get();
+        let old = self.install(player);
+        *self.previous.borrow_mut() = Some((old, at));
+    }
+
+    /// Puts the previous run back on screen, at the moment it showed, and keeps the current one
+    /// as the previous; false when there is none.
+    pub fn swap_previous(&self) -> bool {
+        let Some((previous, at)) = self.previous.borrow_mut().take() else {
+            return false;
+        };
+        let now = self.view_ms.get();
+        let current = self.install(previous);
+        self.view_ms.set(at.max(self.view_ms.get()));
+        *self.previous.borrow_mut() = Some((current, now));
+        true
+    }
+
+    /// Whether a run replaced by *New cluster* can be brought back.
+    pub fn has_previous(&self) -> bool {
+        self.previous.borrow().is_some()
+    }
+
     /// Re-creates the cluster: a new run, the clock back at its time, no tokens.
     pub fn replace(&self, player: Player) {
+        self.install(player);
+    }
+
+    /// Puts `player` on screen (the clock at its time, no tokens) and returns the run it replaced.
+    fn install(&self, player: Player) -> Player {
         *self.script.borrow_mut() = None;
         self.view_ms.set(player.sim().now_ms() as f64);
-        *self.player.borrow_mut() = player;
+        let old = std::mem::replace(&mut *self.player.borrow_mut(), player);
         for (_, token) in std::mem::take(&mut *self.tokens.borrow_mut()) {
             token.group.remove();
         }
         *self.layout.borrow_mut() = None;
+        old
     }
 
     pub fn reduced_motion(&self) -> bool {
@@ -300,7 +340,7 @@ impl Engine {
     }
 
     /// Moves time forward by `wall_ms` of wall time at `speed` (simulated ms per wall ms).
-    /// With `quiet`, stretches with nothing in flight run at [`QUIET_RATE`] at least, but
+    /// With `quiet`, stretches with no watched message in flight run at [`QUIET_RATE`] at least, but
     /// always stop at the next event, so no message is skipped over. Returns whether the core
     /// processed any event (the page then refreshes its snapshot).
     pub fn play(&self, wall_ms: f64, speed: f64, quiet: bool) -> bool {
@@ -333,7 +373,10 @@ impl Engine {
             if budget <= 0.0 {
                 break;
             }
-            let idle = quiet && player.sim().in_flight().next().is_none();
+            let idle = quiet && {
+                let sim = player.sim();
+                !sim.in_flight().any(|m| watched::watched(m, sim))
+            };
             let rate = if idle { speed.max(QUIET_RATE) } else { speed };
             let target = t + budget * rate;
             if idle {

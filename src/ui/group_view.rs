@@ -168,7 +168,9 @@ fn member_view(sim: &Simulation, c: &Consumer, others: &[&Consumer]) -> MemberVi
             };
             rows.push((tp.clone(), role));
         }
-    } else {
+    } else if c.state != ConsumerState::Crashed {
+        // (A crashed process owns nothing: the assignment it held is the coordinator's to give
+        // to others once its session expires, and the card must not show them twice.)
         for tp in &c.assignment {
             let role = if recent && r.added.contains(tp) {
                 PartitionRole::New

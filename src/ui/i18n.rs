@@ -451,6 +451,21 @@ pub struct Texts {
     pub marks: &'static super::i18n_marks::MarksTexts,
 
     // --- time (time travel, sharing: src/ui/i18n_time.rs) ---
+    // The stage (issue 14): New cluster, the start line, the symbols' legend, the feed.
+    pub new_cluster: &'static str,
+    pub new_cluster_hint: &'static str,
+    pub new_cluster_warning: &'static str,
+    pub new_cluster_create: &'static str,
+    pub cancel: &'static str,
+    pub previous_run: &'static str,
+    pub previous_run_hint: &'static str,
+    pub start_here: &'static str,
+    pub symbols_heading: &'static str,
+    pub symbol_controller: &'static str,
+    pub symbol_leader: &'static str,
+    pub symbol_group_leader: &'static str,
+    pub symbol_coordinator: &'static str,
+    pub feed_heading: &'static str,
     pub time: &'static super::i18n_time::TimeTexts,
 
     // --- tidy ---

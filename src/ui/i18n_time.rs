@@ -108,7 +108,7 @@ impl TimeTexts {
 
 pub static EN: TimeTexts = TimeTexts {
     timeline_label: "Timeline",
-    step_back: "Back",
+    step_back: "Previous event",
     step_back_hint: "One event back (←)",
     step_forward: "Forward",
     step_forward_hint: "The next event (→)",
@@ -181,7 +181,7 @@ pub static EN: TimeTexts = TimeTexts {
 
 pub static KO: TimeTexts = TimeTexts {
     timeline_label: "타임라인",
-    step_back: "뒤로",
+    step_back: "이전 이벤트",
     step_back_hint: "이벤트 하나 뒤로 (←)",
     step_forward: "앞으로",
     step_forward_hint: "다음 이벤트 (→)",

@@ -49,6 +49,7 @@ pub fn start() {
     yew::Renderer::<App>::with_props(app::AppProps {
         autoplay: true,
         read_url: true,
+        story: true,
     })
     .render();
 }

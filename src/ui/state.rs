@@ -53,10 +53,12 @@ pub struct AppState {
 }
 
 pub enum Action {
-    /// Re-create the default cluster with this many brokers (ignored outside the control's range).
-    SetBrokers(usize),
-    /// Re-create the default cluster in this controller mode.
-    SetMode(ControllerMode),
+    /// *New cluster*, confirmed: the default cluster with this many brokers (ignored outside the
+    /// control's range) in this controller mode; the run it replaces is kept for
+    /// [`Action::PreviousRun`].
+    NewCluster(usize, ControllerMode),
+    /// Back to the run the last *New cluster* replaced (and that one becomes the previous run).
+    PreviousRun,
     SetLang(Lang),
     /// One scenario-language line for the core (a button, a form, the console).
     Run(String),
@@ -102,6 +104,9 @@ pub struct StartOptions {
     pub link: Option<String>,
     /// Diagram and time controls only (`?embed`).
     pub embed: bool,
+    /// Run the first screen's story ([`super::cluster::STORY`]) when nothing else was asked for
+    /// (no link, no `?run=`, no `?t=`, no tour).
+    pub story: bool,
 }
 
 impl StartOptions {
@@ -118,6 +123,7 @@ impl StartOptions {
             tour: None,
             link: None,
             embed: false,
+            story: false,
         }
     }
 }
@@ -158,7 +164,17 @@ impl AppState {
         // A refused line of `?run=` stays on screen even when later lines run: the link's
         // author must see which line the page did not take.
         let mut refused: Option<Rc<str>> = None;
-        for line in &options.run {
+        let story = options.story
+            && options.run.is_empty()
+            && options.at_ms.is_none()
+            && options.tour.is_none();
+        let story_lines = super::cluster::STORY.iter().map(|l| l.to_string());
+        let lines: Vec<String> = if story {
+            story_lines.collect()
+        } else {
+            options.run.clone()
+        };
+        for line in &lines {
             state = state.run(line);
             if refused.is_none() {
                 refused = state
@@ -234,8 +250,31 @@ impl AppState {
     fn recreate(&self, brokers: usize, mode: ControllerMode) -> Self {
         match default_player(brokers, mode) {
             Ok(player) => {
-                let history = history_of(&player);
-                self.engine.replace(player);
+                self.engine.replace_keeping_previous(player);
+                self.after_new_run()
+            }
+            Err(e) => {
+                let mut next = self.clone();
+                next.error = Some(e.to_string().into());
+                next
+            }
+        }
+    }
+
+    /// The run a *New cluster* replaced, back on screen (at the moment it showed).
+    fn previous_run(&self) -> Self {
+        if self.engine.swap_previous() {
+            self.after_new_run()
+        } else {
+            self.clone()
+        }
+    }
+
+    /// The state after the engine was given another run: its view, history, no tour.
+    fn after_new_run(&self) -> Self {
+        {
+            {
+                let history = history_of(&self.engine.player());
                 let mut next = self.clone();
                 next.view = Rc::new(View::build(&self.engine.player(), None));
                 next.history = Rc::new(history);
@@ -244,11 +283,6 @@ impl AppState {
                 next.revision += 1;
                 next.tour = None;
                 remember_script(&next.history);
-                next
-            }
-            Err(e) => {
-                let mut next = self.clone();
-                next.error = Some(e.to_string().into());
                 next
             }
         }
@@ -270,17 +304,9 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
-            Action::SetBrokers(n) => {
-                if !(MIN_BROKERS..=MAX_BROKERS).contains(&n) || n == self.broker_count() {
-                    return self;
-                }
-                Rc::new(self.recreate(n, self.mode()))
-            }
-            Action::SetMode(mode) if mode == self.mode() => self,
-            Action::SetMode(mode) => {
-                let brokers = self.broker_count().clamp(MIN_BROKERS, MAX_BROKERS);
-                Rc::new(self.recreate(brokers, mode))
-            }
+            Action::NewCluster(n, _) if !(MIN_BROKERS..=MAX_BROKERS).contains(&n) => self,
+            Action::NewCluster(n, mode) => Rc::new(self.recreate(n, mode)),
+            Action::PreviousRun => Rc::new(self.previous_run()),
             Action::SetLang(lang) if lang == self.lang => self,
             Action::SetLang(lang) => {
                 let mut next = (*self).clone();

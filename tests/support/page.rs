@@ -74,6 +74,7 @@ pub async fn mount_app(read_url: bool) -> (Element, AppHandle<App>) {
         AppProps {
             autoplay: false,
             read_url,
+            story: false,
         },
     )
     .render();

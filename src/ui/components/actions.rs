@@ -194,7 +194,8 @@ fn ProduceForm() -> Html {
                     { t.start_stream }
                 </button>
             </div>
-            <p class="help stats" data-producer-stats={chosen_producer.name.to_string()}>
+            <p class="help stats" data-producer-stats={chosen_producer.name.to_string()}
+                data-acked={chosen_producer.acked.to_string()}>
                 <strong>{ chosen_producer.name.to_string() }</strong>{ ": " }{ stats }
                 if let Some(error) = &chosen_producer.last_error {
                     <br /><code class="error-text">{ error.clone() }</code>

@@ -1,4 +1,6 @@
-//! The broker count control: − / number / +. Changing it re-creates the cluster in the core.
+//! The broker count control of *New cluster*: − / number / +, a draft until the new cluster is
+//! created (it never rebuilds the cluster by itself: adding a broker to the running cluster is
+//! *Add a broker*, `broker add`).
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -6,28 +8,39 @@ use yew::prelude::*;
 use super::use_app;
 use crate::ui::cluster::{MAX_BROKERS, MIN_BROKERS};
 use crate::ui::i18n::fill;
-use crate::ui::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct BrokerControlProps {
+    pub value: usize,
+    /// A new count inside the control's range.
+    pub onchange: Callback<usize>,
+}
 
 #[function_component]
-pub fn BrokerControl() -> Html {
-    let app = use_app();
-    let t = app.lang.texts();
-    let count = app.broker_count();
-
+pub fn BrokerControl(props: &BrokerControlProps) -> Html {
+    let t = use_app().lang.texts();
+    let count = props.value;
+    let in_range = |n: usize| (MIN_BROKERS..=MAX_BROKERS).contains(&n);
     let step = |delta: isize| {
-        let dispatcher = app.dispatcher();
+        let onchange = props.onchange.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(n) = count.checked_add_signed(delta) {
-                dispatcher.dispatch(Action::SetBrokers(n));
+            if let Some(n) = count.checked_add_signed(delta).filter(|n| in_range(*n)) {
+                onchange.emit(n);
             }
         })
     };
     let oninput = {
-        let dispatcher = app.dispatcher();
+        let onchange = props.onchange.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(n) = input.value().trim().parse::<usize>() {
-                dispatcher.dispatch(Action::SetBrokers(n));
+            if let Some(n) = input
+                .value()
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| in_range(*n))
+            {
+                onchange.emit(n);
             }
         })
     };

@@ -84,7 +84,7 @@ pub fn BrokerRow(props: &BrokerRowProps) -> Html {
                 data-leaders={b.leaders.to_string()} data-out-of-isr={b.out_of_isr.to_string()}>
                 if b.leaders > 0 {
                     <span class="row-leaders">
-                        <span aria-hidden="true">{ format!("★{}", b.leaders) }</span>
+                        <span aria-hidden="true">{ format!("▲{}", b.leaders) }</span>
                         <span class="visually-hidden">{ fill(t.broker_row_leaders, &[("count", &b.leaders)]) }</span>
                     </span>
                 }

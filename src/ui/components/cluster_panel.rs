@@ -1,36 +1,37 @@
-//! The cluster section: how it was made, the network diagram with its legend, the controllers,
-//! and one card per broker.
+//! The stage's picture: how the cluster was made, *New cluster* and *Add a broker*, the network
+//! diagram and its legend. The cards (controllers, brokers) are the brokers panel below it.
 
 use yew::prelude::*;
 
-use super::{
-    use_app, BrokerControl, BrokerGrid, ClusterSummary, ControllerBar, Legend, MessageLegend,
-    ModeControl, NetworkDiagram,
-};
+use super::{use_app, ClusterSummary, MessageLegend, NetworkDiagram, NewCluster};
+use crate::ui::state::Action;
 
 #[function_component]
 pub fn ClusterPanel() -> Html {
-    let t = use_app().lang.texts();
+    let app = use_app();
+    let t = app.lang.texts();
+    let add_broker = {
+        let d = app.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::Run("broker add".to_string())))
+    };
     html! {
         <section class="panel cluster-panel">
             <div class="panel-head">
-                <div>
+                <div class="panel-title">
                     <h2>{ t.cluster_heading }</h2>
                     <ClusterSummary />
                 </div>
-                <div class="setup" role="group" aria-label={t.setup_label}>
-                    <span class="control-label setup-label" aria-hidden="true">{ t.setup_label }</span>
-                    <div class="setup-controls">
-                        <ModeControl />
-                        <BrokerControl />
-                    </div>
+                <div class="setup">
+                    // Adds a broker to this run (`broker add`); the run goes on.
+                    <button type="button" class="btn small" data-action="broker-add-live"
+                        title={t.add_live_broker_hint} onclick={add_broker}>
+                        { "+ " }{ t.add_live_broker }
+                    </button>
+                    <NewCluster />
                 </div>
             </div>
             <NetworkDiagram />
             <MessageLegend />
-            <ControllerBar />
-            <BrokerGrid />
-            <Legend />
         </section>
     }
 }

@@ -302,7 +302,7 @@ fn broker_node(t: &Texts, view: &View, b: &BrokerView, layout: &Layout, width: f
                 <text class="node-sub" y="14" data-state-mark="">{ state_mark(b) }</text>
             } else {
                 <text class="node-sub" y="14">
-                    if leaders > 0 { { format!("★{leaders}") } }
+                    if leaders > 0 { { format!("▲{leaders}") } }
                     if !note.is_empty() { { " " }{ note } }
                 </text>
             }
@@ -410,13 +410,13 @@ fn consumers(t: &Texts, view: &View, layout: &Layout) -> Html {
                         if layout.compact_consumers {
                             <rect class="shape" x="-38" y="-10" width="76" height="20" rx="10" />
                             <text class="node-name small" y="4">
-                                if c.group_leader { <tspan class="star">{ "★" }</tspan> }
+                                if c.group_leader { <tspan class="star">{ "⚑" }</tspan> }
                                 { c.name.to_string() }
                             </text>
                         } else {
                             <rect class="shape" x="-74" y="-17" width="148" height="34" rx="17" />
                             <text class="node-name" y="-2">
-                                if c.group_leader { <tspan class="star">{ "★ " }</tspan> }
+                                if c.group_leader { <tspan class="star">{ "⚑ " }</tspan> }
                                 { c.name.to_string() }
                             </text>
                             <text class="node-sub" y="12">{ sub }</text>

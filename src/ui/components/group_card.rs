@@ -160,7 +160,7 @@ fn member(
             <div class="member-head">
                 <span class="member-name">
                     if m.leader {
-                        <span class="star" title={t.leader_label} aria-label={t.leader_label}>{ "★ " }</span>
+                        <span class="star" title={t.leader_label} aria-label={t.leader_label}>{ "⚑ " }</span>
                     }
                     { name.clone() }
                 </span>
@@ -194,7 +194,7 @@ fn member(
                     </tbody>
                 </table>
             }
-            <p class="member-stats">
+            <p class="member-stats" data-polled={m.polled.to_string()}>
                 { fill(t.consumer_counts, &[("polled", &m.polled), ("processed", &m.processed)]) }
                 { " · " }<span class="mono">{ m.assignors.clone() }</span>
             </p>

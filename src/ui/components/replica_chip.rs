@@ -96,7 +96,7 @@ pub fn ReplicaChip(props: &ReplicaChipProps) -> Html {
                 <span class="replica-role">
                     if r.leader {
                         <span class="role leader-mark" data-leader-epoch={r.leader_epoch.to_string()}>
-                            <span class="star" aria-hidden="true">{ "★" }</span>
+                            <span class="star" aria-hidden="true">{ "▲" }</span>
                             { t.leader }
                             <span class="epoch">{ fill(t.leader_epoch, &[("epoch", &r.leader_epoch)]) }</span>
                         </span>

@@ -45,7 +45,7 @@ fn delete_rule(index: u32) {
 }
 
 /// CSS selectors of the page elements showing `h`.
-fn selectors(h: &Highlight, view: &View) -> Vec<String> {
+pub(super) fn selectors(h: &Highlight, view: &View) -> Vec<String> {
     match h {
         Highlight::Broker(id) => vec![
             format!("[data-broker=\"{id}\"]"),

@@ -3,6 +3,7 @@
 //! when the core delivers the message; at most [`MAX_TOKENS`], with a note of the rest.
 
 use super::*;
+use crate::sim::NodeId;
 use crate::sim::Payload;
 
 impl Engine {
@@ -81,7 +82,12 @@ impl Engine {
             let (Some(from), Some(to)) = (layout.pos(msg.from), layout.pos(msg.to)) else {
                 continue;
             };
-            let curve = Curve::new(from, to);
+            // A hop between two brokers arcs wide, over the brokers between them.
+            let curve = if matches!((msg.from, msg.to), (NodeId::Broker(_), NodeId::Broker(_))) {
+                Curve::bowed(from, to, BROKER_HOP_BULGE)
+            } else {
+                Curve::new(from, to)
+            };
             match tokens.get_mut(&msg.id) {
                 Some(token) => {
                     if relayout {
@@ -135,29 +141,52 @@ impl Engine {
 }
 
 /// A message's path: a quadratic curve bowed to the left of its direction, so a request and its
-/// response travel on two lanes, and a hop between brokers of one row arcs over the others.
+/// response travel on two lanes, and a hop between brokers of one row arcs over the others. It
+/// starts and ends at the edges of its nodes, not their centres, so a token never sits on a
+/// node's name.
 pub struct Curve {
     a: (f64, f64),
     c: (f64, f64),
     b: (f64, f64),
 }
 
+/// A hop between two brokers bows at least this far (its apex half of it, 42 units: more than a
+/// broker's half-height, 24), so it arcs over the brokers of the row between them.
+const BROKER_HOP_BULGE: f64 = 84.0;
+
+/// About half a node's box (a broker is 116 × 48, a producer 116 × 40, a controller a circle of
+/// radius 24): where a path leaves it.
+const NODE_HALF: (f64, f64) = (60.0, 26.0);
+
 impl Curve {
     pub fn new(a: (f64, f64), b: (f64, f64)) -> Curve {
         Curve::bowed(a, b, 0.0)
     }
 
-    /// [`Curve::new`], its control point at least `least` off the chord.
+    /// [`Curve::new`], its control point at least `least` off the chord (its apex: half of it).
     pub fn bowed(a: (f64, f64), b: (f64, f64), least: f64) -> Curve {
         let (dx, dy) = (b.0 - a.0, b.1 - a.1);
         let len = (dx * dx + dy * dy).sqrt().max(1.0);
         let (nx, ny) = (dy / len, -dx / len);
         let bulge = ((len * 0.16).min(70.0) + 8.0).max(least);
         let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+        let c = (mid.0 + nx * bulge, mid.1 + ny * bulge);
+        let (t0, t1) = (edge(a, c, len), 1.0 - edge(b, c, len));
+        Curve { a, c, b }.part(t0, t1)
+    }
+
+    /// The same curve from `t0` to `t1` (a quadratic Bézier's piece is a quadratic Bézier).
+    fn part(&self, t0: f64, t1: f64) -> Curve {
+        let mix = |p: f64, c: f64, q: f64| {
+            p * (1.0 - t0) * (1.0 - t1) + c * ((1.0 - t0) * t1 + t0 * (1.0 - t1)) + q * t0 * t1
+        };
         Curve {
-            a,
-            c: (mid.0 + nx * bulge, mid.1 + ny * bulge),
-            b,
+            a: self.at(t0),
+            c: (
+                mix(self.a.0, self.c.0, self.b.0),
+                mix(self.a.1, self.c.1, self.b.1),
+            ),
+            b: self.at(t1),
         }
     }
 
@@ -180,6 +209,15 @@ impl Curve {
             px(self.b.1)
         )
     }
+}
+
+/// The fraction of a path of length `len` that lies inside the box of the node at `p`, leaving
+/// towards the control point `c` (at most 0.4, so a short hop still shows its token).
+fn edge(p: (f64, f64), c: (f64, f64), len: f64) -> f64 {
+    let (dx, dy) = ((c.0 - p.0).abs(), (c.1 - p.1).abs());
+    let d = (dx * dx + dy * dy).sqrt().max(1.0);
+    let inside = (NODE_HALF.0 * d / dx.max(1e-9)).min(NODE_HALF.1 * d / dy.max(1e-9));
+    (inside / len).min(0.4)
 }
 
 /// A token's elements as a `<g>` ready to clone: its classes, kind and radius set once per kind

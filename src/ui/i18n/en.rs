@@ -12,8 +12,8 @@ pub static EN: Texts = Texts {
 
     cluster_heading: "Cluster",
     brokers_label: "Brokers",
-    remove_broker: "Remove a broker",
-    add_broker: "Add a broker",
+    remove_broker: "One broker fewer in the new cluster",
+    add_broker: "One broker more in the new cluster",
     broker_count_hint: "Number of brokers, {min} to {max} (starts a new cluster)",
     cluster_summary: "{mode} mode · seed {seed} · {brokers} brokers",
     topic_rule: "Topic {topic} has {partitions} partitions; its replication factor is min(3, brokers) = {rf}. Replicas are placed as Kafka's controller places them.",
@@ -33,7 +33,7 @@ pub static EN: Texts = Texts {
     out_of_isr: "out of ISR",
 
     legend_heading: "Legend",
-    legend_leader: "Leader replica: serves reads and writes for its partition",
+    legend_leader: "Leader replica (▲): serves reads and writes for its partition",
     legend_follower: "Follower in the ISR (in-sync replicas)",
     legend_out_of_isr: "Replica that has fallen out of the ISR",
 
@@ -53,7 +53,7 @@ pub static EN: Texts = Texts {
     play: "Play",
     pause: "Pause",
     play_hint: "Play or pause simulated time (Space)",
-    step: "Step",
+    step: "Next event",
     step_hint: "Process the next event only (→)",
     advance_hint: "Run the cluster for {duration} of simulated time (advance {duration})",
     speed: "Speed",
@@ -299,9 +299,9 @@ pub static EN: Texts = Texts {
     tours_intro: "Each tour walks through one concept on a running cluster, in steps. Back always restores the exact earlier cluster.",
     tours_close: "Close",
     tour_step: "Step {n} of {total}",
-    tour_next: "Next",
-    tour_back: "Back",
-    tour_keys: "PageDown / PageUp: next / back",
+    tour_next: "Next step",
+    tour_back: "Previous step",
+    tour_keys: "PageDown / PageUp: next / previous step",
     tour_playing: "Playing this step on the cluster…",
     tour_skip: "Skip to its end",
     tour_predict: "Predict first",
@@ -320,6 +320,20 @@ pub static EN: Texts = Texts {
 
     // --- time ---
     marks: &MARKS,
+    new_cluster: "New cluster…",
+    new_cluster_hint: "Build a fresh cluster in place of this run (asks first; Previous run brings this one back)",
+    new_cluster_warning: "A new cluster replaces this run. It is kept: Previous run brings it back.",
+    new_cluster_create: "Create the new cluster",
+    cancel: "Cancel",
+    previous_run: "Previous run",
+    previous_run_hint: "Back to the run the last New cluster replaced",
+    start_here: "New here? Start with a guided tour: Tours, top right. Meanwhile p1 streams into orders and group billing reads it.",
+    symbols_heading: "Symbols",
+    symbol_controller: "active controller",
+    symbol_leader: "partition leader (▲2: leads 2 partitions)",
+    symbol_group_leader: "group leader (the consumer that assigns)",
+    symbol_coordinator: "group coordinator",
+    feed_heading: "What just happened",
     time: &crate::ui::i18n_time::EN,
 
     // --- tidy ---

@@ -12,8 +12,8 @@ pub static KO: Texts = Texts {
 
     cluster_heading: "클러스터",
     brokers_label: "브로커",
-    remove_broker: "브로커 하나 줄이기",
-    add_broker: "브로커 하나 늘리기",
+    remove_broker: "새 클러스터의 브로커 하나 줄이기",
+    add_broker: "새 클러스터의 브로커 하나 늘리기",
     broker_count_hint: "브로커 수, {min}~{max} (새 클러스터를 시작합니다)",
     cluster_summary: "{mode} 모드 · 시드 {seed} · 브로커 {brokers}대",
     topic_rule: "토픽 {topic}: 파티션 {partitions}개, 복제 계수는 min(3, 브로커 수) = {rf}. 복제본은 카프카 컨트롤러와 같은 방식으로 배치됩니다.",
@@ -33,7 +33,7 @@ pub static KO: Texts = Texts {
     out_of_isr: "ISR 이탈",
 
     legend_heading: "범례",
-    legend_leader: "리더 복제본: 파티션의 읽기와 쓰기를 처리합니다",
+    legend_leader: "리더 복제본 (▲): 파티션의 읽기와 쓰기를 처리합니다",
     legend_follower: "ISR(동기화된 복제본)에 속한 팔로워",
     legend_out_of_isr: "ISR에서 빠진 복제본",
 
@@ -53,7 +53,7 @@ pub static KO: Texts = Texts {
     play: "재생",
     pause: "일시 정지",
     play_hint: "시뮬레이션 시간을 재생하거나 멈춥니다 (Space)",
-    step: "한 단계",
+    step: "다음 이벤트",
     step_hint: "다음 이벤트 하나만 처리합니다 (→)",
     advance_hint: "클러스터를 시뮬레이션 시간 {duration} 동안 돌립니다 (advance {duration})",
     speed: "속도",
@@ -299,9 +299,9 @@ pub static KO: Texts = Texts {
     tours_intro: "투어마다 개념 하나를 실행 중인 클러스터에서 단계별로 보여 줍니다. 이전 단계로 돌아가면 언제나 그때의 클러스터가 정확히 돌아옵니다.",
     tours_close: "닫기",
     tour_step: "{total}단계 중 {n}단계",
-    tour_next: "다음",
-    tour_back: "이전",
-    tour_keys: "PageDown / PageUp: 다음 / 이전",
+    tour_next: "다음 단계",
+    tour_back: "이전 단계",
+    tour_keys: "PageDown / PageUp: 다음 단계 / 이전 단계",
     tour_playing: "클러스터에서 이 단계를 재생하는 중…",
     tour_skip: "끝으로 건너뛰기",
     tour_predict: "먼저 예측해 보세요",
@@ -320,6 +320,20 @@ pub static KO: Texts = Texts {
 
     // --- time ---
     marks: &MARKS,
+    new_cluster: "새 클러스터…",
+    new_cluster_hint: "이 실행 대신 새 클러스터를 만듭니다 (먼저 묻습니다; '이전 실행'으로 지금 실행을 되돌릴 수 있습니다)",
+    new_cluster_warning: "새 클러스터가 지금 실행을 대신합니다. 지금 실행은 보관되며 '이전 실행'으로 되돌릴 수 있습니다.",
+    new_cluster_create: "새 클러스터 만들기",
+    cancel: "취소",
+    previous_run: "이전 실행",
+    previous_run_hint: "마지막 '새 클러스터'가 대신한 실행으로 돌아갑니다",
+    start_here: "처음이라면 오른쪽 위 '투어'의 안내 투어부터 시작하세요. 그동안 p1이 orders에 레코드를 보내고 billing 그룹이 읽습니다.",
+    symbols_heading: "기호",
+    symbol_controller: "활성 컨트롤러",
+    symbol_leader: "파티션 리더 (▲2: 파티션 2개의 리더)",
+    symbol_group_leader: "그룹 리더 (파티션을 할당하는 컨슈머)",
+    symbol_coordinator: "그룹 코디네이터",
+    feed_heading: "방금 일어난 일",
     time: &crate::ui::i18n_time::KO,
 
     // --- tidy ---
