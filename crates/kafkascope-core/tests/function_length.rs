@@ -20,8 +20,6 @@ const ALLOWED: &[(&str, &str)] = &[
     ("sim/fault_schedule/events.rs::next_event", "the fault generator's menu of every fault with its weight and precondition; cut into one chooser per fault family"),
     ("sim/fault_schedule/groups.rs::next_event", "the consumer-group fault generator's menu; cut as events.rs"),
     ("sim/fault_schedule.rs::generate_into", "one schedule's cluster, topics, producers and events; cut into a setup and an event loop"),
-    ("sim/kafka_cli/tools.rs::topics_command", "kafka-topics.sh's options (create, alter, describe, list); cut into one function per action, as TopicCommand does"),
-    ("sim/kafka_cli/tools.rs::console_producer", "kafka-console-producer.sh's options and its lines; cut into option parsing and sending"),
     ("sim/record_history.rs::history_before", "one record's life from the trace of messages; cut per stage (send, append, replication, ack, fetch, commit)"),
     ("sim/record_history.rs::record_history", "the record inspector's history; cut as history_before"),
     ("sim/script.rs::parse", "the scenario language's parser, one arm per command word; cut into one parser per command family (broker, topic, producer, network, consumer)"),

@@ -79,51 +79,8 @@ impl Simulation {
             return Err(usage("Create, delete, describe, or change a topic."));
         }
         let o = Options::parse(args, TOPICS_OPTIONS)?;
-        let actions = ["create", "list", "alter", "describe", "delete"];
-        if actions.iter().filter(|a| o.has(a)).count() != 1 {
-            return Err(usage(
-                "Command must include exactly one action: --list, --describe, --create, --alter or --delete",
-            ));
-        }
-        if !o.has("bootstrap-server") {
-            return Err(usage("--bootstrap-server must be specified"));
-        }
-        if !o.has("list") && !o.has("describe") {
-            o.require("topic")?;
-        }
-        if o.has("alter") {
-            o.require("partitions")?;
-        }
-        o.invalid_with("config", &["describe", "list", "delete", "alter"])?;
-        o.invalid_with("partitions", &["describe", "list", "delete"])?;
-        o.invalid_with(
-            "replication-factor",
-            &["describe", "list", "delete", "alter"],
-        )?;
-        o.invalid_with("if-not-exists", &["describe", "list", "delete", "alter"])?;
-        o.invalid_with("exclude-internal", &["create", "delete", "alter"])?;
-        for unsupported in [
-            "delete",
-            "topic-id",
-            "replica-assignment",
-            "command-config",
-            "under-replicated-partitions",
-            "unavailable-partitions",
-            "under-min-isr-partitions",
-            "at-min-isr-partitions",
-            "topics-with-overrides",
-        ] {
-            if o.has(unsupported) {
-                return Err(usage(format!(
-                    "Kafkascope does not model --{unsupported} (supported: --create, --describe, --list, --alter --partitions)"
-                )));
-            }
-        }
+        check_topics_options(&o)?;
         let topic = o.value("topic");
-        let failed = |e: CommandError| CommandError {
-            kafka: e.kafka,
-            message: format!("Error while executing topic command : {}", e.message),
-        };
         if o.has("describe") {
             let exclude = o.has("exclude-internal");
             if let (Some(t), true) = (topic, o.has("if-exists")) {
@@ -137,33 +94,50 @@ impl Simulation {
             });
         }
         if o.has("list") {
-            let output = self
-                .metadata
-                .topics
-                .keys()
-                .filter(|t| !(o.has("exclude-internal") && t.as_str() == OFFSETS_TOPIC))
-                .filter(|t| topic.is_none_or(|want| want == t.as_str()))
-                .map(|t| format!("{t}\n"))
-                .collect();
-            return Ok(ToolRun {
-                lines: Vec::new(),
-                output,
-            });
+            return Ok(self.topics_list(&o, topic));
         }
         let topic = topic.expect("required above");
         if o.has("alter") {
-            let partitions = o.int("partitions")?.expect("required above");
-            if !self.metadata.topics.contains_key(topic) && o.has("if-exists") {
-                return Ok(ToolRun::default());
-            }
-            let line = format!("topic alter {topic} partitions={partitions}");
-            self.clone().apply_line(&line).map_err(failed)?;
-            return Ok(ToolRun {
-                lines: vec![line],
-                output: String::new(),
-            });
+            return self.topics_alter(&o, topic);
         }
-        // --create
+        self.topics_create(&o, topic)
+    }
+
+    /// `--list`: the topic names, one a line.
+    fn topics_list(&self, o: &Options, topic: Option<&str>) -> ToolRun {
+        let output = self
+            .metadata
+            .topics
+            .keys()
+            .filter(|t| !(o.has("exclude-internal") && t.as_str() == OFFSETS_TOPIC))
+            .filter(|t| topic.is_none_or(|want| want == t.as_str()))
+            .map(|t| format!("{t}\n"))
+            .collect();
+        ToolRun {
+            lines: Vec::new(),
+            output,
+        }
+    }
+
+    /// `--alter --partitions N`, as the line `topic alter`.
+    fn topics_alter(&self, o: &Options, topic: &str) -> Result<ToolRun, CommandError> {
+        let partitions = o.int("partitions")?.expect("required above");
+        if !self.metadata.topics.contains_key(topic) && o.has("if-exists") {
+            return Ok(ToolRun::default());
+        }
+        let line = format!("topic alter {topic} partitions={partitions}");
+        self.clone()
+            .apply_line(&line)
+            .map_err(topic_command_failed)?;
+        Ok(ToolRun {
+            lines: vec![line],
+            output: String::new(),
+        })
+    }
+
+    /// `--create`, as the line `topic create`; refused here (as the controller would) before
+    /// anything changes.
+    fn topics_create(&self, o: &Options, topic: &str) -> Result<ToolRun, CommandError> {
         if o.has("if-not-exists") && self.metadata.topics.contains_key(topic) {
             return Ok(ToolRun::default());
         }
@@ -176,14 +150,15 @@ impl Simulation {
         }
         for c in o.values("config") {
             let Some((k, v)) = c.split_once('=').filter(|(k, _)| !k.is_empty()) else {
-                return Err(failed(usage(format!(
+                return Err(topic_command_failed(usage(format!(
                     "Invalid topic config: all configs to be added must be in the format \"key=val\"., found: {c}"
                 ))));
             };
             line.push_str(&format!(" {k}={}", quote(v)));
         }
-        // Refused here (as the controller would) before anything changes.
-        self.clone().apply_line(&line).map_err(failed)?;
+        self.clone()
+            .apply_line(&line)
+            .map_err(topic_command_failed)?;
         Ok(ToolRun {
             lines: vec![line],
             output: format!("Created topic {topic}.\n"),
@@ -267,87 +242,10 @@ impl Simulation {
                 "kafka-console-producer.sh reads records from standard input: give it one line, e.g. `... --topic {topic} <<< 'hello'` or `echo 'hello' | kafka-console-producer.sh ...`"
             )));
         };
-        // LineMessageReader's properties.
-        let mut parse_key = false;
-        let mut separator = "\t".to_string();
-        for p in o
-            .values("property")
-            .into_iter()
-            .chain(o.values("reader-property"))
-        {
-            let Some((k, v)) = p.split_once('=') else {
-                return Err(usage(format!(
-                    "Invalid property: expected key=value, found '{p}'"
-                )));
-            };
-            match k {
-                "parse.key" => parse_key = v.eq_ignore_ascii_case("true"),
-                "key.separator" => separator = v.to_string(),
-                "parse.headers"
-                | "ignore.error"
-                | "null.marker"
-                | "headers.delimiter"
-                | "headers.separator"
-                | "headers.key.separator" => {}
-                _ => {}
-            }
-        }
-        let (key, value) = if parse_key {
-            match input.split_once(separator.as_str()).filter(|_| !separator.is_empty()) {
-                Some((k, v)) => (Some(k.to_string()), v.to_string()),
-                None => {
-                    return Err(usage(format!(
-                        "org.apache.kafka.common.KafkaException: No key separator found on line number 1: '{input}'"
-                    )))
-                }
-            }
-        } else {
-            (None, input)
-        };
+        let (key, value) = read_line(&o, input)?;
         let mut lines = Vec::new();
         if self.producer_index(CONSOLE_PRODUCER).is_none() {
-            // ConsoleProducer's defaults, then its options, then --producer-property.
-            let mut configs: Vec<(String, String)> = vec![
-                ("acks".into(), "-1".into()),
-                ("linger.ms".into(), "1000".into()),
-                ("retries".into(), "3".into()),
-                ("retry.backoff.ms".into(), "100".into()),
-                ("request.timeout.ms".into(), "1500".into()),
-                ("batch.size".into(), "16384".into()),
-            ];
-            let mut set = |k: &str, v: &str| match configs.iter_mut().find(|(n, _)| n == k) {
-                Some(c) => c.1 = v.to_string(),
-                None => configs.push((k.to_string(), v.to_string())),
-            };
-            for (option, config) in [
-                ("request-required-acks", "acks"),
-                ("timeout", "linger.ms"),
-                ("message-send-max-retries", "retries"),
-                ("retry-backoff-ms", "retry.backoff.ms"),
-                ("request-timeout-ms", "request.timeout.ms"),
-                ("batch-size", "batch.size"),
-                ("max-block-ms", "max.block.ms"),
-            ] {
-                if let Some(v) = o.value(option) {
-                    set(config, v);
-                }
-            }
-            for p in o.values("producer-property") {
-                let Some((k, v)) = p.split_once('=') else {
-                    return Err(usage(format!(
-                        "Invalid producer property: expected key=value, found '{p}'"
-                    )));
-                };
-                set(k, v);
-            }
-            let configs: Vec<String> = configs
-                .iter()
-                .map(|(k, v)| format!("{k}={}", quote(v)))
-                .collect();
-            lines.push(format!(
-                "producer create {CONSOLE_PRODUCER} {}",
-                configs.join(" ")
-            ));
+            lines.push(console_producer_create(&o)?);
         }
         let mut produce = format!("produce {CONSOLE_PRODUCER} {topic}");
         if let Some(k) = key {
@@ -366,4 +264,146 @@ impl Simulation {
             output: String::new(),
         })
     }
+}
+
+/// `TopicCommandOptions.checkArgs`: one action, the options it needs, none it cannot take,
+/// and nothing Kafkascope does not model.
+fn check_topics_options(o: &Options) -> Result<(), CommandError> {
+    let actions = ["create", "list", "alter", "describe", "delete"];
+    if actions.iter().filter(|a| o.has(a)).count() != 1 {
+        return Err(usage(
+            "Command must include exactly one action: --list, --describe, --create, --alter or --delete",
+        ));
+    }
+    if !o.has("bootstrap-server") {
+        return Err(usage("--bootstrap-server must be specified"));
+    }
+    if !o.has("list") && !o.has("describe") {
+        o.require("topic")?;
+    }
+    if o.has("alter") {
+        o.require("partitions")?;
+    }
+    o.invalid_with("config", &["describe", "list", "delete", "alter"])?;
+    o.invalid_with("partitions", &["describe", "list", "delete"])?;
+    o.invalid_with(
+        "replication-factor",
+        &["describe", "list", "delete", "alter"],
+    )?;
+    o.invalid_with("if-not-exists", &["describe", "list", "delete", "alter"])?;
+    o.invalid_with("exclude-internal", &["create", "delete", "alter"])?;
+    for unsupported in [
+        "delete",
+        "topic-id",
+        "replica-assignment",
+        "command-config",
+        "under-replicated-partitions",
+        "unavailable-partitions",
+        "under-min-isr-partitions",
+        "at-min-isr-partitions",
+        "topics-with-overrides",
+    ] {
+        if o.has(unsupported) {
+            return Err(usage(format!(
+                "Kafkascope does not model --{unsupported} (supported: --create, --describe, --list, --alter --partitions)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// How TopicCommand reports an error of the action.
+fn topic_command_failed(e: CommandError) -> CommandError {
+    CommandError {
+        kafka: e.kafka,
+        message: format!("Error while executing topic command : {}", e.message),
+    }
+}
+
+/// `LineMessageReader`: the line as a record, its key before `key.separator` when
+/// `parse.key=true`.
+fn read_line(o: &Options, input: String) -> Result<(Option<String>, String), CommandError> {
+    let mut parse_key = false;
+    let mut separator = "\t".to_string();
+    for p in o
+        .values("property")
+        .into_iter()
+        .chain(o.values("reader-property"))
+    {
+        let Some((k, v)) = p.split_once('=') else {
+            return Err(usage(format!(
+                "Invalid property: expected key=value, found '{p}'"
+            )));
+        };
+        match k {
+            "parse.key" => parse_key = v.eq_ignore_ascii_case("true"),
+            "key.separator" => separator = v.to_string(),
+            "parse.headers"
+            | "ignore.error"
+            | "null.marker"
+            | "headers.delimiter"
+            | "headers.separator"
+            | "headers.key.separator" => {}
+            _ => {}
+        }
+    }
+    Ok(if parse_key {
+        match input.split_once(separator.as_str()).filter(|_| !separator.is_empty()) {
+            Some((k, v)) => (Some(k.to_string()), v.to_string()),
+            None => {
+                return Err(usage(format!(
+                    "org.apache.kafka.common.KafkaException: No key separator found on line number 1: '{input}'"
+                )))
+            }
+        }
+    } else {
+        (None, input)
+    })
+}
+
+/// The console producer's `producer create` line: ConsoleProducer's defaults, then its
+/// options, then `--producer-property`.
+fn console_producer_create(o: &Options) -> Result<String, CommandError> {
+    // ConsoleProducer's defaults, then its options, then --producer-property.
+    let mut configs: Vec<(String, String)> = vec![
+        ("acks".into(), "-1".into()),
+        ("linger.ms".into(), "1000".into()),
+        ("retries".into(), "3".into()),
+        ("retry.backoff.ms".into(), "100".into()),
+        ("request.timeout.ms".into(), "1500".into()),
+        ("batch.size".into(), "16384".into()),
+    ];
+    let mut set = |k: &str, v: &str| match configs.iter_mut().find(|(n, _)| n == k) {
+        Some(c) => c.1 = v.to_string(),
+        None => configs.push((k.to_string(), v.to_string())),
+    };
+    for (option, config) in [
+        ("request-required-acks", "acks"),
+        ("timeout", "linger.ms"),
+        ("message-send-max-retries", "retries"),
+        ("retry-backoff-ms", "retry.backoff.ms"),
+        ("request-timeout-ms", "request.timeout.ms"),
+        ("batch-size", "batch.size"),
+        ("max-block-ms", "max.block.ms"),
+    ] {
+        if let Some(v) = o.value(option) {
+            set(config, v);
+        }
+    }
+    for p in o.values("producer-property") {
+        let Some((k, v)) = p.split_once('=') else {
+            return Err(usage(format!(
+                "Invalid producer property: expected key=value, found '{p}'"
+            )));
+        };
+        set(k, v);
+    }
+    let configs: Vec<String> = configs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", quote(v)))
+        .collect();
+    Ok(format!(
+        "producer create {CONSOLE_PRODUCER} {}",
+        configs.join(" ")
+    ))
 }
