@@ -109,20 +109,55 @@ pub enum Timer {
 }
 
 impl Timer {
-    /// The incarnation of the broker a broker's timer was set by (a restarted broker ignores
-    /// its earlier life's timers).
-    fn broker_incarnation(&self) -> Option<u32> {
-        match self {
-            Timer::BrokerHeartbeat { incarnation, .. }
-            | Timer::IsrExpiration { incarnation, .. }
-            | Timer::FetcherRetry { incarnation, .. }
-            | Timer::FetchRequestTimeout { incarnation, .. }
-            | Timer::FetchWaitExpiry { incarnation, .. }
-            | Timer::DelayedProduceExpiry { incarnation, .. }
-            | Timer::RetentionCheck { incarnation, .. }
-            | Timer::GroupJoinDeadline { incarnation, .. }
-            | Timer::GroupSessionCheck { incarnation, .. }
-            | Timer::ControlledShutdownTimeout { incarnation, .. } => Some(*incarnation),
+    /// A broker's timer: the broker, and the incarnation that set it (a restarted broker
+    /// ignores its earlier life's timers).
+    fn broker_timer(&self) -> Option<(BrokerId, u32)> {
+        match *self {
+            Timer::BrokerHeartbeat {
+                broker,
+                incarnation,
+            }
+            | Timer::IsrExpiration {
+                broker,
+                incarnation,
+            }
+            | Timer::FetcherRetry {
+                broker,
+                incarnation,
+                ..
+            }
+            | Timer::FetchRequestTimeout {
+                broker,
+                incarnation,
+                ..
+            }
+            | Timer::FetchWaitExpiry {
+                broker,
+                incarnation,
+                ..
+            }
+            | Timer::DelayedProduceExpiry {
+                broker,
+                incarnation,
+                ..
+            }
+            | Timer::RetentionCheck {
+                broker,
+                incarnation,
+            }
+            | Timer::GroupJoinDeadline {
+                broker,
+                incarnation,
+                ..
+            }
+            | Timer::GroupSessionCheck {
+                broker,
+                incarnation,
+            }
+            | Timer::ControlledShutdownTimeout {
+                broker,
+                incarnation,
+            } => Some((broker, incarnation)),
             _ => None,
         }
     }
@@ -131,16 +166,6 @@ impl Timer {
     /// the metadata, which the per-event invariants read but do not check).
     pub(super) fn node(&self) -> Option<NodeId> {
         match self {
-            Timer::BrokerHeartbeat { broker, .. }
-            | Timer::IsrExpiration { broker, .. }
-            | Timer::FetcherRetry { broker, .. }
-            | Timer::FetchRequestTimeout { broker, .. }
-            | Timer::FetchWaitExpiry { broker, .. }
-            | Timer::DelayedProduceExpiry { broker, .. }
-            | Timer::RetentionCheck { broker, .. }
-            | Timer::GroupJoinDeadline { broker, .. }
-            | Timer::GroupSessionCheck { broker, .. }
-            | Timer::ControlledShutdownTimeout { broker, .. } => Some(NodeId::Broker(*broker)),
             Timer::SessionCheck | Timer::QuorumElection { .. } | Timer::LeaderBalance { .. } => {
                 None
             }
@@ -152,6 +177,7 @@ impl Timer {
             | Timer::ConsumerWorker { consumer, .. }
             | Timer::ConsumerHeartbeat { consumer, .. }
             | Timer::ConsumerRequestTimeout { consumer, .. } => Some(NodeId::Consumer(*consumer)),
+            broker => broker.broker_timer().map(|(b, _)| NodeId::Broker(b)),
         }
     }
 }
@@ -162,23 +188,6 @@ impl Simulation {
     pub(super) fn fire(&mut self, timer: Timer) {
         let mut out = Out::default();
         match &timer {
-            Timer::BrokerHeartbeat { broker, .. }
-            | Timer::IsrExpiration { broker, .. }
-            | Timer::FetcherRetry { broker, .. }
-            | Timer::FetchRequestTimeout { broker, .. }
-            | Timer::FetchWaitExpiry { broker, .. }
-            | Timer::DelayedProduceExpiry { broker, .. }
-            | Timer::RetentionCheck { broker, .. }
-            | Timer::GroupJoinDeadline { broker, .. }
-            | Timer::GroupSessionCheck { broker, .. }
-            | Timer::ControlledShutdownTimeout { broker, .. } => {
-                let incarnation = timer.broker_incarnation();
-                if let Some(b) = self.brokers.get_mut(broker) {
-                    if b.state == BrokerState::Running && Some(b.incarnation) == incarnation {
-                        b.fire(timer, self.now_ms, &self.config.broker, &mut out);
-                    }
-                }
-            }
             Timer::SessionCheck | Timer::QuorumElection { .. } | Timer::LeaderBalance { .. } => {
                 self.fire_controller(timer, &mut out)
             }
@@ -195,6 +204,16 @@ impl Simulation {
             | Timer::ProducerMetadataTimeout { producer, .. } => {
                 let p = *producer;
                 self.with_producer(p, &mut out, |p, ctx, out| p.fire(timer, ctx, out));
+            }
+            broker => {
+                let Some((id, incarnation)) = broker.broker_timer() else {
+                    return;
+                };
+                if let Some(b) = self.brokers.get_mut(&id) {
+                    if b.state == BrokerState::Running && b.incarnation == incarnation {
+                        b.fire(timer, self.now_ms, &self.config.broker, &mut out);
+                    }
+                }
             }
         }
         self.flush(out);

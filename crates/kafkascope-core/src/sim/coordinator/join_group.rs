@@ -213,14 +213,7 @@ impl Broker {
                         .join_deadline_ms
                         .max(now + GROUP_INITIAL_REBALANCE_DELAY_MS.min(rebalance_timeout_ms));
                     let at = g.join_deadline_ms - now;
-                    out.timer(
-                        at,
-                        Timer::GroupJoinDeadline {
-                            broker: self.id,
-                            incarnation: self.incarnation,
-                            group: group.to_string(),
-                        },
-                    );
+                    self.schedule_join_deadline(group, at, out);
                 }
                 self.maybe_complete_join(group, now, out)
             }

@@ -43,6 +43,14 @@ impl Broker {
             answer_syncs(g, node, out, |_| Err(KafkaError::RebalanceInProgress));
         }
         let at = g.join_deadline_ms.saturating_sub(now);
+        self.schedule_join_deadline(group, at, out);
+        if delay_ms == 0 {
+            self.maybe_complete_join(group, now, out);
+        }
+    }
+
+    /// The join phase's deadline, `at` ms from now.
+    pub(super) fn schedule_join_deadline(&self, group: &str, at: u64, out: &mut Out) {
         out.timer(
             at,
             Timer::GroupJoinDeadline {
@@ -51,9 +59,6 @@ impl Broker {
                 group: group.to_string(),
             },
         );
-        if delay_ms == 0 {
-            self.maybe_complete_join(group, now, out);
-        }
     }
 
     /// The join phase ends when every known member has rejoined (not during the initial delay),

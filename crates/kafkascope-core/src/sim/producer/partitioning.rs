@@ -70,15 +70,21 @@ impl Producer {
         }
     }
 
-    /// `RoundRobinPartitioner`: the next partition with a leader, by a per-topic counter.
-    fn round_robin_partition(&mut self, topic: &str, partitions: i32) -> i32 {
-        let available: Vec<i32> = (0..partitions)
+    /// The topic's partitions whose leader the producer knows (the partitioners' "available"
+    /// partitions).
+    fn partitions_with_leader(&self, topic: &str, partitions: i32) -> Vec<i32> {
+        (0..partitions)
             .filter(|&p| {
                 self.leaders
                     .get(&TopicPartition::new(topic, p))
                     .is_some_and(|l| l.is_some())
             })
-            .collect();
+            .collect()
+    }
+
+    /// `RoundRobinPartitioner`: the next partition with a leader, by a per-topic counter.
+    fn round_robin_partition(&mut self, topic: &str, partitions: i32) -> i32 {
+        let available = self.partitions_with_leader(topic, partitions);
         let c = self.round_robin.entry(topic.to_string()).or_insert(0);
         let i = crate::sim::hash::to_positive(*c as i32);
         *c = c.wrapping_add(1);
@@ -142,13 +148,7 @@ impl Producer {
         }
         // A random partition among those with a leader (uniform; the adaptive weighting by
         // queue length is not modelled), possibly the same as before.
-        let available: Vec<i32> = (0..partitions)
-            .filter(|&p| {
-                self.leaders
-                    .get(&TopicPartition::new(topic, p))
-                    .is_some_and(|l| l.is_some())
-            })
-            .collect();
+        let available = self.partitions_with_leader(topic, partitions);
         let partition = if available.is_empty() {
             rng.below(partitions as u64) as i32
         } else {
