@@ -211,6 +211,11 @@ impl Controller {
         {
             return Err(KafkaError::IneligibleReplica);
         }
+        // The registered ISR comes out in ascending broker id, whatever order the leader sent
+        // (measured on Apache Kafka 4.4.0: [2,3], then [1,2,3] in oracle/recorded/
+        // scenario-follower-cut-isr.json); at creation it is the replica order.
+        let mut new_isr = new_isr;
+        crate::sim::sort::sort(&mut new_isr);
         let p = &mut ctx
             .metadata
             .topics
