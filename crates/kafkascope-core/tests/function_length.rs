@@ -22,8 +22,6 @@ const ALLOWED: &[(&str, &str)] = &[
     ("sim/fault_schedule.rs::generate_into", "one schedule's cluster, topics, producers and events; cut into a setup and an event loop"),
     ("sim/record_history.rs::history_before", "one record's life from the trace of messages; cut per stage (send, append, replication, ack, fetch, commit)"),
     ("sim/record_history.rs::record_history", "the record inspector's history; cut as history_before"),
-    ("sim/script.rs::parse", "the scenario language's parser, one arm per command word; cut into one parser per command family (broker, topic, producer, network, consumer)"),
-    ("tour/parse.rs::line", "the tour file format's line grammar, one arm per directive; cut per directive"),
 ];
 
 #[test]

@@ -182,79 +182,9 @@ pub fn parse(line: &str) -> Result<Option<Line>, CommandError> {
             }
             Command::Step(pos.first().map(|n| parse_int("step", n)).transpose()?.unwrap_or(1))
         }
-        "broker" => {
-            let usage = "broker add [ID] | broker stop|kill|start ID";
-            match pos.first().map(String::as_str) {
-                Some("add") => {
-                    if pos.len() > 2 || !pairs.is_empty() {
-                        return Err(err(format!("usage: {usage}")));
-                    }
-                    Command::BrokerAdd {
-                        id: pos.get(1).map(|s| parse_int("broker id", s)).transpose()?,
-                    }
-                }
-                Some(verb @ ("stop" | "kill" | "start" | "crash" | "restart")) => {
-                    no_extra(&pos, &pairs, 2, usage)?;
-                    let id = match parse_node(&pos[1])? {
-                        NodeRef::Broker(id) => id,
-                        _ => return Err(err(format!("'{}' is not a broker id", pos[1]))),
-                    };
-                    match verb {
-                        "stop" => Command::BrokerStop(id),
-                        "kill" | "crash" => Command::BrokerKill(id),
-                        _ => Command::BrokerStart(id),
-                    }
-                }
-                _ => return Err(err(format!("usage: {usage}"))),
-            }
-        }
-        "controller" => {
-            let usage = "controller kill [ID] | controller start ID";
-            match pos.first().map(String::as_str) {
-                Some("kill") if pos.len() <= 2 && pairs.is_empty() => Command::ControllerKill(
-                    pos.get(1)
-                        .map(|s| parse_int::<i32>("controller id", s.trim_start_matches("controller-")))
-                        .transpose()?,
-                ),
-                Some("start") if pos.len() == 2 && pairs.is_empty() => {
-                    Command::ControllerStart(parse_int("controller id", pos[1].trim_start_matches("controller-"))?)
-                }
-                _ => return Err(err(format!("usage: {usage}"))),
-            }
-        }
-        "topic" => {
-            let usage = "topic create NAME partitions=N replication-factor=N [topic configs] | topic alter NAME partitions=N";
-            if pos.first().map(String::as_str) == Some("alter") && pos.len() == 2 {
-                return match pairs.as_slice() {
-                    [(k, v)] if k == "partitions" => Ok(Some(Line::Command(Command::TopicAddPartitions {
-                        name: pos[1].clone(),
-                        partitions: parse_int("partitions", v)?,
-                    }))),
-                    _ => Err(err(format!("usage: {usage}"))),
-                };
-            }
-            if pos.first().map(String::as_str) != Some("create") || pos.len() != 2 {
-                return Err(err(format!("usage: {usage}")));
-            }
-            let mut partitions = None;
-            let mut rf = None;
-            let mut configs = Vec::new();
-            for (k, v) in pairs {
-                match k.as_str() {
-                    "partitions" => partitions = Some(parse_int::<i32>("partitions", &v)?),
-                    "replication-factor" | "replication.factor" | "rf" => rf = Some(parse_int::<i32>("replication-factor", &v)?),
-                    _ => configs.push((k, v)),
-                }
-            }
-            Command::TopicCreate {
-                name: pos[1].clone(),
-                // kafka-topics.sh falls back to the broker defaults num.partitions=1 and
-                // default.replication.factor=1.
-                partitions: partitions.unwrap_or(1),
-                replication_factor: rf.unwrap_or(1),
-                configs,
-            }
-        }
+        "broker" => parse_broker(&pos, pairs)?,
+        "controller" => parse_controller(&pos, pairs)?,
+        "topic" => parse_topic(&pos, pairs)?,
         "producer" => {
             if pos.first().map(String::as_str) != Some("create") || pos.len() != 2 {
                 return Err(err("usage: producer create NAME [producer configs]"));
@@ -264,104 +194,9 @@ pub fn parse(line: &str) -> Result<Option<Line>, CommandError> {
                 configs: pairs,
             }
         }
-        "produce" => {
-            let usage = "produce PRODUCER TOPIC [key=K] [value=V] [count=N] [rate=R/s] [partition=P] | produce stop PRODUCER [TOPIC]";
-            if pos.first().map(String::as_str) == Some("stop") {
-                if !(2..=3).contains(&pos.len()) || !pairs.is_empty() {
-                    return Err(err(format!("usage: {usage}")));
-                }
-                return Ok(Some(Line::Command(Command::ProduceStop {
-                    producer: pos[1].clone(),
-                    topic: pos.get(2).cloned(),
-                })));
-            }
-            if pos.len() != 2 {
-                return Err(err(format!("usage: {usage}")));
-            }
-            let mut key = None;
-            let mut value = None;
-            let mut count = 1;
-            let mut rate = None;
-            let mut partition = None;
-            for (k, v) in pairs {
-                match k.as_str() {
-                    "key" => key = Some(v),
-                    "value" => value = Some(v),
-                    "count" => count = parse_int::<u64>("count", &v)?,
-                    "partition" => partition = Some(parse_int::<i32>("partition", &v)?),
-                    "rate" => {
-                        let r = v.trim_end_matches("/s");
-                        rate = Some(crate::sim::decimal::parse_f64(r).ok_or_else(|| err(format!("rate must be records per second (e.g. 100/s), not '{v}'")))?);
-                    }
-                    other => return Err(err(format!("unknown produce option '{other}' ({usage})"))),
-                }
-            }
-            Command::Produce {
-                producer: pos[0].clone(),
-                topic: pos[1].clone(),
-                key,
-                value,
-                partition,
-                count,
-                rate,
-            }
-        }
-        "consumer" => {
-            let usage = "consumer create NAME group.id=G topics=T1,T2 [configs] | consumer close|crash|restart|commit|pause|resume NAME | consumer subscribe NAME topics=a,b";
-            match pos.first().map(String::as_str) {
-                Some("create") if pos.len() == 2 => Command::ConsumerCreate {
-                    name: pos[1].clone(),
-                    configs: pairs,
-                },
-                Some("subscribe") if pos.len() == 2 => match pairs.as_slice() {
-                    [(k, v)] if k == "topics" || k == "topic" => {
-                        Command::ConsumerSubscribe(pos[1].clone(), v.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect())
-                    }
-                    _ => return Err(err(format!("usage: {usage}"))),
-                },
-                Some(verb @ ("close" | "crash" | "kill" | "restart" | "start" | "commit" | "pause" | "resume")) if pos.len() == 2 && pairs.is_empty() => {
-                    let name = pos[1].clone();
-                    match verb {
-                        "close" => Command::ConsumerClose(name),
-                        "crash" | "kill" => Command::ConsumerCrash(name),
-                        "restart" | "start" => Command::ConsumerRestart(name),
-                        "commit" => Command::ConsumerCommit(name),
-                        "pause" => Command::ConsumerPause(name),
-                        _ => Command::ConsumerResume(name),
-                    }
-                }
-                _ => return Err(err(format!("usage: {usage}"))),
-            }
-        }
-        "network" => {
-            let usage = "network isolate NODE | heal [NODE] | cut A B | slow A B LATENCY | drop KIND [count=N] [from=A] [to=B] | latency DURATION";
-            match pos.first().map(String::as_str) {
-                Some("isolate") if pos.len() == 2 && pairs.is_empty() => Command::NetworkIsolate(parse_node(&pos[1])?),
-                Some("latency") if pos.len() == 2 && pairs.is_empty() => Command::NetworkLatency(duration(&pos[1])?),
-                Some("heal") if pos.len() <= 2 && pairs.is_empty() => Command::NetworkHeal(pos.get(1).map(|s| parse_node(s)).transpose()?),
-                Some("cut") if pos.len() == 3 && pairs.is_empty() => Command::NetworkCut(parse_node(&pos[1])?, parse_node(&pos[2])?),
-                Some("slow") if pos.len() == 4 && pairs.is_empty() => {
-                    Command::NetworkSlow(parse_node(&pos[1])?, parse_node(&pos[2])?, duration(&pos[3])?)
-                }
-                Some("drop") if pos.len() == 2 => {
-                    let kind = MessageKind::parse(&pos[1]).ok_or_else(|| {
-                        let kinds: Vec<&str> = MessageKind::ALL.iter().map(|k| k.name()).collect();
-                        err(format!("unknown message kind '{}' (one of: {})", pos[1], kinds.join(", ")))
-                    })?;
-                    let (mut count, mut from, mut to) = (None, None, None);
-                    for (k, v) in pairs {
-                        match k.as_str() {
-                            "count" => count = Some(parse_int::<u32>("count", &v)?),
-                            "from" => from = Some(parse_node(&v)?),
-                            "to" => to = Some(parse_node(&v)?),
-                            other => return Err(err(format!("unknown drop option '{other}'"))),
-                        }
-                    }
-                    Command::NetworkDrop { kind, from, to, count }
-                }
-                _ => return Err(err(format!("usage: {usage}"))),
-            }
-        }
+        "produce" => parse_produce(&pos, pairs)?,
+        "consumer" => parse_consumer(&pos, pairs)?,
+        "network" => parse_network(&pos, pairs)?,
         other => {
             return Err(err(format!(
                 "unknown command '{other}' (seed, cluster, broker, controller, topic, producer, produce, consumer, network, advance, step)"
@@ -369,6 +204,222 @@ pub fn parse(line: &str) -> Result<Option<Line>, CommandError> {
         }
     };
     Ok(Some(Line::Command(cmd)))
+}
+
+/// `broker add|stop|kill|start ...`.
+fn parse_broker(pos: &[String], pairs: Vec<(String, String)>) -> Result<Command, CommandError> {
+    let usage = "broker add [ID] | broker stop|kill|start ID";
+    Ok(match pos.first().map(String::as_str) {
+        Some("add") => {
+            if pos.len() > 2 || !pairs.is_empty() {
+                return Err(err(format!("usage: {usage}")));
+            }
+            Command::BrokerAdd {
+                id: pos.get(1).map(|s| parse_int("broker id", s)).transpose()?,
+            }
+        }
+        Some(verb @ ("stop" | "kill" | "start" | "crash" | "restart")) => {
+            no_extra(pos, &pairs, 2, usage)?;
+            let id = match parse_node(&pos[1])? {
+                NodeRef::Broker(id) => id,
+                _ => return Err(err(format!("'{}' is not a broker id", pos[1]))),
+            };
+            match verb {
+                "stop" => Command::BrokerStop(id),
+                "kill" | "crash" => Command::BrokerKill(id),
+                _ => Command::BrokerStart(id),
+            }
+        }
+        _ => return Err(err(format!("usage: {usage}"))),
+    })
+}
+
+/// `controller kill|start ...`.
+fn parse_controller(pos: &[String], pairs: Vec<(String, String)>) -> Result<Command, CommandError> {
+    let usage = "controller kill [ID] | controller start ID";
+    Ok(match pos.first().map(String::as_str) {
+        Some("kill") if pos.len() <= 2 && pairs.is_empty() => Command::ControllerKill(
+            pos.get(1)
+                .map(|s| parse_int::<i32>("controller id", s.trim_start_matches("controller-")))
+                .transpose()?,
+        ),
+        Some("start") if pos.len() == 2 && pairs.is_empty() => Command::ControllerStart(parse_int(
+            "controller id",
+            pos[1].trim_start_matches("controller-"),
+        )?),
+        _ => return Err(err(format!("usage: {usage}"))),
+    })
+}
+
+/// `topic create|alter ...`.
+fn parse_topic(pos: &[String], pairs: Vec<(String, String)>) -> Result<Command, CommandError> {
+    let usage = "topic create NAME partitions=N replication-factor=N [topic configs] | topic alter NAME partitions=N";
+    if pos.first().map(String::as_str) == Some("alter") && pos.len() == 2 {
+        return match pairs.as_slice() {
+            [(k, v)] if k == "partitions" => Ok(Command::TopicAddPartitions {
+                name: pos[1].clone(),
+                partitions: parse_int("partitions", v)?,
+            }),
+            _ => Err(err(format!("usage: {usage}"))),
+        };
+    }
+    if pos.first().map(String::as_str) != Some("create") || pos.len() != 2 {
+        return Err(err(format!("usage: {usage}")));
+    }
+    let mut partitions = None;
+    let mut rf = None;
+    let mut configs = Vec::new();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "partitions" => partitions = Some(parse_int::<i32>("partitions", &v)?),
+            "replication-factor" | "replication.factor" | "rf" => {
+                rf = Some(parse_int::<i32>("replication-factor", &v)?)
+            }
+            _ => configs.push((k, v)),
+        }
+    }
+    Ok(Command::TopicCreate {
+        name: pos[1].clone(),
+        // kafka-topics.sh falls back to the broker defaults num.partitions=1 and
+        // default.replication.factor=1.
+        partitions: partitions.unwrap_or(1),
+        replication_factor: rf.unwrap_or(1),
+        configs,
+    })
+}
+
+/// `produce ...` and `produce stop ...`.
+fn parse_produce(pos: &[String], pairs: Vec<(String, String)>) -> Result<Command, CommandError> {
+    let usage = "produce PRODUCER TOPIC [key=K] [value=V] [count=N] [rate=R/s] [partition=P] | produce stop PRODUCER [TOPIC]";
+    if pos.first().map(String::as_str) == Some("stop") {
+        if !(2..=3).contains(&pos.len()) || !pairs.is_empty() {
+            return Err(err(format!("usage: {usage}")));
+        }
+        return Ok(Command::ProduceStop {
+            producer: pos[1].clone(),
+            topic: pos.get(2).cloned(),
+        });
+    }
+    if pos.len() != 2 {
+        return Err(err(format!("usage: {usage}")));
+    }
+    let mut key = None;
+    let mut value = None;
+    let mut count = 1;
+    let mut rate = None;
+    let mut partition = None;
+    for (k, v) in pairs {
+        match k.as_str() {
+            "key" => key = Some(v),
+            "value" => value = Some(v),
+            "count" => count = parse_int::<u64>("count", &v)?,
+            "partition" => partition = Some(parse_int::<i32>("partition", &v)?),
+            "rate" => {
+                let r = v.trim_end_matches("/s");
+                rate = Some(crate::sim::decimal::parse_f64(r).ok_or_else(|| {
+                    err(format!(
+                        "rate must be records per second (e.g. 100/s), not '{v}'"
+                    ))
+                })?);
+            }
+            other => return Err(err(format!("unknown produce option '{other}' ({usage})"))),
+        }
+    }
+    Ok(Command::Produce {
+        producer: pos[0].clone(),
+        topic: pos[1].clone(),
+        key,
+        value,
+        partition,
+        count,
+        rate,
+    })
+}
+
+/// `consumer create|subscribe|close|crash|restart|commit|pause|resume ...`.
+fn parse_consumer(pos: &[String], pairs: Vec<(String, String)>) -> Result<Command, CommandError> {
+    let usage = "consumer create NAME group.id=G topics=T1,T2 [configs] | consumer close|crash|restart|commit|pause|resume NAME | consumer subscribe NAME topics=a,b";
+    Ok(match pos.first().map(String::as_str) {
+        Some("create") if pos.len() == 2 => Command::ConsumerCreate {
+            name: pos[1].clone(),
+            configs: pairs,
+        },
+        Some("subscribe") if pos.len() == 2 => match pairs.as_slice() {
+            [(k, v)] if k == "topics" || k == "topic" => Command::ConsumerSubscribe(
+                pos[1].clone(),
+                v.split(',')
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            ),
+            _ => return Err(err(format!("usage: {usage}"))),
+        },
+        Some(
+            verb @ ("close" | "crash" | "kill" | "restart" | "start" | "commit" | "pause"
+            | "resume"),
+        ) if pos.len() == 2 && pairs.is_empty() => {
+            let name = pos[1].clone();
+            match verb {
+                "close" => Command::ConsumerClose(name),
+                "crash" | "kill" => Command::ConsumerCrash(name),
+                "restart" | "start" => Command::ConsumerRestart(name),
+                "commit" => Command::ConsumerCommit(name),
+                "pause" => Command::ConsumerPause(name),
+                _ => Command::ConsumerResume(name),
+            }
+        }
+        _ => return Err(err(format!("usage: {usage}"))),
+    })
+}
+
+/// `network isolate|heal|cut|slow|drop|latency ...`.
+fn parse_network(pos: &[String], pairs: Vec<(String, String)>) -> Result<Command, CommandError> {
+    let usage = "network isolate NODE | heal [NODE] | cut A B | slow A B LATENCY | drop KIND [count=N] [from=A] [to=B] | latency DURATION";
+    Ok(match pos.first().map(String::as_str) {
+        Some("isolate") if pos.len() == 2 && pairs.is_empty() => {
+            Command::NetworkIsolate(parse_node(&pos[1])?)
+        }
+        Some("latency") if pos.len() == 2 && pairs.is_empty() => {
+            Command::NetworkLatency(duration(&pos[1])?)
+        }
+        Some("heal") if pos.len() <= 2 && pairs.is_empty() => {
+            Command::NetworkHeal(pos.get(1).map(|s| parse_node(s)).transpose()?)
+        }
+        Some("cut") if pos.len() == 3 && pairs.is_empty() => {
+            Command::NetworkCut(parse_node(&pos[1])?, parse_node(&pos[2])?)
+        }
+        Some("slow") if pos.len() == 4 && pairs.is_empty() => Command::NetworkSlow(
+            parse_node(&pos[1])?,
+            parse_node(&pos[2])?,
+            duration(&pos[3])?,
+        ),
+        Some("drop") if pos.len() == 2 => {
+            let kind = MessageKind::parse(&pos[1]).ok_or_else(|| {
+                let kinds: Vec<&str> = MessageKind::ALL.iter().map(|k| k.name()).collect();
+                err(format!(
+                    "unknown message kind '{}' (one of: {})",
+                    pos[1],
+                    kinds.join(", ")
+                ))
+            })?;
+            let (mut count, mut from, mut to) = (None, None, None);
+            for (k, v) in pairs {
+                match k.as_str() {
+                    "count" => count = Some(parse_int::<u32>("count", &v)?),
+                    "from" => from = Some(parse_node(&v)?),
+                    "to" => to = Some(parse_node(&v)?),
+                    other => return Err(err(format!("unknown drop option '{other}'"))),
+                }
+            }
+            Command::NetworkDrop {
+                kind,
+                from,
+                to,
+                count,
+            }
+        }
+        _ => return Err(err(format!("usage: {usage}"))),
+    })
 }
 
 /// A line as a command; setup lines are refused here (they only make sense in a whole script).

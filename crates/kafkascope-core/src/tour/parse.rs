@@ -89,18 +89,7 @@ impl Parser<'_> {
 
     fn line(&mut self, line: usize, keyword: &str, rest: &str) -> Result<(), TourError> {
         if keyword == "step" {
-            if !rest.is_empty() {
-                return Err(self.error(line, "'step' takes nothing after it"));
-            }
-            self.end_step()?;
-            self.step = Some(Draft {
-                step: Step {
-                    line,
-                    ..Step::default()
-                },
-                ..Draft::default()
-            });
-            return Ok(());
+            return self.start_step(line, rest);
         }
         let (name, lang) = match keyword.rsplit_once('.') {
             Some((name, "en")) => (name, Some(0)),
@@ -112,26 +101,7 @@ impl Parser<'_> {
             return Err(self.error(line, format!("'{keyword}' needs a text after it")));
         }
         if let (Some(lang), "title" | "summary") = (lang, name) {
-            if self.step.is_some() {
-                return Err(
-                    self.error(line, format!("'{keyword}' belongs before the first 'step'"))
-                );
-            }
-            let target = if name == "title" {
-                &mut self.tour.title
-            } else {
-                &mut self.tour.summary
-            };
-            let slot = if lang == 0 {
-                &mut target.en
-            } else {
-                &mut target.ko
-            };
-            if !slot.is_empty() {
-                return Err(self.error(line, format!("a second '{keyword}'")));
-            }
-            *slot = rest.to_string();
-            return Ok(());
+            return self.header_line(line, keyword, name == "title", lang, rest);
         }
         let known = matches!(
             (name, lang),
@@ -147,91 +117,57 @@ impl Parser<'_> {
                 ),
             ));
         }
-        let file = self.file.to_string();
-        let error = |message: String| TourError {
-            file: file.clone(),
-            line,
-            message,
-        };
         let Some(draft) = self.step.as_mut() else {
-            return Err(error(format!(
-                "'{keyword}' belongs inside a step: start one with 'step'"
-            )));
+            return Err(self.error(
+                line,
+                format!("'{keyword}' belongs inside a step: start one with 'step'"),
+            ));
         };
-        match (name, lang) {
-            (">" | ">!", _) => {
-                let refused = keyword == ">!";
-                match script::parse(rest) {
-                    Err(e) => return Err(error(e.to_string())),
-                    Ok(Some(Line::Setup(_))) if refused => {
-                        return Err(error("'>!' is for commands the cluster refuses, not seed or cluster".into()))
-                    }
-                    Ok(Some(Line::Setup(_))) if draft.commands_seen => {
-                        return Err(error(
-                            "seed and cluster start a new cluster: they come first in a step, before its commands".into(),
-                        ))
-                    }
-                    Ok(Some(Line::Command(_))) => draft.commands_seen = true,
-                    Ok(_) => {}
-                }
-                draft.step.script.push(ScriptLine {
-                    line,
-                    text: rest.to_string(),
-                    refused,
-                });
-            }
-            // Claims are checked natively (tests/tours.rs); the page only shows the tour.
-            #[cfg(not(target_arch = "wasm32"))]
-            ("expect", _) => {
-                let mut e = Expectation::parse(rest).map_err(error)?;
-                e.line = line;
-                draft.step.expectations.push(e);
-            }
-            #[cfg(target_arch = "wasm32")]
-            ("expect", _) => {}
-            ("highlight", _) => draft.step.highlights.push(highlight(rest).map_err(error)?),
-            ("answer", _) => {
-                if draft.answer.is_some() {
-                    return Err(error("a second 'answer'".into()));
-                }
-                let n = rest
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|&n| n >= 1)
-                    .ok_or_else(|| {
-                        error(format!(
-                            "'answer' takes the right choice's number, from 1, not '{rest}'"
-                        ))
-                    })?;
-                draft.answer = Some((n, line));
-                draft.prediction_line.get_or_insert(line);
-            }
-            ("say", Some(l)) => {
-                let paragraphs = if l == 0 {
-                    &mut draft.say_en
-                } else {
-                    &mut draft.say_ko
-                };
-                paragraphs.push(rest.to_string());
-            }
-            ("choice", Some(l)) => {
-                draft.choices[l].push(rest.to_string());
-                draft.prediction_line.get_or_insert(line);
-            }
-            ("ask" | "why", Some(l)) => {
-                let slot = if name == "ask" {
-                    &mut draft.ask[l]
-                } else {
-                    &mut draft.why[l]
-                };
-                if slot.is_some() {
-                    return Err(error(format!("a second '{keyword}' in this step")));
-                }
-                *slot = Some(rest.to_string());
-                draft.prediction_line.get_or_insert(line);
-            }
-            _ => unreachable!("keywords checked above"),
+        step_line(draft, line, keyword, (name, lang), rest).map_err(|m| self.error(line, m))
+    }
+
+    /// `step`: the step before ends (and is checked), a new one starts.
+    fn start_step(&mut self, line: usize, rest: &str) -> Result<(), TourError> {
+        if !rest.is_empty() {
+            return Err(self.error(line, "'step' takes nothing after it"));
         }
+        self.end_step()?;
+        self.step = Some(Draft {
+            step: Step {
+                line,
+                ..Step::default()
+            },
+            ..Draft::default()
+        });
+        Ok(())
+    }
+
+    /// `title.en`, `summary.ko`, ...: once each, before the first step.
+    fn header_line(
+        &mut self,
+        line: usize,
+        keyword: &str,
+        title: bool,
+        lang: usize,
+        rest: &str,
+    ) -> Result<(), TourError> {
+        if self.step.is_some() {
+            return Err(self.error(line, format!("'{keyword}' belongs before the first 'step'")));
+        }
+        let target = if title {
+            &mut self.tour.title
+        } else {
+            &mut self.tour.summary
+        };
+        let slot = if lang == 0 {
+            &mut target.en
+        } else {
+            &mut target.ko
+        };
+        if !slot.is_empty() {
+            return Err(self.error(line, format!("a second '{keyword}'")));
+        }
+        *slot = rest.to_string();
         Ok(())
     }
 
@@ -387,6 +323,93 @@ fn highlight(text: &str) -> Result<Highlight, String> {
         ["controller"] => Highlight::Controller,
         _ => return Err(format!("usage: {usage}")),
     })
+}
+
+/// `> LINE` (or `>! LINE`, a line the cluster refuses): seed and cluster only first in a step,
+/// never refused.
+fn script_line(draft: &mut Draft, line: usize, rest: &str, refused: bool) -> Result<(), String> {
+    match script::parse(rest) {
+        Err(e) => return Err(e.to_string()),
+        Ok(Some(Line::Setup(_))) if refused => {
+            return Err("'>!' is for commands the cluster refuses, not seed or cluster".into())
+        }
+        Ok(Some(Line::Setup(_))) if draft.commands_seen => return Err(
+            "seed and cluster start a new cluster: they come first in a step, before its commands"
+                .into(),
+        ),
+        Ok(Some(Line::Command(_))) => draft.commands_seen = true,
+        Ok(_) => {}
+    }
+    draft.step.script.push(ScriptLine {
+        line,
+        text: rest.to_string(),
+        refused,
+    });
+    Ok(())
+}
+
+/// A line inside a step: a script line, a claim, a highlight, narration, or a part of the
+/// prediction. The error's message, for the caller to place.
+fn step_line(
+    draft: &mut Draft,
+    line: usize,
+    keyword: &str,
+    (name, lang): (&str, Option<usize>),
+    rest: &str,
+) -> Result<(), String> {
+    match (name, lang) {
+        (">" | ">!", _) => script_line(draft, line, rest, keyword == ">!")?,
+        // Claims are checked natively (tests/tours.rs); the page only shows the tour.
+        #[cfg(not(target_arch = "wasm32"))]
+        ("expect", _) => {
+            let mut e = Expectation::parse(rest)?;
+            e.line = line;
+            draft.step.expectations.push(e);
+        }
+        #[cfg(target_arch = "wasm32")]
+        ("expect", _) => {}
+        ("highlight", _) => draft.step.highlights.push(highlight(rest)?),
+        ("answer", _) => {
+            if draft.answer.is_some() {
+                return Err("a second 'answer'".into());
+            }
+            let n = rest
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n >= 1)
+                .ok_or_else(|| {
+                    format!("'answer' takes the right choice's number, from 1, not '{rest}'")
+                })?;
+            draft.answer = Some((n, line));
+            draft.prediction_line.get_or_insert(line);
+        }
+        ("say", Some(l)) => {
+            let paragraphs = if l == 0 {
+                &mut draft.say_en
+            } else {
+                &mut draft.say_ko
+            };
+            paragraphs.push(rest.to_string());
+        }
+        ("choice", Some(l)) => {
+            draft.choices[l].push(rest.to_string());
+            draft.prediction_line.get_or_insert(line);
+        }
+        ("ask" | "why", Some(l)) => {
+            let slot = if name == "ask" {
+                &mut draft.ask[l]
+            } else {
+                &mut draft.why[l]
+            };
+            if slot.is_some() {
+                return Err(format!("a second '{keyword}' in this step"));
+            }
+            *slot = Some(rest.to_string());
+            draft.prediction_line.get_or_insert(line);
+        }
+        _ => unreachable!("keywords checked by Parser::line"),
+    }
+    Ok(())
 }
 
 #[cfg(test)]
