@@ -5,11 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-# 415 KB: a regression stop (the bundle was 401.9 KB at the end of session 4's size work, 422 KB
-# at the end of session 3), not the goal. Issue 5 asks for 250 KB; the page runs the whole core
+# 450 KB: a regression stop (the bundle was 401.9 KB at the end of session 4's size work, 422 KB
+# at the end of session 3; 416.4 KB on main before issue 14's marks, 444.6 KB with them and the
+# stage: BENCHMARKS.md), not the goal. Issue 5 asks for 250 KB; the page runs the whole core
 # (brokers, controllers, producers, consumers, coordinator, assignors) plus Yew, and is well above
 # that. BENCHMARKS.md ("Bundle size") says where the bytes go, what was cut and what is next.
-BUDGET_GZIP_BYTES=${BUDGET_GZIP_BYTES:-415000}
+BUDGET_GZIP_BYTES=${BUDGET_GZIP_BYTES:-450000}
 
 # --breakdown: where the page's code goes, by module and function (a build that keeps names:
 # v0 symbol mangling, wasm-bindgen, wasm-opt -Oz -g; its own target dir, dist/ untouched).

@@ -8,7 +8,9 @@ use std::rc::Rc;
 
 use crate::sim::log::LogEntry;
 use crate::sim::outcomes::{GroupPartitionOutcome, LossAllowedBy};
+use crate::sim::sort::CollectSet;
 use crate::sim::vec_map::VecMap;
+use crate::sim::vec_set::VecSet;
 use crate::sim::{Simulation, TopicPartition};
 
 /// Acknowledgements read per producer, newest first: the cells drawn are a log's newest, and a
@@ -59,7 +61,7 @@ pub struct CellView {
 /// What the model knows about one partition's records, read once per view for every replica.
 #[derive(Default)]
 pub struct PartitionFates {
-    /// Acknowledged record ids.
+    /// Acknowledged record ids, sorted.
     acked: Vec<u64>,
     /// Offsets whose acknowledged record is gone: its producer, and what allowed it.
     lost: VecMap<i64, (Rc<str>, Option<LossAllowedBy>)>,
@@ -88,15 +90,13 @@ pub fn partition_fates(sim: &Simulation) -> VecMap<TopicPartition, PartitionFate
         }
     }
     for f in fates.values_mut() {
-        f.acked.sort_unstable();
+        crate::sim::sort::sort(&mut f.acked);
     }
-    let mut groups: Vec<&str> = sim
+    let groups: VecSet<&str> = sim
         .consumers
         .iter()
         .map(|c| c.config.group_id.as_str())
-        .collect();
-    groups.sort_unstable();
-    groups.dedup();
+        .collect_set();
     for g in groups {
         let name: Rc<str> = Rc::from(g);
         let tps: Vec<TopicPartition> = sim

@@ -12,6 +12,8 @@ use super::producer_node::ProducerNodes;
 use super::use_app;
 use crate::sim::consumer::ConsumerState;
 use crate::sim::coordinator::GroupState;
+use crate::sim::sort::CollectSet;
+use crate::sim::vec_set::VecSet;
 use crate::sim::{BrokerState, ControllerMode, NodeId};
 use crate::ui::engine::{px, MAX_TOKENS};
 use crate::ui::i18n::{fill, Lang, Texts};
@@ -99,7 +101,7 @@ struct DiagramSummary {
     groups: Vec<GroupBox>,
     faults: Rc<FaultsView>,
     /// Brokers that dropped a duplicate batch lately.
-    dropped_duplicates: Vec<i32>,
+    dropped_duplicates: VecSet<i32>,
 }
 
 type ConsumerNode = (u32, Rc<str>, String, ConsumerState, i32, usize, bool);
@@ -347,12 +349,11 @@ const DUPLICATE_SHOWN_MS: u64 = 2_000;
 
 /// Brokers whose leader dropped a duplicate batch in the last [`DUPLICATE_SHOWN_MS`] before the
 /// newest trace line.
-fn dropped_duplicates(view: &View) -> Vec<i32> {
+fn dropped_duplicates(view: &View) -> VecSet<i32> {
     let Some(newest) = view.trace.lines.first() else {
-        return Vec::new();
+        return VecSet::new();
     };
-    let mut ids: Vec<i32> = view
-        .trace
+    view.trace
         .lines
         .iter()
         .take_while(|l| l.at_ms + DUPLICATE_SHOWN_MS >= newest.at_ms)
@@ -361,10 +362,7 @@ fn dropped_duplicates(view: &View) -> Vec<i32> {
             Some(NodeId::Broker(id)) => Some(id),
             _ => None,
         })
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids
+        .collect_set()
 }
 
 fn view_dropped_duplicate(view: &View, broker: i32) -> bool {
