@@ -327,7 +327,7 @@ pub static EN: Texts = Texts {
     cancel: "Cancel",
     previous_run: "Previous run",
     previous_run_hint: "Back to the run the last New cluster replaced",
-    start_here: "New here? Start with a guided tour: Tours, top right. Meanwhile p1 streams into orders and group billing reads it.",
+    start_here: "New here? Start with a guided tour: Tours, top right. Each walks through one idea on this page, step by step.",
     symbols_heading: "Symbols",
     symbol_controller: "active controller",
     symbol_leader: "partition leader (▲2: leads 2 partitions)",

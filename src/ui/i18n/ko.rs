@@ -327,7 +327,7 @@ pub static KO: Texts = Texts {
     cancel: "취소",
     previous_run: "이전 실행",
     previous_run_hint: "마지막 '새 클러스터'가 대신한 실행으로 돌아갑니다",
-    start_here: "처음이라면 오른쪽 위 '투어'의 안내 투어부터 시작하세요. 그동안 p1이 orders에 레코드를 보내고 billing 그룹이 읽습니다.",
+    start_here: "처음이라면 오른쪽 위 '투어'의 안내 투어부터 시작하세요. 투어마다 개념 하나를 이 페이지에서 단계별로 보여 줍니다.",
     symbols_heading: "기호",
     symbol_controller: "활성 컨트롤러",
     symbol_leader: "파티션 리더 (▲2: 파티션 2개의 리더)",
