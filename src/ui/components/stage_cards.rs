@@ -54,7 +54,36 @@ fn bring_into_view(selectors: &str) {
     if !in_cards.is_empty() {
         show_together(".stage-cards", &in_cards.join(","));
     }
-    scroll_to_nearest("[data-tour-narration] p");
+    reveal_in(".stage-side", "[data-tour-narration] p", NARRATION_PAD);
+}
+
+/// Room kept above and below the narration in its column: the tour's progress stays at the
+/// top, Next at the bottom (both sticky).
+const NARRATION_PAD: (f64, f64) = (40.0, 64.0);
+
+/// Scrolls `column` (only it: never the page) so the first element matching `css` is inside it,
+/// `pad` (top, bottom) away from its edges; its top first when it is too tall.
+fn reveal_in(column: &str, css: &str, (top_pad, bottom_pad): (f64, f64)) {
+    let document = gloo::utils::document();
+    let (Ok(Some(column)), Ok(Some(el))) = (
+        document.query_selector(column),
+        document.query_selector(css),
+    ) else {
+        return;
+    };
+    let (view, r) = (
+        column.get_bounding_client_rect(),
+        el.get_bounding_client_rect(),
+    );
+    let (top, bottom) = (view.top() + top_pad, view.bottom() - bottom_pad);
+    let shift = if r.top() < top {
+        r.top() - top
+    } else if r.bottom() > bottom {
+        (r.bottom() - bottom).min(r.top() - top)
+    } else {
+        return;
+    };
+    column.set_scroll_top(column.scroll_top() + shift.round() as i32);
 }
 
 /// How much of an outlined card must be seen: its name and state.
@@ -114,17 +143,4 @@ fn span<'a>(rects: impl Iterator<Item = &'a web_sys::DomRect>) -> Option<(f64, f
             (t.min(r.top()), b.max(bottom))
         }))
     })
-}
-
-/// `scrollIntoView({block: "nearest", inline: "nearest"})` on the first element matching `css`.
-fn scroll_to_nearest(css: &str) {
-    let Ok(Some(first)) = gloo::utils::document().query_selector(css) else {
-        return;
-    };
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"block".into(), &"nearest".into());
-    let _ = js_sys::Reflect::set(&options, &"inline".into(), &"nearest".into());
-    if let Ok(scroll) = js_sys::Reflect::get(&first, &"scrollIntoView".into()) {
-        let _ = js_sys::Function::from(scroll).call1(&first, &options);
-    }
 }
