@@ -90,16 +90,19 @@ impl Consumer {
             };
         }
         let cooperative = self.config.rebalance_protocol() == RebalanceProtocol::Cooperative;
+        // `ConsumerCoordinator.onJoinPrepare`: with auto-commit on, the positions are committed
+        // before any rejoin, eager or cooperative (a cooperative member keeps consuming what it
+        // keeps, but the partitions it may lose are committed first).
+        if self.generation >= 0 && self.config.enable_auto_commit {
+            self.commit(
+                self.stored.clone(),
+                "auto-commit before rebalance",
+                ctx,
+                out,
+            );
+        }
         if !cooperative && self.generation >= 0 {
-            // Eager: commit (auto-commit), then revoke everything before rejoining.
-            if self.config.enable_auto_commit {
-                self.commit(
-                    self.stored.clone(),
-                    "auto-commit before rebalance",
-                    ctx,
-                    out,
-                );
-            }
+            // Eager: revoke everything before rejoining.
             let revoked = std::mem::take(&mut self.assignment);
             self.log(
                 out,
