@@ -143,12 +143,7 @@ impl Controller {
             }
         }
         out.timer(SESSION_CHECK_INTERVAL_MS, Timer::SessionCheck);
-        if self.mode == ControllerMode::Zookeeper && config.broker.auto_leader_rebalance_enable {
-            out.timer(
-                leader_balance::ZK_FIRST_CHECK_DELAY_MS,
-                Timer::LeaderBalance { epoch: self.epoch },
-            );
-        }
+        self.schedule_zk_leader_balance(config, out);
     }
 
     pub fn voter_alive(&self, id: i32) -> bool {

@@ -18,7 +18,7 @@
 use super::*;
 
 /// ZooKeeper mode: the first check after a controller is elected (`onControllerFailover`).
-pub(super) const ZK_FIRST_CHECK_DELAY_MS: u64 = 5_000;
+const ZK_FIRST_CHECK_DELAY_MS: u64 = 5_000;
 
 impl Controller {
     /// KRaft: schedules the next check if leaders are imbalanced and none is pending.
@@ -39,10 +39,9 @@ impl Controller {
         );
     }
 
-    /// ZooKeeper mode: a new controller's first check, 5 s after its election.
-    pub(super) fn schedule_zk_leader_balance(&mut self, ctx: &Ctx, out: &mut Out) {
-        if self.mode == ControllerMode::Zookeeper && ctx.config.broker.auto_leader_rebalance_enable
-        {
+    /// ZooKeeper mode: a controller's first check, 5 s after its election (or the cluster's start).
+    pub(super) fn schedule_zk_leader_balance(&self, config: &ClusterConfig, out: &mut Out) {
+        if self.mode == ControllerMode::Zookeeper && config.broker.auto_leader_rebalance_enable {
             out.timer(
                 ZK_FIRST_CHECK_DELAY_MS,
                 Timer::LeaderBalance { epoch: self.epoch },

@@ -86,7 +86,7 @@ impl Controller {
                     }
                     self.elect_offline(ctx, out);
                     self.broadcast_all(ctx, out);
-                    self.schedule_zk_leader_balance(ctx, out);
+                    self.schedule_zk_leader_balance(ctx.config, out);
                 }
             _ => {}
         }
